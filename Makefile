@@ -1,0 +1,66 @@
+# Köpkraft: `make run` serves the app with demo data; `make test` runs every test. Both set up from scratch.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SECRET_FILE := instance/secret_key
+# The local secret key is made once and kept in instance/ (never committed); production sets SECRET_KEY.
+FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format install translations migrate seed bench screenshot clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(SECRET_FILE):
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $(SECRET_FILE)
+	chmod 600 $(SECRET_FILE)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages 2>&1 | grep -v '^compiling' || true
+
+migrate: install translations $(SECRET_FILE)
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo ""
+	@echo "  Köpkraft runs at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "  Demo accounts, all with password demo-password-1:"
+	@echo "    admin@example.org, facilitator@example.org, manager@example.org,"
+	@echo "    buyer@example.org, buyer2@example.org"
+	@echo ""
+	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install translations lint
+	$(BIN)/python -m pytest
+
+bench: migrate
+	$(BIN)/python bench/pages.py
+
+# Refresh the message catalogue after changing user-visible text.
+extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite .pytest_cache .ruff_cache .mypy_cache

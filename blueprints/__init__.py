@@ -1,0 +1,1 @@
+"""Köpkraft's feature packages, one per area (see STYLE.md)."""

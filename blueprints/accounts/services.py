@@ -1,0 +1,279 @@
+"""Account operations: sign-in with throttling, sessions, invitations, password reset and change."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+
+from blueprints.accounts.models import AccountToken, LoginFailure, LoginLockout, User, UserSession
+from blueprints.accounts.passwords import hash_password, verify_password
+from blueprints.accounts.roles import ADMIN, BUYER
+from blueprints.core.audit import record_event
+from blueprints.core.db import DomainError, db, utcnow
+from blueprints.core.outbox import queue_email
+from blueprints.organisations.models import Organisation
+
+
+class LoginLocked(DomainError):
+    """Too many failed sign-ins: the account is locked for a while."""
+
+    status_code = 429
+
+
+class InvalidCredentials(DomainError):
+    """E-mail or password is wrong (never says which)."""
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses compare case-insensitively, without surrounding spaces."""
+    return email.strip().lower()
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _config_minutes(name: str) -> timedelta:
+    return timedelta(minutes=current_app.config[name])
+
+
+# --- sign-in and throttling -------------------------------------------------------------------------
+
+
+def _locked_until(email: str, now: datetime) -> datetime | None:
+    until = db.session.scalar(sa.select(LoginLockout.locked_until).where(LoginLockout.email == email))
+    return until if until is not None and until > now else None
+
+
+def _register_failure(email: str, now: datetime) -> None:
+    db.session.add(LoginFailure(email=email, at=now, ip_address=request.remote_addr))
+    db.session.flush()
+    window_start = now - _config_minutes("LOGIN_WINDOW_MINUTES")
+    failures = db.session.scalar(
+        sa.select(sa.func.count()).where(LoginFailure.email == email, LoginFailure.at > window_start)
+    )
+    record_event("login_failure", object_type="User", actor_email=email, summary=email)
+    if failures is not None and failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        until = now + _config_minutes("LOGIN_LOCKOUT_MINUTES")
+        lockout = db.session.get(LoginLockout, email)
+        if lockout is None:
+            db.session.add(LoginLockout(email=email, locked_until=until))
+        else:
+            lockout.locked_until = until
+        # Failures before the lockout are spent; the next window starts afresh after it.
+        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+        record_event("lockout", object_type="User", actor_email=email, summary=email)
+
+
+def authenticate(*, email: str, password: str) -> User:
+    """Return the active user with these credentials, or raise InvalidCredentials / LoginLocked."""
+    email = normalise_email(email)
+    now = utcnow()
+    if _locked_until(email, now):
+        raise LoginLocked(
+            str(_l("Kontot är tillfälligt låst efter för många misslyckade inloggningar. Försök igen om 15 minuter."))
+        )
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    password_ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not password_ok or not user.is_active:
+        _register_failure(email, now)
+        raise InvalidCredentials(str(_l("Fel e-postadress eller lösenord.")))
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    user.last_login_at = now
+    return user
+
+
+# --- server-side sessions ----------------------------------------------------------------------------
+
+
+def start_session(*, user: User) -> str:
+    """Create a session row and return the random key for the cookie."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(
+        UserSession(
+            key_hash=_digest(key),
+            user=user,
+            ip_address=request.remote_addr,
+            user_agent=(request.user_agent.string or "")[:300],
+        )
+    )
+    record_event("login", object_type="User", object_id=user.id, actor_email=user.email)
+    return key
+
+
+def session_expiry(user_session: UserSession) -> datetime:
+    """When the session ends unless used: idle timeout, capped by the absolute timeout."""
+    idle_end = user_session.last_seen_at + _config_minutes("SESSION_IDLE_MINUTES")
+    absolute_end = user_session.created_at + timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])
+    return min(idle_end, absolute_end)
+
+
+def find_live_session(key: str | None) -> UserSession | None:
+    """The live session for a cookie key, or None (unknown, ended, timed out, or user deactivated)."""
+    if not key:
+        return None
+    user_session = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == _digest(key)))
+    if user_session is None or user_session.ended_at is not None:
+        return None
+    if session_expiry(user_session) <= utcnow() or not user_session.user.is_active:
+        user_session.ended_at = user_session.ended_at or utcnow()
+        db.session.commit()
+        return None
+    return user_session
+
+
+def touch_session(user_session: UserSession) -> None:
+    """Record activity (at most once a minute, to spare the database)."""
+    now = utcnow()
+    if now - user_session.last_seen_at > timedelta(minutes=1):
+        user_session.last_seen_at = now
+        db.session.commit()
+
+
+def extend_session(*, user_session: UserSession) -> None:
+    """Reset the idle timer now (the "Förläng sessionen" button)."""
+    user_session.last_seen_at = utcnow()
+
+
+def end_session(*, user_session: UserSession) -> None:
+    """End one session (logout or revoke from the profile page)."""
+    user_session.ended_at = utcnow()
+    record_event("logout", object_type="User", object_id=user_session.user_id, actor_email=user_session.user.email)
+
+
+def end_all_sessions(*, user: User) -> None:
+    """End every session of the user at once (password change, reset, deactivation)."""
+    db.session.execute(
+        sa.update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+# --- one-time tokens ---------------------------------------------------------------------------------
+
+
+def _issue_token(user: User, purpose: str) -> str:
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["ACCOUNT_TOKEN_HOURS"]
+    db.session.add(
+        AccountToken(token_hash=_digest(token), user=user, purpose=purpose, expires_at=utcnow() + timedelta(hours=hours))
+    )
+    return token
+
+
+def find_valid_token(*, token: str, purpose: str) -> AccountToken | None:
+    """The unused, unexpired token of that purpose, or None."""
+    row = db.session.scalar(
+        sa.select(AccountToken).where(AccountToken.token_hash == _digest(token), AccountToken.purpose == purpose)
+    )
+    if row is None or row.used_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
+        return None
+    return row
+
+
+def _link(endpoint_path: str) -> str:
+    return f"{current_app.config['BASE_URL']}{endpoint_path}"
+
+
+def invite_user(
+    *, inviter: User, email: str, name: str, roles: set[str], organisation: Organisation | None, language: str
+) -> User:
+    """Create an invited user and queue the invitation e-mail with a one-time link."""
+    email = normalise_email(email)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise DomainError(str(_l("Det finns redan en användare med den e-postadressen.")), field="email")
+    if not inviter.has_role(ADMIN) and roles != {BUYER}:
+        raise DomainError(str(_l("Du kan bara bjuda in beställare.")), field="roles")
+    if BUYER in roles and organisation is None:
+        raise DomainError(str(_l("En beställare måste höra till en organisation.")), field="organisation")
+    user = User(email=email, name=name.strip(), language=language, organisation=organisation)
+    user.set_roles(roles)
+    db.session.add(user)
+    db.session.flush()
+    token = _issue_token(user, "invitation")
+    queue_email(
+        recipient=email,
+        language=language,
+        template="invitation",
+        subject="Inbjudan till Köpkraft",
+        name=user.name,
+        inviter=inviter.name,
+        link=_link(f"/inbjudan/{token}"),
+        hours=current_app.config["ACCOUNT_TOKEN_HOURS"],
+    )
+    record_event("invite", object_type="User", object_id=user.id, summary=email)
+    return user
+
+
+def request_password_reset(*, email: str) -> None:
+    """Queue a reset link if an active account has this e-mail; say nothing either way."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email), User.is_active))
+    if user is None:
+        return
+    token = _issue_token(user, "reset")
+    queue_email(
+        recipient=user.email,
+        language=user.language,
+        template="password_reset",
+        subject="Återställ ditt lösenord i Köpkraft",
+        name=user.name,
+        link=_link(f"/losenord/aterstall/{token}"),
+        hours=current_app.config["ACCOUNT_TOKEN_HOURS"],
+    )
+    record_event("password_reset_requested", object_type="User", object_id=user.id)
+
+
+def set_password_with_token(*, token: AccountToken, password: str) -> User:
+    """Use a one-time token to set the password; ends every session and spends the token."""
+    user = token.user
+    user.password_hash = hash_password(password)
+    token.used_at = utcnow()
+    # Any other outstanding link for this user is spent too.
+    db.session.execute(
+        sa.update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    db.session.execute(sa.delete(LoginLockout).where(LoginLockout.email == user.email))
+    end_all_sessions(user=user)
+    record_event(f"{token.purpose}_completed", object_type="User", object_id=user.id)
+    return user
+
+
+def change_password(*, user: User, current_password: str, new_password: str) -> None:
+    """Change the password after checking the current one; every session of the user ends."""
+    if not verify_password(user.password_hash, current_password):
+        raise DomainError(str(_l("Nuvarande lösenord stämmer inte.")), field="current_password")
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user=user)
+    record_event("password_changed", object_type="User", object_id=user.id)
+
+
+def update_profile(*, user: User, name: str, language: str) -> None:
+    """Change the user's own name and language."""
+    user.name = name.strip()
+    user.language = language
+
+
+def set_user_active(*, user: User, active: bool) -> None:
+    """Activate or deactivate a user; deactivation ends every session at once."""
+    user.is_active = active
+    if not active:
+        end_all_sessions(user=user)
+    record_event("user_activated" if active else "user_deactivated", object_type="User", object_id=user.id)
+
+
+def update_user_access(*, user: User, roles: set[str], organisation: Organisation | None) -> None:
+    """Change a user's roles and organisation (admin), recorded as a security event."""
+    if BUYER in roles and organisation is None:
+        raise DomainError(str(_l("En beställare måste höra till en organisation.")), field="organisation")
+    before = {"roles": sorted(user.roles), "organisation_id": user.organisation_id}
+    user.set_roles(roles)
+    user.organisation = organisation
+    after = {"roles": sorted(roles), "organisation_id": organisation.id if organisation else None}
+    if before != after:
+        record_event("access_changed", object_type="User", object_id=user.id, before=before, after=after)

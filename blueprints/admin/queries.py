@@ -1,0 +1,111 @@
+"""Reads for the admin area: user search and the audit log."""
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+
+from blueprints.accounts.models import User, UserRole
+from blueprints.accounts.roles import ROLES
+from blueprints.core.db import db
+from blueprints.core.formatting import escape_like, search_text
+from blueprints.core.models import AuditEvent, OutboxEmail
+
+PER_PAGE = 25
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _page_arg(args: dict[str, str]) -> int:
+    try:
+        return max(1, int(args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def _date_arg(args: dict[str, str], name: str) -> date | None:
+    try:
+        return date.fromisoformat(args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def search_users(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
+    """Users matching ?q=, ?role= and ?status=, in Swedish order; returns the page and the clean filter."""
+    q = args.get("q", "").strip()[:100]
+    role = args.get("role", "") if args.get("role") in ROLES else ""
+    status = args.get("status", "") if args.get("status") in {"active", "inactive", "invited"} else ""
+    query = sa.select(User)
+    for word in search_text(q).split():
+        query = query.where(User.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    if role:
+        query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
+    if status == "active":
+        query = query.where(User.is_active, User.password_hash.is_not(None))
+    elif status == "inactive":
+        query = query.where(~User.is_active)
+    elif status == "invited":
+        query = query.where(User.is_active, User.password_hash.is_(None))
+    query = query.order_by(User.sort_key, User.id).options(sa.orm.joinedload(User.organisation))
+    page = db.paginate(query, page=_page_arg(args), per_page=PER_PAGE, error_out=False)
+    return page, _non_empty({"q": q, "role": role, "status": status})
+
+
+def _non_empty(values: dict[str, str]) -> dict[str, str]:
+    """Filter values worth keeping in a URL."""
+    return {key: value for key, value in values.items() if value}
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+
+
+def search_audit(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
+    """Audit events filtered by action, object type, actor and dates (Swedish days), newest first."""
+    action = args.get("action", "").strip()[:40]
+    object_type = args.get("object_type", "").strip()[:60]
+    actor = args.get("actor", "").strip()[:254]
+    date_from, date_to = _date_arg(args, "from"), _date_arg(args, "to")
+    query = sa.select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if actor:
+        query = query.where(AuditEvent.actor_email.like(f"%{escape_like(actor.lower())}%", escape="\\"))
+    if date_from:
+        query = query.where(AuditEvent.at >= _day_start(date_from))
+    if date_to:
+        query = query.where(AuditEvent.at < _day_start(date_to + timedelta(days=1)))
+    query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    page = db.paginate(query, page=_page_arg(args), per_page=PER_PAGE, error_out=False)
+    clean = {
+        "action": action,
+        "object_type": object_type,
+        "actor": actor,
+        "from": date_from.isoformat() if date_from else "",
+        "to": date_to.isoformat() if date_to else "",
+    }
+    return page, _non_empty(clean)
+
+
+def audit_facets() -> tuple[list[str], list[str]]:
+    """The actions and object types that occur, for the filter lists."""
+    actions = db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
+    types = db.session.scalars(
+        sa.select(AuditEvent.object_type).where(AuditEvent.object_type.is_not(None)).distinct()
+        .order_by(AuditEvent.object_type)
+    ).all()
+    return list(actions), [t for t in types if t]
+
+
+def undelivered_emails() -> list[OutboxEmail]:
+    """E-mails not yet delivered (failed first), for the admin's outbox page."""
+    return list(
+        db.session.scalars(
+            sa.select(OutboxEmail)
+            .where(OutboxEmail.status != "sent")
+            .order_by(sa.case((OutboxEmail.status == "failed", 0), else_=1), OutboxEmail.id)
+            .limit(200)
+        )
+    )

@@ -1,0 +1,164 @@
+"""Admin views: users, need areas, the audit log and the e-mail outbox."""
+
+import sqlalchemy as sa
+from flask import Response, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.accounts.access import role_required
+from blueprints.accounts.models import User
+from blueprints.accounts.roles import ADMIN, ROLE_LABELS, ROLES
+from blueprints.accounts.services import set_user_active, update_user_access
+from blueprints.admin import bp
+from blueprints.admin.forms import EmptyForm, NeedAreaForm, UserAccessForm
+from blueprints.admin.models import NeedArea
+from blueprints.admin.queries import audit_facets, search_audit, search_users, undelivered_emails
+from blueprints.admin.services import add_need_area, rename_need_area, set_need_area_retired
+from blueprints.core.db import DomainError, db
+from blueprints.core.forms import add_domain_error, form_status
+from blueprints.core.htmx import render
+from blueprints.core.models import OutboxEmail
+from blueprints.core.outbox import retry_failed_email
+from blueprints.organisations.models import Organisation
+from blueprints.organisations.queries import organisation_choices
+
+
+@bp.get("/anvandare")
+@role_required(ADMIN)
+def users() -> Response:
+    """All users with search and filters (role, status)."""
+    page, flt = search_users(request.args)
+    return render("admin/users.html", block="results", page=page, flt=flt, roles=ROLES, role_labels=ROLE_LABELS)
+
+
+def _access_form(user: User) -> UserAccessForm:
+    form = UserAccessForm()
+    form.organisation_id.choices = [(0, _("Ingen organisation"))] + organisation_choices()
+    if request.method == "GET":
+        form.roles.data = sorted(user.roles)
+        form.organisation_id.data = user.organisation_id or 0
+    return form
+
+
+@bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def user_detail(user_id: int) -> Response:
+    """A user's access: roles, organisation, active or not."""
+    user = db.get_or_404(User, user_id)
+    form = _access_form(user)
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        try:
+            update_user_access(user=user, roles=set(form.roles.data or []), organisation=organisation)
+        except DomainError as error:
+            db.session.rollback()
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Behörigheterna för %(name)s är sparade.", name=user.name), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+    return render("admin/user_detail.html", user=user, form=form, toggle_form=EmptyForm(),
+                  status=form_status(form))
+
+
+@bp.post("/anvandare/<int:user_id>/aktiv")
+@role_required(ADMIN)
+def toggle_user_active(user_id: int) -> Response:
+    """Deactivate (ending every session at once) or reactivate a user."""
+    user = db.get_or_404(User, user_id)
+    if user.id == g.user.id:
+        flash(_("Du kan inte inaktivera dig själv."), "error")
+        return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+    set_user_active(user=user, active=not user.is_active)
+    db.session.commit()
+    message = _("%(name)s är aktiverad.") if user.is_active else _("%(name)s är inaktiverad och utloggad.")
+    flash(message % {"name": user.name}, "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id), 303)
+
+
+def _need_area_page(form: NeedAreaForm, status: int = 200) -> Response:
+    areas = db.session.scalars(sa.select(NeedArea).order_by(NeedArea.is_retired, NeedArea.sort_key)).all()
+    return render("admin/need_areas.html", areas=areas, form=form, action_form=EmptyForm(), status=status)
+
+
+@bp.get("/behovsomraden")
+@role_required(ADMIN)
+def need_areas() -> Response:
+    """The need-area taxonomy."""
+    return _need_area_page(NeedAreaForm(formdata=None))
+
+
+@bp.post("/behovsomraden")
+@role_required(ADMIN)
+def create_need_area() -> Response:
+    """Add a need area."""
+    form = NeedAreaForm()
+    if form.validate_on_submit():
+        try:
+            area = add_need_area(name=form.name.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Behovsområdet %(name)s är tillagt.", name=area.name), "success")
+            return redirect(url_for("admin.need_areas"), 303)
+    return _need_area_page(form, 422)
+
+
+@bp.route("/behovsomraden/<int:area_id>", methods=["GET", "POST"])
+@role_required(ADMIN)
+def edit_need_area(area_id: int) -> Response:
+    """Rename a need area."""
+    area = db.get_or_404(NeedArea, area_id)
+    form = NeedAreaForm(obj=area)
+    if form.validate_on_submit():
+        try:
+            rename_need_area(area=area, name=form.name.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            add_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Behovsområdet heter nu %(name)s.", name=area.name), "success")
+            return redirect(url_for("admin.need_areas"), 303)
+    return render("admin/need_area_form.html", area=area, form=form, status=form_status(form))
+
+
+@bp.post("/behovsomraden/<int:area_id>/status")
+@role_required(ADMIN)
+def toggle_need_area(area_id: int) -> Response:
+    """Retire a need area, or bring a retired one back."""
+    area = db.get_or_404(NeedArea, area_id)
+    set_need_area_retired(area=area, retired=not area.is_retired)
+    db.session.commit()
+    message = _("%(name)s är avvecklat.") if area.is_retired else _("%(name)s används igen.")
+    flash(message % {"name": area.name}, "success")
+    return redirect(url_for("admin.need_areas"), 303)
+
+
+@bp.get("/logg")
+@role_required(ADMIN)
+def audit_log() -> Response:
+    """The audit log with filters (action, object type, actor, dates)."""
+    page, flt = search_audit(request.args)
+    actions, object_types = audit_facets()
+    return render("admin/audit.html", block="results", page=page, flt=flt, actions=actions,
+                  object_types=object_types)
+
+
+@bp.get("/e-post")
+@role_required(ADMIN)
+def outbox() -> Response:
+    """E-mails not yet delivered, with their errors."""
+    return render("admin/outbox.html", emails=undelivered_emails(), action_form=EmptyForm())
+
+
+@bp.post("/e-post/<int:email_id>/forsok-igen")
+@role_required(ADMIN)
+def retry_email(email_id: int) -> Response:
+    """Try a failed e-mail again."""
+    email = db.get_or_404(OutboxEmail, email_id)
+    retry_failed_email(email=email)
+    db.session.commit()
+    flash(_("E-postmeddelandet till %(to)s skickas igen.", to=email.recipient), "success")
+    return redirect(url_for("admin.outbox"), 303)

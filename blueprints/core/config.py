@@ -1,0 +1,74 @@
+"""Configuration from the environment (12-factor), with safe defaults."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+INSTANCE_DIR = Path(__file__).resolve().parents[2] / "instance"
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url() -> str:
+    """The database to use: DATABASE_URL, else SQLite in instance/."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'kopkraft.sqlite'}"
+    # Accept the common postgres:// spelling and use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask configuration from the environment, then apply overrides (tests)."""
+    overrides = overrides or {}
+    debug = _flag("FLASK_DEBUG", False)
+    testing = bool(overrides.get("TESTING"))
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret:
+        if not (debug or testing):
+            raise RuntimeError("SECRET_KEY must be set outside debug and test mode.")
+        secret = "dev-only-insecure-secret-key"
+    config: dict[str, Any] = {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_NAME": "kopkraft_session",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", True),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 12 * 1024 * 1024)),
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
+        "WTF_CSRF_SSL_STRICT": True,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Köpkraft <noreply@kopkraft.example>"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", 0)),
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ("sv", "en"),
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_WARNING_MINUTES": 5,
+        "SESSION_ABSOLUTE_HOURS": 12,
+        "LOGIN_MAX_FAILURES": 10,
+        "LOGIN_WINDOW_MINUTES": 15,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        "ACCOUNT_TOKEN_HOURS": 72,
+        # argon2id; RFC 9106's second recommended option (64 MiB, 3 passes).
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 64 * 1024,
+        "ARGON2_PARALLELISM": 4,
+    }
+    config.update(overrides)
+    return config

@@ -1,0 +1,74 @@
+"""Error pages in the user's language: full pages, or an announced message in place for htmx requests."""
+
+import logging
+
+from flask import Flask, Response, g, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from blueprints.core.audit import record_event_now
+from blueprints.core.db import db
+from blueprints.core.htmx import is_htmx
+
+log = logging.getLogger(__name__)
+
+ERROR_TEXTS = {
+    400: (_l("Felaktig begäran"), _l("Begäran kunde inte behandlas. Ladda om sidan och försök igen.")),
+    401: (_l("Inloggning krävs"), _l("Logga in för att fortsätta.")),
+    403: (_l("Åtkomst nekad"), _l("Du har inte behörighet till den här sidan.")),
+    404: (_l("Sidan hittades inte"), _l("Sidan finns inte, eller så har du inte tillgång till den.")),
+    405: (_l("Metoden tillåts inte"), _l("Sidan kan inte användas på det sättet.")),
+    409: (_l("Konflikt"), _l("Uppgifterna har ändrats av någon annan. Ladda om sidan och försök igen.")),
+    413: (_l("För stor begäran"), _l("Det du skickade är för stort. Minska filen eller texten och försök igen.")),
+    422: (_l("Uppgifterna kunde inte sparas"), _l("Rätta de markerade fälten och försök igen.")),
+    429: (_l("För många försök"), _l("Du har gjort för många försök. Vänta en stund och försök igen.")),
+    500: (_l("Något gick fel"), _l("Ett oväntat fel inträffade. Felet är loggat; försök igen om en stund.")),
+}
+CSRF_MESSAGE = _l("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.")
+
+
+def error_response(code: int, message: str | None = None) -> Response:
+    """Render the error page (or an inline alert for htmx) with the given status."""
+    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    context = {"code": code, "title": title, "message": message or default_message}
+    template = "errors/inline.html" if is_htmx() else "errors/error.html"
+    try:
+        body = render_template(template, **context)
+    except Exception:  # the page itself failed (e.g. database gone): still answer, plainly
+        log.exception("Error page %s could not be rendered", code)
+        body = f"<!doctype html><title>{code}</title><h1>{title}</h1><p>{context['message']}</p>"
+    response = make_response(body, code)
+    response.vary.add("HX-Request")
+    return response
+
+
+def _handle_http(error: HTTPException) -> Response:
+    code = error.code or 500
+    if code == 403:
+        record_event_now("forbidden", summary=f"{request.method} {request.path}")
+    response = error_response(code, getattr(error, "user_message", None))
+    if error.response is None:
+        for key, value in error.get_headers():
+            if key.lower() not in {"content-type", "content-length"}:
+                response.headers[key] = value
+    return response
+
+
+def _handle_csrf(error: CSRFError) -> Response:
+    record_event_now("csrf_failure", summary=f"{request.method} {request.path}: {error.description}")
+    return error_response(400, str(CSRF_MESSAGE))
+
+
+def _handle_unexpected(error: Exception) -> Response:
+    log.exception("Unhandled error on %s %s", request.method, request.path, exc_info=error)
+    db.session.rollback()
+    return error_response(500)
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handlers for every HTTP error and for unexpected exceptions."""
+    app.register_error_handler(CSRFError, _handle_csrf)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(InternalServerError, _handle_unexpected)
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,59 @@
+"""Flask-Babel set-up and the Jinja filters for Swedish formats (dates, numbers, money)."""
+
+from datetime import date, datetime
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, g, request
+from flask_babel import Babel, format_date, format_datetime, get_locale
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The signed-in user's language, else the default (Swedish); ?lang= never overrides a profile."""
+    user = g.get("user")
+    if user is not None and user.language in current_app.config["LANGUAGES"]:
+        return user.language
+    chosen = request.cookies.get("lang") if request else None
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def iso_date(value: date | datetime | None) -> str:
+    """2026-03-14 (in Swedish time for datetimes)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "yyyy-MM-dd")
+    return value.isoformat()
+
+
+def long_date(value: date | datetime | None) -> str:
+    """14 mars 2026."""
+    return "" if value is None else format_date(value, "d MMMM y")
+
+
+def date_time(value: datetime | None) -> str:
+    """2026-03-14 09:05 in Swedish time, 24-hour clock."""
+    return "" if value is None else format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
+def number(value: float | int | None) -> str:
+    """1 234 567,5 (grouping and decimal comma of the current locale)."""
+    return "" if value is None else format_decimal(value, locale=str(get_locale()))
+
+
+def money(value: float | int | None) -> str:
+    """1 234 kr (whole kronor)."""
+    if value is None:
+        return ""
+    return f"{format_decimal(round(value), locale=str(get_locale()))}\u00a0kr"
+
+
+def init_i18n(app: Flask) -> None:
+    """Install Babel and the format filters."""
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.filters.update(
+        iso_date=iso_date, long_date=long_date, date_time=date_time, number=number, money=money
+    )

@@ -1,0 +1,150 @@
+"""E-mail outbox: queue in the caller's transaction, deliver later over SMTP with retries and backoff."""
+
+import logging
+import secrets
+import smtplib
+import socket
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+
+from blueprints.core.db import db, utcnow
+from blueprints.core.models import OutboxEmail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+STALE_CLAIM = timedelta(minutes=15)
+
+
+def queue_email(*, recipient: str, language: str, template: str, subject: str, **context: Any) -> OutboxEmail:
+    """Render ``email/<template>.txt`` and ``.html`` in the recipient's language and add them to the outbox.
+
+    ``subject`` is a msgid, translated in the recipient's language as well.
+    """
+    with force_locale(language):
+        translated_subject = gettext(subject, **context)
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", subject=translated_subject, **context)
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or "kopkraft.example"
+    email = OutboxEmail(
+        message_id=make_msgid(domain=domain),
+        recipient=recipient,
+        subject=translated_subject,
+        body_text=body_text,
+        body_html=body_html,
+    )
+    db.session.add(email)
+    return email
+
+
+def _claim_batch(worker: str, limit: int) -> list[int]:
+    """Mark up to ``limit`` due e-mails as ours; concurrent senders never claim the same row."""
+    now = utcnow()
+    # A sender that died mid-batch leaves rows in 'sending'; give them back after a while.
+    db.session.execute(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.status == "sending", OutboxEmail.next_attempt_at < now - STALE_CLAIM)
+        .values(status="pending", claimed_by=None)
+    )
+    due = (
+        sa.select(OutboxEmail.id)
+        .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
+        .order_by(OutboxEmail.id)
+        .limit(limit)
+    )
+    if db.engine.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(due))
+    if ids:
+        # The status condition makes the claim atomic on SQLite too (its writer lock serialises this UPDATE).
+        db.session.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id.in_(ids), OutboxEmail.status == "pending")
+            .values(status="sending", claimed_by=worker, next_attempt_at=now)
+        )
+    db.session.commit()
+    return list(db.session.scalars(sa.select(OutboxEmail.id).where(OutboxEmail.claimed_by == worker,
+                                                                      OutboxEmail.status == "sending")))
+
+
+def _build_message(email: OutboxEmail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = email.recipient
+    message["Subject"] = email.subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = email.message_id
+    message.set_content(email.body_text)
+    message.add_alternative(email.body_html, subtype="html")
+    return message
+
+
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    if config["MAIL_USE_TLS"]:
+        smtp.starttls()
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    return smtp
+
+
+def _backoff(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes, at most six hours."""
+    return min(timedelta(minutes=2 ** (attempts - 1)), timedelta(hours=6))
+
+
+def _record_failure(email: OutboxEmail, error: Exception) -> None:
+    email.attempts += 1
+    email.last_error = f"{type(error).__name__}: {error}"[:2000]
+    email.claimed_by = None
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status = "failed"
+    else:
+        email.status = "pending"
+        email.next_attempt_at = utcnow() + _backoff(email.attempts)
+
+
+def send_outbox(*, limit: int = 100) -> dict[str, int]:
+    """Deliver due e-mails once each; return how many were sent, retried later, and given up."""
+    worker = f"{socket.gethostname()}-{secrets.token_hex(6)}"
+    ids = _claim_batch(worker, limit)
+    counts = {"sent": 0, "retry": 0, "failed": 0}
+    if not ids:
+        return counts
+    smtp: smtplib.SMTP | None = None
+    try:
+        for email_id in ids:
+            email = db.session.get_one(OutboxEmail, email_id)
+            try:
+                smtp = smtp or _connect()
+                smtp.send_message(_build_message(email))
+            except (OSError, smtplib.SMTPException) as error:
+                log.warning("E-mail %s not delivered: %s", email.id, error)
+                _record_failure(email, error)
+                counts["failed" if email.status == "failed" else "retry"] += 1
+                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
+                    smtp = None
+            else:
+                email.status, email.sent_at, email.claimed_by = "sent", utcnow(), None
+                email.attempts += 1
+                counts["sent"] += 1
+            db.session.commit()
+    finally:
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+    return counts
+
+
+def retry_failed_email(*, email: OutboxEmail) -> None:
+    """Give a failed e-mail a fresh set of attempts (an admin action)."""
+    email.status, email.attempts, email.next_attempt_at, email.claimed_by = "pending", 0, utcnow(), None

@@ -1,0 +1,5 @@
+"""Organisations: the registry of contracting authorities."""
+
+from flask import Blueprint
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisationer")

@@ -1,0 +1,71 @@
+"""The organisation form, with organisationsnummer and kommunkod validation."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.se import orgnr
+from wtforms import Field, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from blueprints.core.formatting import parse_swedish_integer
+from blueprints.organisations.regions import COUNTIES, KINDS
+
+REQUIRED = _l("Fyll i fältet.")
+
+
+def validate_org_number(value: str) -> str:
+    """Return the normalised organisationsnummer (10 digits) or raise ValidationError in Swedish."""
+    try:
+        return orgnr.validate(value)
+    except StdnumValidationError as error:
+        raise ValidationError(
+            str(_l("Organisationsnumret är inte giltigt. Skriv tio siffror, till exempel 212000-1132."))
+        ) from error
+
+
+class OrganisationForm(FlaskForm):
+    """Create or edit a contracting authority."""
+
+    name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    org_number = StringField(
+        _l("Organisationsnummer"),
+        validators=[DataRequired(message=REQUIRED)],
+        description=_l("Tio siffror, med eller utan bindestreck: 212000-1132."),
+    )
+    kind = SelectField(_l("Typ"), choices=[("", _l("Välj typ"))] + list(KINDS.items()),
+                       validators=[DataRequired(message=_l("Välj en typ."))])
+    county_code = SelectField(
+        _l("Län"),
+        choices=[("", _l("Välj län"))] + list(COUNTIES.items()),
+        validators=[DataRequired(message=_l("Välj ett län."))],
+    )
+    municipality_code = StringField(
+        _l("Kommunkod (valfri)"),
+        validators=[Optional(), Regexp(r"^\d{4}$", message=_l("Kommunkoden har fyra siffror, till exempel 1280."))],
+        description=_l("Fyra siffror; de två första är länets kod."),
+    )
+    annual_volume = StringField(
+        _l("Årlig upphandlingsvolym i kronor (valfri)"),
+        validators=[Optional()],
+        description=_l("Heltal i kronor, till exempel 1 250 000."),
+        render_kw={"inputmode": "numeric"},
+    )
+
+    def validate_org_number(self, field: Field) -> None:
+        """Check digit and length, via python-stdnum; stores the normalised number."""
+        field.data = validate_org_number(field.data or "")
+
+    def validate_municipality_code(self, field: Field) -> None:
+        """A kommunkod starts with its county's code."""
+        if field.data and self.county_code.data and not field.data.startswith(self.county_code.data):
+            raise ValidationError(str(_l("Kommunkoden hör inte till det valda länet.")))
+
+    def validate_annual_volume(self, field: Field) -> None:
+        """A whole, non-negative number of kronor."""
+        try:
+            volume = parse_swedish_integer(field.data)
+        except ValueError as error:
+            raise ValidationError(str(_l("Skriv volymen som ett heltal i kronor, till exempel 1 250 000."))) from error
+        if volume < 0 or volume > 10**15:
+            raise ValidationError(str(_l("Volymen måste vara mellan 0 och 1 000 000 000 000 000 kronor.")))
+        field.parsed = volume

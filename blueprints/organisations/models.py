@@ -1,0 +1,63 @@
+"""The Organisation model: a contracting authority."""
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.core.db import TimestampMixin, db
+from blueprints.core.formatting import search_text, swedish_sort_key
+from blueprints.organisations.regions import COUNTIES, KINDS
+
+if TYPE_CHECKING:
+    from blueprints.accounts.models import User
+
+
+def _in(column: str, values: object) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A contracting authority: kommun, region, state agency, municipal company or other."""
+
+    __audited__ = True
+    __audit_exclude__ = {"search_text", "sort_key"}
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", KINDS), name="kind"),
+        sa.CheckConstraint(_in("county_code", COUNTIES), name="county_code"),
+        sa.CheckConstraint("annual_volume_sek IS NULL OR annual_volume_sek >= 0", name="volume"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    org_number: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), index=True)
+    county_code: Mapped[str] = mapped_column(sa.String(2), index=True)
+    municipality_code: Mapped[str | None] = mapped_column(sa.String(4))
+    annual_volume_sek: Mapped[int | None] = mapped_column(sa.BigInteger)
+    search_text: Mapped[str] = mapped_column(sa.String(300), default="")
+    sort_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+
+    users: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+    @property
+    def org_number_display(self) -> str:
+        """The organisationsnummer as written: 212000-1132."""
+        return f"{self.org_number[:6]}-{self.org_number[6:]}"
+
+    @property
+    def county_name(self) -> str:
+        """The county's name."""
+        return COUNTIES.get(self.county_code, self.county_code)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the user's language."""
+        return str(KINDS.get(self.kind, self.kind))
+
+
+@sa.event.listens_for(Organisation, "before_insert")
+@sa.event.listens_for(Organisation, "before_update")
+def _index_organisation(mapper: sa.orm.Mapper[Organisation], connection: sa.Connection, org: Organisation) -> None:
+    org.search_text = search_text(org.name, org.org_number, org.org_number_display)
+    org.sort_key = swedish_sort_key(org.name)[:200]

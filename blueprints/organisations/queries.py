@@ -1,0 +1,65 @@
+"""Reads of the organisation registry: filtered search and choice lists."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+
+from blueprints.core.db import db
+from blueprints.core.formatting import escape_like, search_text
+from blueprints.organisations.models import Organisation
+from blueprints.organisations.regions import COUNTIES, KINDS
+
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class OrganisationFilter:
+    """The list's state, as read from the URL."""
+
+    q: str = ""
+    kind: str = ""
+    county: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: dict[str, str]) -> "OrganisationFilter":
+        """Read the filter from query arguments, ignoring values that are not valid."""
+        try:
+            page = max(1, int(args.get("page", 1)))
+        except ValueError:
+            page = 1
+        kind = args.get("kind", "")
+        county = args.get("county", "")
+        return cls(
+            q=args.get("q", "").strip()[:100],
+            kind=kind if kind in KINDS else "",
+            county=county if county in COUNTIES else "",
+            page=page,
+        )
+
+    def url_args(self, **changes: object) -> dict[str, object]:
+        """Query arguments for a link to this state with ``changes`` (empty values left out)."""
+        values = {"q": self.q, "kind": self.kind, "county": self.county, "page": self.page, **changes}
+        return {k: v for k, v in values.items() if v not in ("", None, 1)}
+
+
+def search_organisations(flt: OrganisationFilter) -> Pagination:
+    """Organisations matching the filter, in Swedish alphabetical order, one page."""
+    query = sa.select(Organisation)
+    for word in search_text(flt.q).split():
+        query = query.where(Organisation.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    if flt.kind:
+        query = query.where(Organisation.kind == flt.kind)
+    if flt.county:
+        query = query.where(Organisation.county_code == flt.county)
+    query = query.order_by(Organisation.sort_key, Organisation.id)
+    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+
+
+def organisation_choices() -> list[tuple[int, str]]:
+    """(id, name) of every organisation, in Swedish order, for select lists."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name).order_by(Organisation.sort_key, Organisation.id)
+    )
+    return [(row.id, row.name) for row in rows]
