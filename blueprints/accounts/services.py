@@ -13,6 +13,7 @@ from blueprints.accounts.passwords import hash_password, verify_password
 from blueprints.accounts.roles import ADMIN, BUYER
 from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
+from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
 from blueprints.organisations.models import Organisation
 
@@ -199,7 +200,7 @@ def invite_user(
         recipient=email,
         language=language,
         template="invitation",
-        subject="Inbjudan till Köpkraft",
+        subject=N_("Inbjudan till Köpkraft"),
         name=user.name,
         inviter=inviter.name,
         link=_link(f"/inbjudan/{token}"),
@@ -219,7 +220,7 @@ def request_password_reset(*, email: str) -> None:
         recipient=user.email,
         language=user.language,
         template="password_reset",
-        subject="Återställ ditt lösenord i Köpkraft",
+        subject=N_("Återställ ditt lösenord i Köpkraft"),
         name=user.name,
         link=_link(f"/losenord/aterstall/{token}"),
         hours=current_app.config["ACCOUNT_TOKEN_HOURS"],

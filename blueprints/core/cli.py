@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from blueprints.core.db import db
 
@@ -22,7 +23,7 @@ def register_cli(app: Flask) -> None:
         for email, _name, roles, _org in DEMO_USERS:
             click.echo(f"  {email:28} {', '.join(roles)}")
 
-    outbox = click.Group("outbox", help="The e-mail outbox.")
+    outbox = AppGroup("outbox", help="The e-mail outbox.")
 
     @outbox.command("send")
     @click.option("--limit", default=100, show_default=True, help="At most this many e-mails per run.")

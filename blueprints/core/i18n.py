@@ -57,3 +57,8 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters.update(
         iso_date=iso_date, long_date=long_date, date_time=date_time, number=number, money=money
     )
+
+
+def N_(message: str) -> str:  # noqa: N802 (the conventional name, which pybabel extracts)
+    """Mark a msgid for extraction; it is translated later, in the recipient's language."""
+    return message

@@ -1,0 +1,295 @@
+"""Fixtures: one migrated database per backend (SQLite always, PostgreSQL with TEST_DATABASE_URL), the app,
+a client, factories and a login helper. Every test that uses ``app`` runs once per backend."""
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+
+TEST_PASSWORD = "correct horse battery"
+FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _backends() -> list[Any]:
+    backends: list[Any] = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        backends.append("postgresql")
+    elif IN_CI:
+        raise RuntimeError("CI must set TEST_DATABASE_URL so that every database test also runs on PostgreSQL.")
+    else:
+        backends.append(pytest.param("postgresql", marks=pytest.mark.skip(reason="TEST_DATABASE_URL is not set")))
+    return backends
+
+
+def _postgres_url() -> str:
+    url = os.environ["TEST_DATABASE_URL"]
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def base_config(url: str, **overrides: Any) -> dict[str, Any]:
+    """Configuration for a test app on the given database."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SESSION_COOKIE_SECURE": False,
+        "BASE_URL": "http://localhost",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": 1,  # nothing listens; tests that deliver start their own SMTP server
+        **FAST_HASHING,
+        **overrides,
+    }
+
+
+def migrate_database(url: str) -> None:
+    """Run every Alembic migration on an empty database."""
+    from flask_migrate import upgrade
+
+    app = create_app(base_config(url))
+    with app.app_context():
+        upgrade()
+        from blueprints.core.db import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=_backends())
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database on one backend; PostgreSQL gets a private schema for this run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+        migrate_database(url)
+        yield url
+        return
+    base = _postgres_url()
+    schema = f"test_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    migrate_database(url)
+    yield url
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def empty_all_tables(app: Flask) -> None:
+    """Delete every row (children first), so each test starts from an empty, migrated schema."""
+    from blueprints.core.db import db
+
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """The app on a clean database."""
+    app = create_app(base_config(database_url))
+    yield app
+    empty_all_tables(app)
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[Flask]:
+    """An application context (for calling services and reading rows directly)."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client keeping cookies like a browser."""
+    return app.test_client()
+
+
+def csrf_token_from(html: str) -> str:
+    """The CSRF token printed in a page."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """Fetch a page and return its CSRF token (bound to this client's session)."""
+    return csrf_token_from(client.get(path).get_data(as_text=True))
+
+
+@pytest.fixture
+def make_organisation(app: Flask):
+    """Create an organisation; a valid organisationsnummer is chosen unless given."""
+    numbers = iter(["2120001355", "2120000837", "2120000142", "2321000255", "2120002627", "2120001132"])
+
+    def make(**fields: Any):
+        from blueprints.core.db import db
+        from blueprints.organisations.models import Organisation
+
+        values = {"name": "Göteborgs kommun", "kind": "kommun", "county_code": "14", **fields}
+        values.setdefault("org_number", next(numbers))
+        with app.app_context():
+            org = Organisation(**values)
+            db.session.add(org)
+            db.session.commit()
+            db.session.refresh(org)
+            db.session.expunge(org)
+            return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(app: Flask):
+    """Create an active user with roles and the shared test password."""
+
+    def make(email: str = "user@example.org", roles: tuple[str, ...] = ("buyer",), organisation=None, **fields: Any):
+        from blueprints.accounts.models import User
+        from blueprints.accounts.passwords import hash_password
+        from blueprints.core.db import db
+
+        with app.app_context():
+            user = User(email=email, name=fields.pop("name", "Test Person"), **fields)
+            if "password_hash" not in fields:
+                user.password_hash = hash_password(TEST_PASSWORD)
+            user.organisation_id = organisation.id if organisation is not None else None
+            user.set_roles(set(roles))
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+class Auth:
+    """Log a test client in and out through the real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str = TEST_PASSWORD, **extra: str):
+        token = csrf_token(self.client)
+        return self.client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra})
+
+    def logout(self):
+        token = csrf_token(self.client, "/")
+        return self.client.post("/logout", data={"csrf_token": token})
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> Auth:
+    """Login helper for ``client``."""
+    return Auth(client)
+
+
+@pytest.fixture
+def people(make_organisation, make_user) -> dict[str, Any]:
+    """One user per role, two buyer organisations; returns ids by name."""
+    home = make_organisation(name="Göteborgs kommun", org_number="2120001355", county_code="14")
+    other = make_organisation(name="Malmö kommun", org_number="2120000837", county_code="12")
+    return {
+        "home": home,
+        "other": other,
+        "admin": make_user("admin@example.org", ("admin",), name="Astrid Admin"),
+        "facilitator": make_user("facilitator@example.org", ("facilitator",), name="Fredrik Facilitator"),
+        "manager": make_user("manager@example.org", ("manager",), name="Maria Chef"),
+        "buyer": make_user("buyer@example.org", ("buyer",), home, name="Bengt Beställare"),
+        "buyer2": make_user("buyer2@example.org", ("buyer",), other, name="Britta Beställare"),
+    }
+
+
+ROLE_EMAILS = {
+    "admin": "admin@example.org",
+    "facilitator": "facilitator@example.org",
+    "manager": "manager@example.org",
+    "buyer": "buyer@example.org",
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) on loopback that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[Any] = []
+        self.refuse = False
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+                if sink.refuse:
+                    return "451 Try again later"
+                from email import message_from_bytes, policy
+
+                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> "SmtpSink":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller.server is not None:
+            self.controller.stop()
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SmtpSink]:
+    """An SMTP listener the app delivers to."""
+    sink = SmtpSink().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+    yield sink
+    sink.stop()
+
+
+def deliver_outbox(app: Flask) -> dict[str, int]:
+    """Run the real delivery, as `flask outbox send` does."""
+    from blueprints.core.outbox import send_outbox
+
+    with app.app_context():
+        return send_outbox()
+
+
+def text_body(message: Any) -> str:
+    """The plain-text part of an e-mail."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def link_in(message: Any) -> str:
+    """The first link to this site in an e-mail's text, as a path."""
+    match = re.search(r"http://localhost(/\S+)", text_body(message))
+    assert match, "no link in the e-mail"
+    return match.group(1)

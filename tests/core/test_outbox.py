@@ -1,0 +1,121 @@
+"""The e-mail outbox: written with its cause, delivered once over SMTP, retried with backoff."""
+
+import threading
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from blueprints.core.db import db, utcnow
+from blueprints.core.models import OutboxEmail
+from blueprints.core.outbox import MAX_ATTEMPTS, queue_email, send_outbox
+from tests.conftest import deliver_outbox, text_body
+
+
+def _queue(app, count=1, language="sv"):
+    with app.test_request_context():
+        for n in range(count):
+            queue_email(recipient=f"person{n}@example.org", language=language, template="password_reset",
+                        subject="Återställ ditt lösenord i Köpkraft", name="Person", link="http://localhost/x",
+                        hours=72)
+        db.session.commit()
+
+
+def _rows(app):
+    with app.app_context():
+        return db.session.scalars(sa.select(OutboxEmail).order_by(OutboxEmail.id)).all()
+
+
+def test_delivers_plain_text_and_html(app, smtp):
+    _queue(app)
+    assert deliver_outbox(app) == {"sent": 1, "retry": 0, "failed": 0}
+    [message] = smtp.messages
+    assert message.get_content_type() == "multipart/alternative"
+    assert "Hej Person!" in text_body(message)
+    assert "<a href=\"http://localhost/x\">" in message.get_body(preferencelist=("html",)).get_content()
+    assert message["Message-ID"] == _rows(app)[0].message_id
+    assert _rows(app)[0].status == "sent"
+
+
+def test_sent_mail_is_not_sent_again(app, smtp):
+    _queue(app)
+    deliver_outbox(app)
+    assert deliver_outbox(app)["sent"] == 0
+    assert len(smtp.messages) == 1
+
+
+def test_rolled_back_change_leaves_no_email(app):
+    with app.test_request_context():
+        queue_email(recipient="x@example.org", language="sv", template="password_reset",
+                    subject="Återställ ditt lösenord i Köpkraft", name="X", link="http://localhost/x", hours=72)
+        db.session.rollback()
+    assert _rows(app) == []
+
+
+def test_server_down_means_retry_later_with_backoff(app, smtp):
+    _queue(app)
+    smtp.stop()
+    assert deliver_outbox(app) == {"sent": 0, "retry": 1, "failed": 0}
+    [row] = _rows(app)
+    assert row.status == "pending" and row.attempts == 1 and row.last_error
+    assert row.next_attempt_at > utcnow() + timedelta(seconds=50)
+    # Not due yet: nothing happens.
+    assert deliver_outbox(app)["retry"] == 0
+
+
+def test_temporary_refusal_then_success(app, smtp):
+    _queue(app)
+    smtp.refuse = True
+    assert deliver_outbox(app)["retry"] == 1
+    smtp.refuse = False
+    with app.app_context():
+        db.session.execute(sa.update(OutboxEmail).values(next_attempt_at=utcnow()))
+        db.session.commit()
+    assert deliver_outbox(app)["sent"] == 1
+    assert len(smtp.messages) == 1
+
+
+def test_gives_up_after_max_attempts_and_admin_sees_it(app, client, auth, people, smtp):
+    _queue(app)
+    smtp.refuse = True
+    for _ in range(MAX_ATTEMPTS):
+        with app.app_context():
+            db.session.execute(sa.update(OutboxEmail).values(next_attempt_at=utcnow()))
+            db.session.commit()
+        deliver_outbox(app)
+    [row] = _rows(app)
+    assert row.status == "failed" and row.attempts == MAX_ATTEMPTS
+    auth.login("admin@example.org")
+    page = client.get("/admin/e-post").get_data(as_text=True)
+    assert "person0@example.org" in page and "Misslyckad" in page and "451" in page
+    from tests.conftest import csrf_token
+
+    client.post(f"/admin/e-post/{row.id}/forsok-igen", data={"csrf_token": csrf_token(client, "/admin/e-post")})
+    smtp.refuse = False
+    assert deliver_outbox(app)["sent"] == 1
+
+
+def test_concurrent_senders_deliver_each_email_exactly_once(app, smtp):
+    _queue(app, count=30)
+    results = []
+
+    def run():
+        with app.app_context():
+            results.append(send_outbox(limit=10))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    while deliver_outbox(app)["sent"]:
+        pass
+    recipients = sorted(m["To"] for m in smtp.messages)
+    assert recipients == sorted(f"person{n}@example.org" for n in range(30))
+    assert all(row.status == "sent" for row in _rows(app))
+
+
+def test_cli_command_sends(app, smtp):
+    _queue(app, count=2)
+    result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    assert "sent 2" in result.output
+    assert len(smtp.messages) == 2
