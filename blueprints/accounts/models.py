@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.accounts.roles import ROLES, STAFF
-from blueprints.core.db import TimestampMixin, db, utcnow
+from blueprints.core.db import TimestampMixin, db, sort_key_type, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.organisations.models import Organisation
 
@@ -31,7 +31,7 @@ class User(TimestampMixin, db.Model):
     )
     last_login_at: Mapped[datetime | None]
     search_text: Mapped[str] = mapped_column(sa.String(500), default="")
-    sort_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(sort_key_type(200), default="", index=True)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
     role_rows: Mapped[list["UserRole"]] = relationship(

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blueprints.core.db import TimestampMixin, db
+from blueprints.core.db import TimestampMixin, db, sort_key_type
 from blueprints.core.formatting import swedish_sort_key
 
 
@@ -16,7 +16,7 @@ class NeedArea(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     is_retired: Mapped[bool] = mapped_column(default=False)
-    sort_key: Mapped[str] = mapped_column(sa.String(120), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(sort_key_type(120), default="", index=True)
 
 
 @sa.event.listens_for(NeedArea, "before_insert")

@@ -108,8 +108,9 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _object_id(obj: Any) -> str:
-    identity = sa.inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else ""
+    # The identity key is not set yet for new rows inside after_flush; the primary key values are.
+    key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
 
 
 def _capture_changes(session: Session, flush_context: UOWTransaction) -> None:

@@ -53,6 +53,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def sort_key_type(length: int) -> sa.types.TypeEngine[str]:
+    """A column type for Swedish sort keys: compared byte by byte ("C" collation on PostgreSQL)."""
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
 class TimestampMixin:
     """Created and updated times, set by the database session."""
 

@@ -4,7 +4,9 @@ import re
 import unicodedata
 
 # Swedish collation: Å Ä Ö come after Z; Æ sorts with Ä, Ø with Ö, Ü with Y; other accents are ignored.
-_SWEDISH_LETTERS = {"å": "z\u0001", "ä": "z\u0002", "æ": "z\u0002", "ö": "z\u0003", "ø": "z\u0003", "ü": "y"}
+# "{", "|" and "}" are the code points right after "z", so keys compare correctly byte by byte
+# (the database columns holding them use the "C" collation on PostgreSQL).
+_SWEDISH_LETTERS = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"}
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 

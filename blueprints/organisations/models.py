@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.core.db import TimestampMixin, db
+from blueprints.core.db import TimestampMixin, db, sort_key_type
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.organisations.regions import COUNTIES, KINDS
 
@@ -36,7 +36,7 @@ class Organisation(TimestampMixin, db.Model):
     municipality_code: Mapped[str | None] = mapped_column(sa.String(4))
     annual_volume_sek: Mapped[int | None] = mapped_column(sa.BigInteger)
     search_text: Mapped[str] = mapped_column(sa.String(300), default="")
-    sort_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+    sort_key: Mapped[str] = mapped_column(sort_key_type(200), default="", index=True)
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation")
 
