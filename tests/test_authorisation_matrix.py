@@ -1,0 +1,158 @@
+"""Every route has a declared access policy per role and for anonymous visitors, checked against the app.
+
+Add a row here for every new route: the test fails for a route that has none. Outcomes:
+LOGIN: sent to the login page; OK: served (2xx/3xx, or 422 for an empty form); 403: forbidden;
+404: not found (another organisation's or user's object, or an invalid one-time link).
+"""
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from blueprints.accounts.models import UserSession
+from blueprints.core.db import db
+from blueprints.core.models import OutboxEmail
+from tests.conftest import ROLE_EMAILS, TEST_PASSWORD, base_config, csrf_token
+
+LOGIN, OK = "login", "ok"
+ROLES = ("anonymous", "buyer", "facilitator", "manager", "admin")
+
+
+def everyone(outcome):
+    return dict.fromkeys(ROLES, outcome)
+
+
+def signed_in(**special):
+    return {"anonymous": LOGIN, "buyer": OK, "facilitator": OK, "manager": OK, "admin": OK, **special}
+
+
+def only(*roles):
+    return {role: (LOGIN if role == "anonymous" else OK if role in roles else 403) for role in ROLES}
+
+
+STAFF = only("facilitator", "manager", "admin")
+INVITERS = only("facilitator", "admin")
+ADMINS = only("admin")
+
+# endpoint: [(method, url template, outcomes per role), ...]
+MATRIX = {
+    "core.index": [("GET", "/", signed_in())],
+    "core.healthz": [("GET", "/healthz", everyone(OK))],
+    "core.readyz": [("GET", "/readyz", everyone(OK))],
+    "core.accessibility": [("GET", "/tillganglighet", everyone(OK))],
+    "core.set_language": [("POST", "/sprak", everyone(OK))],
+    "accounts.login": [("GET", "/login", everyone(OK)), ("POST", "/login", everyone(OK))],
+    "accounts.logout": [("POST", "/logout", signed_in())],
+    "accounts.session_status": [("GET", "/session/status", signed_in())],
+    "accounts.extend": [("POST", "/session/forlang", signed_in())],
+    "accounts.forgot_password": [("GET", "/losenord/glomt", everyone(OK)), ("POST", "/losenord/glomt", everyone(OK))],
+    "accounts.reset_password": [("GET", "/losenord/aterstall/not-a-token", everyone(404)),
+                                ("POST", "/losenord/aterstall/not-a-token", everyone(404))],
+    "accounts.accept_invitation": [("GET", "/inbjudan/not-a-token", everyone(404)),
+                                   ("POST", "/inbjudan/not-a-token", everyone(404))],
+    "accounts.profile": [("GET", "/profil", signed_in())],
+    "accounts.update_own_profile": [("POST", "/profil", signed_in())],
+    "accounts.change_own_password": [("POST", "/profil/losenord", signed_in())],
+    "accounts.end_own_session": [
+        ("POST", "/profil/sessioner/{buyer_session}/avsluta", signed_in(facilitator=404, manager=404, admin=404)),
+    ],
+    "accounts.invite": [("GET", "/anvandare/bjud-in", INVITERS), ("POST", "/anvandare/bjud-in", INVITERS)],
+    "organisations.index": [("GET", "/organisationer/", STAFF)],
+    "organisations.detail": [
+        ("GET", "/organisationer/{home}", signed_in()),
+        ("GET", "/organisationer/{other}", signed_in(buyer=404)),
+    ],
+    "organisations.create": [("GET", "/organisationer/ny", INVITERS), ("POST", "/organisationer/ny", INVITERS)],
+    "organisations.edit": [("GET", "/organisationer/{home}/redigera", INVITERS),
+                           ("POST", "/organisationer/{home}/redigera", INVITERS)],
+    "admin.users": [("GET", "/admin/anvandare", ADMINS)],
+    "admin.user_detail": [("GET", "/admin/anvandare/{buyer}", ADMINS), ("POST", "/admin/anvandare/{buyer}", ADMINS)],
+    "admin.toggle_user_active": [("POST", "/admin/anvandare/{manager}/aktiv", ADMINS)],
+    "admin.need_areas": [("GET", "/admin/behovsomraden", ADMINS)],
+    "admin.create_need_area": [("POST", "/admin/behovsomraden", ADMINS)],
+    "admin.edit_need_area": [("GET", "/admin/behovsomraden/{area}", ADMINS),
+                             ("POST", "/admin/behovsomraden/{area}", ADMINS)],
+    "admin.toggle_need_area": [("POST", "/admin/behovsomraden/{area}/status", ADMINS)],
+    "admin.audit_log": [("GET", "/admin/logg", ADMINS)],
+    "admin.outbox": [("GET", "/admin/e-post", ADMINS)],
+    "admin.retry_email": [("POST", "/admin/e-post/{email}/forsok-igen", ADMINS)],
+}
+
+CASES = [
+    pytest.param(endpoint, method, url, outcomes, id=f"{endpoint}-{method}-{n}")
+    for endpoint, rows in MATRIX.items()
+    for n, (method, url, outcomes) in enumerate(rows)
+]
+
+
+def test_every_route_has_a_declared_policy(database_url):
+    app = create_app(base_config(database_url))
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
+    assert sorted(endpoints - set(MATRIX)) == [], "routes without a row in the authorisation matrix"
+    assert sorted(set(MATRIX) - endpoints) == [], "rows for routes that no longer exist"
+    for endpoint in endpoints:
+        assert getattr(app.view_functions[endpoint], "access_policy", None), f"{endpoint} declares no policy"
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        declared = {m for method, _url, _o in MATRIX[rule.endpoint] for m in [method]}
+        assert (rule.methods or set()) - {"HEAD", "OPTIONS"} <= declared, rule
+
+
+def test_undeclared_view_is_denied_by_default(database_url):
+    app = create_app(base_config(database_url))
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    assert app.test_client().get("/forgotten").status_code == 403
+
+
+@pytest.fixture
+def objects(app, people):
+    """The objects the URLs refer to, plus a second session of the buyer's."""
+    from blueprints.admin.services import add_need_area
+    from blueprints.core.outbox import queue_email
+
+    other_browser = app.test_client()
+    other_browser.post("/login", data={"email": "buyer@example.org", "password": TEST_PASSWORD,
+                                       "csrf_token": csrf_token(other_browser)})
+    with app.test_request_context():
+        area = add_need_area(name="Energi")
+        queue_email(recipient="x@example.org", language="sv", template="password_reset",
+                    subject="Återställ ditt lösenord i Köpkraft", name="X", link="http://localhost/x", hours=72)
+        db.session.commit()
+        return {
+            "home": people["home"].id,
+            "other": people["other"].id,
+            "buyer": people["buyer"],
+            "manager": people["manager"],
+            "area": area.id,
+            "email": db.session.scalar(sa.select(OutboxEmail.id)),
+            "buyer_session": db.session.scalar(sa.select(UserSession.id)),
+        }
+
+
+def _outcome(response) -> str | int:
+    location = response.headers.get("Location", "")
+    # The access check answers 302 to the login page; views answer 303 after a successful POST.
+    if response.status_code == 302 and location.startswith("/login"):
+        return LOGIN
+    if response.status_code in (403, 404):
+        return response.status_code
+    if response.status_code < 400 or response.status_code == 422:
+        return OK
+    return response.status_code
+
+
+@pytest.mark.parametrize(("endpoint", "method", "url", "outcomes"), CASES)
+def test_matrix(app, objects, endpoint, method, url, outcomes):
+    path = url.format(**objects)
+    for role in ROLES:
+        client = app.test_client()
+        token = csrf_token(client)
+        if role != "anonymous":
+            client.post("/login", data={"email": ROLE_EMAILS[role], "password": TEST_PASSWORD, "csrf_token": token})
+            token = csrf_token(client, "/")
+        if method == "GET":
+            response = client.get(path)
+        else:
+            response = client.open(path, method=method, data={"csrf_token": token})
+        assert _outcome(response) == outcomes[role], f"{role} {method} {path}: {response.status_code}"
