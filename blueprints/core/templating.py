@@ -46,7 +46,7 @@ def navigation() -> list[NavItem]:
 
 def session_timeout_seconds() -> int:
     """Idle-timeout length, for the "Förläng sessionen" warning."""
-    return int(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    return int(current_app.config["SESSION_IDLE_MINUTES"] * 60)
 
 
 def init_templating(app: Flask) -> None:
@@ -54,7 +54,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
         navigation=navigation,
         session_timeout_seconds=session_timeout_seconds,
-        session_warning_seconds=lambda: int(current_app.config["SESSION_WARNING_MINUTES"]) * 60,
+        session_warning_seconds=lambda: int(current_app.config["SESSION_WARNING_MINUTES"] * 60),
         is_partial=is_partial,
         get_locale=get_locale,
     )
