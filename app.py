@@ -60,9 +60,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_models() -> None:
     """Import every model module so that metadata (and Alembic) sees all tables."""
-    import blueprints.accounts.models  # noqa: F401
-    import blueprints.admin.models  # noqa: F401
-    import blueprints.core.models  # noqa: F401
+    import blueprints.accounts.models
+    import blueprints.admin.models
+    import blueprints.core.models
     import blueprints.organisations.models  # noqa: F401
 
 

@@ -247,7 +247,7 @@ class SmtpSink:
         sink = self
 
         class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+            async def handle_DATA(self, server, session, envelope):
                 if sink.refuse:
                     return "451 Try again later"
                 from email import message_from_bytes, policy

@@ -46,10 +46,14 @@ MATRIX = {
     "accounts.session_status": [("GET", "/session/status", signed_in())],
     "accounts.extend": [("POST", "/session/forlang", signed_in())],
     "accounts.forgot_password": [("GET", "/losenord/glomt", everyone(OK)), ("POST", "/losenord/glomt", everyone(OK))],
-    "accounts.reset_password": [("GET", "/losenord/aterstall/not-a-token", everyone(404)),
-                                ("POST", "/losenord/aterstall/not-a-token", everyone(404))],
-    "accounts.accept_invitation": [("GET", "/inbjudan/not-a-token", everyone(404)),
-                                   ("POST", "/inbjudan/not-a-token", everyone(404))],
+    "accounts.reset_password": [
+        ("GET", "/losenord/aterstall/not-a-token", everyone(404)),
+        ("POST", "/losenord/aterstall/not-a-token", everyone(404)),
+    ],
+    "accounts.accept_invitation": [
+        ("GET", "/inbjudan/not-a-token", everyone(404)),
+        ("POST", "/inbjudan/not-a-token", everyone(404)),
+    ],
     "accounts.profile": [("GET", "/profil", signed_in())],
     "accounts.update_own_profile": [("POST", "/profil", signed_in())],
     "accounts.change_own_password": [("POST", "/profil/losenord", signed_in())],
@@ -63,15 +67,19 @@ MATRIX = {
         ("GET", "/organisationer/{other}", signed_in(buyer=404)),
     ],
     "organisations.create": [("GET", "/organisationer/ny", INVITERS), ("POST", "/organisationer/ny", INVITERS)],
-    "organisations.edit": [("GET", "/organisationer/{home}/redigera", INVITERS),
-                           ("POST", "/organisationer/{home}/redigera", INVITERS)],
+    "organisations.edit": [
+        ("GET", "/organisationer/{home}/redigera", INVITERS),
+        ("POST", "/organisationer/{home}/redigera", INVITERS),
+    ],
     "admin.users": [("GET", "/admin/anvandare", ADMINS)],
     "admin.user_detail": [("GET", "/admin/anvandare/{buyer}", ADMINS), ("POST", "/admin/anvandare/{buyer}", ADMINS)],
     "admin.toggle_user_active": [("POST", "/admin/anvandare/{manager}/aktiv", ADMINS)],
     "admin.need_areas": [("GET", "/admin/behovsomraden", ADMINS)],
     "admin.create_need_area": [("POST", "/admin/behovsomraden", ADMINS)],
-    "admin.edit_need_area": [("GET", "/admin/behovsomraden/{area}", ADMINS),
-                             ("POST", "/admin/behovsomraden/{area}", ADMINS)],
+    "admin.edit_need_area": [
+        ("GET", "/admin/behovsomraden/{area}", ADMINS),
+        ("POST", "/admin/behovsomraden/{area}", ADMINS),
+    ],
     "admin.toggle_need_area": [("POST", "/admin/behovsomraden/{area}/status", ADMINS)],
     "admin.audit_log": [("GET", "/admin/logg", ADMINS)],
     "admin.outbox": [("GET", "/admin/e-post", ADMINS)],
@@ -112,12 +120,21 @@ def objects(app, people):
     from blueprints.core.outbox import queue_email
 
     other_browser = app.test_client()
-    other_browser.post("/login", data={"email": "buyer@example.org", "password": TEST_PASSWORD,
-                                       "csrf_token": csrf_token(other_browser)})
+    other_browser.post(
+        "/login",
+        data={"email": "buyer@example.org", "password": TEST_PASSWORD, "csrf_token": csrf_token(other_browser)},
+    )
     with app.test_request_context():
         area = add_need_area(name="Energi")
-        queue_email(recipient="x@example.org", language="sv", template="password_reset",
-                    subject="Återställ ditt lösenord i Köpkraft", name="X", link="http://localhost/x", hours=72)
+        queue_email(
+            recipient="x@example.org",
+            language="sv",
+            template="password_reset",
+            subject="Återställ ditt lösenord i Köpkraft",
+            name="X",
+            link="http://localhost/x",
+            hours=72,
+        )
         db.session.commit()
         return {
             "home": people["home"].id,
@@ -151,8 +168,6 @@ def test_matrix(app, objects, endpoint, method, url, outcomes):
         if role != "anonymous":
             client.post("/login", data={"email": ROLE_EMAILS[role], "password": TEST_PASSWORD, "csrf_token": token})
             token = csrf_token(client, "/")
-        if method == "GET":
-            response = client.get(path)
-        else:
-            response = client.open(path, method=method, data={"csrf_token": token})
+        data = None if method == "GET" else {"csrf_token": token}
+        response = client.open(path, method=method, data=data)
         assert _outcome(response) == outcomes[role], f"{role} {method} {path}: {response.status_code}"

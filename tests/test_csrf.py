@@ -29,8 +29,9 @@ def test_there_are_state_changing_routes_to_check(database_url):
 def test_every_state_changing_route_requires_a_token(app, database_url, people, signed_in):
     client = app.test_client()
     if signed_in:
-        client.post("/login", data={"email": "admin@example.org", "password": TEST_PASSWORD,
-                                    "csrf_token": csrf_token(client)})
+        client.post(
+            "/login", data={"email": "admin@example.org", "password": TEST_PASSWORD, "csrf_token": csrf_token(client)}
+        )
         assert client.get("/profil").status_code == 200
     for method, url in _state_changing_rules(database_url):
         missing = client.open(url, method=method, data={"name": "x"})

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Response, abort, current_app, g, make_response, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, make_response, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 
 from blueprints.accounts.models import User
 from blueprints.accounts.services import find_live_session, touch_session
@@ -36,7 +37,7 @@ def public(view: F) -> F:
     return _declare(view, ("public",))
 
 
-def _login_redirect() -> Response:
+def _login_redirect() -> ResponseReturnValue:
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     login_url = url_for("accounts.login", next=target) if target else url_for("accounts.login")
     if is_htmx():

@@ -74,8 +74,9 @@ class SetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     """The user's own name and language."""
 
-    name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)],
-                       render_kw={"autocomplete": "name"})
+    name = StringField(
+        _l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)], render_kw={"autocomplete": "name"}
+    )
     language = SelectField(_l("Språk"), choices=LANGUAGE_CHOICES)
 
 

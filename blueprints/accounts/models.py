@@ -6,14 +6,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.accounts.roles import ROLES, STAFF
-from blueprints.core.db import TimestampMixin, db, sort_key_type, utcnow
+from blueprints.core.db import Model, TimestampMixin, sort_key_type, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.organisations.models import Organisation
 
 _ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
 
 
-class User(TimestampMixin, db.Model):
+class User(TimestampMixin, Model):
     """A person who signs in; buyers belong to one organisation."""
 
     __audited__ = True
@@ -73,7 +73,7 @@ def _index_user(mapper: sa.orm.Mapper[User], connection: sa.Connection, user: Us
     user.sort_key = swedish_sort_key(user.name)[:200]
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role held by one user."""
 
     __table_args__ = (sa.CheckConstraint(_ROLE_CHECK, name="role"),)
@@ -84,7 +84,7 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser session; the cookie holds only a random key whose hash is stored here."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A one-time link for an invitation or a password reset; only the hash is stored."""
 
     __table_args__ = (sa.CheckConstraint("purpose IN ('invitation', 'reset')", name="purpose"),)
@@ -115,7 +115,7 @@ class AccountToken(db.Model):
     user: Mapped[User] = relationship()
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """A failed sign-in for an e-mail address (existing or not), kept for throttling."""
 
     __table_args__ = (sa.Index("ix_login_failure_email_at", "email", "at"),)
@@ -126,7 +126,7 @@ class LoginFailure(db.Model):
     ip_address: Mapped[str | None] = mapped_column(sa.String(64))
 
 
-class LoginLockout(db.Model):
+class LoginLockout(Model):
     """An account locked against sign-in until a time, shared by every worker and host."""
 
     email: Mapped[str] = mapped_column(sa.String(254), primary_key=True)

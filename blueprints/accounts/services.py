@@ -161,7 +161,9 @@ def _issue_token(user: User, purpose: str) -> str:
     token = secrets.token_urlsafe(32)
     hours = current_app.config["ACCOUNT_TOKEN_HOURS"]
     db.session.add(
-        AccountToken(token_hash=_digest(token), user=user, purpose=purpose, expires_at=utcnow() + timedelta(hours=hours))
+        AccountToken(
+            token_hash=_digest(token), user=user, purpose=purpose, expires_at=utcnow() + timedelta(hours=hours)
+        )
     )
     return token
 

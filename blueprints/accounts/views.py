@@ -1,8 +1,8 @@
 """Views for signing in and out, one-time links, the profile page and invitations."""
 
-
 import sqlalchemy as sa
-from flask import Response, abort, flash, g, jsonify, redirect, request, session, url_for
+from flask import abort, flash, g, jsonify, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from blueprints.accounts import bp
@@ -35,7 +35,8 @@ from blueprints.accounts.services import (
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.forms import add_domain_error, form_status
 from blueprints.core.htmx import render
-from blueprints.core.security import is_safe_next_url
+from blueprints.core.security import safe_next_url
+from blueprints.organisations.models import Organisation
 from blueprints.organisations.queries import organisation_choices
 
 
@@ -47,11 +48,11 @@ def _sign_in(user: User) -> None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login() -> Response | str:
+def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""
     next_url = request.values.get("next")
     if current_user() is not None:
-        return redirect(next_url if is_safe_next_url(next_url) else url_for("core.index"))
+        return redirect(safe_next_url(next_url, url_for("core.index")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -69,16 +70,15 @@ def login() -> Response | str:
             _sign_in(user)
             db.session.commit()
             flash(_("Du är inloggad."), "success")
-            return redirect(next_url if is_safe_next_url(next_url) else url_for("core.index"), 303)
+            return redirect(safe_next_url(next_url, url_for("core.index")), 303)
     elif form.is_submitted():
         status = 422
-    return render("accounts/login.html", form=form, next_url=next_url if is_safe_next_url(next_url) else None,
-                  status=status)
+    return render("accounts/login.html", form=form, next_url=safe_next_url(next_url, "") or None, status=status)
 
 
 @bp.post("/logout")
 @login_required
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     """Sign out: the server-side session ends, so a copied cookie stops working too."""
     end_session(user_session=g.user_session)
     db.session.commit()
@@ -89,7 +89,7 @@ def logout() -> Response:
 
 @bp.get("/session/status")
 @login_required
-def session_status() -> Response:
+def session_status() -> ResponseReturnValue:
     """Seconds left before the idle timeout (does not itself count as activity)."""
     remaining = session_expiry(g.user_session) - utcnow()
     return jsonify(remaining_seconds=max(0, int(remaining.total_seconds())))
@@ -97,7 +97,7 @@ def session_status() -> Response:
 
 @bp.post("/session/forlang")
 @login_required
-def extend() -> Response:
+def extend() -> ResponseReturnValue:
     """Extend the session ("Förläng sessionen")."""
     extend_session(user_session=g.user_session)
     db.session.commit()
@@ -105,13 +105,12 @@ def extend() -> Response:
         remaining = session_expiry(g.user_session) - utcnow()
         return jsonify(remaining_seconds=int(remaining.total_seconds()))
     flash(_("Sessionen är förlängd."), "success")
-    target = request.form.get("next")
-    return redirect(target if is_safe_next_url(target) else url_for("core.index"), 303)
+    return redirect(safe_next_url(request.form.get("next"), url_for("core.index")), 303)
 
 
 @bp.route("/losenord/glomt", methods=["GET", "POST"])
 @public
-def forgot_password() -> Response:
+def forgot_password() -> ResponseReturnValue:
     """Ask for a password-reset link by e-mail."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -122,7 +121,7 @@ def forgot_password() -> Response:
     return render("accounts/forgot_password.html", form=form, status=form_status(form))
 
 
-def _token_page(token: str, purpose: str, template: str, done_message: str) -> Response:
+def _token_page(token: str, purpose: str, template: str, done_message: str) -> ResponseReturnValue:
     row = find_valid_token(token=token, purpose=purpose)
     if row is None:
         return render("accounts/token_invalid.html", status=404)
@@ -138,21 +137,26 @@ def _token_page(token: str, purpose: str, template: str, done_message: str) -> R
 
 @bp.route("/losenord/aterstall/<token>", methods=["GET", "POST"])
 @public
-def reset_password(token: str) -> Response:
+def reset_password(token: str) -> ResponseReturnValue:
     """Choose a new password through a one-time reset link."""
-    return _token_page(token, "reset", "accounts/reset_password.html",
-                       _("Ditt lösenord är bytt. Logga in med det nya lösenordet."))
+    return _token_page(
+        token, "reset", "accounts/reset_password.html", _("Ditt lösenord är bytt. Logga in med det nya lösenordet.")
+    )
 
 
 @bp.route("/inbjudan/<token>", methods=["GET", "POST"])
 @public
-def accept_invitation(token: str) -> Response:
+def accept_invitation(token: str) -> ResponseReturnValue:
     """Accept an invitation by choosing a password."""
-    return _token_page(token, "invitation", "accounts/accept_invitation.html",
-                       _("Välkommen! Ditt konto är klart. Logga in för att börja."))
+    return _token_page(
+        token,
+        "invitation",
+        "accounts/accept_invitation.html",
+        _("Välkommen! Ditt konto är klart. Logga in för att börja."),
+    )
 
 
-def _profile_page(status: int = 200, **forms: object) -> Response:
+def _profile_page(status: int = 200, **forms: object) -> ResponseReturnValue:
     user = current_user()
     assert user is not None
     sessions = db.session.scalars(
@@ -173,14 +177,14 @@ def _profile_page(status: int = 200, **forms: object) -> Response:
 
 @bp.get("/profil")
 @login_required
-def profile() -> Response:
+def profile() -> ResponseReturnValue:
     """The user's own profile: name, language, password, active sessions."""
     return _profile_page()
 
 
 @bp.post("/profil")
 @login_required
-def update_own_profile() -> Response:
+def update_own_profile() -> ResponseReturnValue:
     """Save name and language."""
     form = ProfileForm()
     if not form.validate_on_submit():
@@ -193,13 +197,14 @@ def update_own_profile() -> Response:
 
 @bp.post("/profil/losenord")
 @login_required
-def change_own_password() -> Response:
+def change_own_password() -> ResponseReturnValue:
     """Change the password; every session ends and this browser gets a fresh one."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            change_password(user=g.user, current_password=form.current_password.data or "",
-                            new_password=form.password.data or "")
+            change_password(
+                user=g.user, current_password=form.current_password.data or "", new_password=form.password.data or ""
+            )
         except DomainError as error:
             add_domain_error(form, error)
         else:
@@ -212,7 +217,7 @@ def change_own_password() -> Response:
 
 @bp.post("/profil/sessioner/<int:session_id>/avsluta")
 @login_required
-def end_own_session(session_id: int) -> Response:
+def end_own_session(session_id: int) -> ResponseReturnValue:
     """End one of the user's own sessions (for example on a lost laptop)."""
     user_session = db.get_or_404(UserSession, session_id)
     if user_session.user_id != g.user.id:
@@ -228,7 +233,7 @@ def end_own_session(session_id: int) -> Response:
 
 def _invite_form() -> InviteForm:
     form = InviteForm()
-    form.organisation_id.choices = [(0, _("Ingen organisation"))] + organisation_choices()
+    form.organisation_id.choices = organisation_choices()
     if not g.user.has_role(ADMIN):
         form.roles.choices = [(r, label) for r, label in form.roles.choices if r == "buyer"]
     if request.method == "GET":
@@ -239,17 +244,20 @@ def _invite_form() -> InviteForm:
 
 @bp.route("/anvandare/bjud-in", methods=["GET", "POST"])
 @role_required(FACILITATOR, ADMIN)
-def invite() -> Response:
+def invite() -> ResponseReturnValue:
     """Invite a user by e-mail (facilitators invite buyers; admins any role)."""
     form = _invite_form()
     if form.validate_on_submit():
-        from blueprints.organisations.models import Organisation
-
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
         try:
-            invite_user(inviter=g.user, email=form.email.data or "", name=form.name.data or "",
-                        roles=set(form.roles.data or []), organisation=organisation,
-                        language=form.language.data or "sv")
+            invite_user(
+                inviter=g.user,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                roles=set(form.roles.data or []),
+                organisation=organisation,
+                language=form.language.data or "sv",
+            )
         except DomainError as error:
             db.session.rollback()
             add_domain_error(form, error)
@@ -260,5 +268,3 @@ def invite() -> Response:
                 return redirect(url_for("organisations.detail", organisation_id=organisation.id), 303)
             return redirect(url_for("accounts.invite"), 303)
     return render("accounts/invite.html", form=form, status=form_status(form))
-
-

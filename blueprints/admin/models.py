@@ -3,11 +3,11 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blueprints.core.db import TimestampMixin, db, sort_key_type
+from blueprints.core.db import Model, TimestampMixin, sort_key_type
 from blueprints.core.formatting import swedish_sort_key
 
 
-class NeedArea(TimestampMixin, db.Model):
+class NeedArea(TimestampMixin, Model):
     """A need area such as "Fossilfria transporter"; retired areas stay for history but are not offered."""
 
     __audited__ = True

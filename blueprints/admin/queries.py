@@ -93,7 +93,9 @@ def audit_facets() -> tuple[list[str], list[str]]:
     """The actions and object types that occur, for the filter lists."""
     actions = db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     types = db.session.scalars(
-        sa.select(AuditEvent.object_type).where(AuditEvent.object_type.is_not(None)).distinct()
+        sa.select(AuditEvent.object_type)
+        .where(AuditEvent.object_type.is_not(None))
+        .distinct()
         .order_by(AuditEvent.object_type)
     ).all()
     return list(actions), [t for t in types if t]

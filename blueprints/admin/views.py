@@ -1,7 +1,8 @@
 """Admin views: users, need areas, the audit log and the e-mail outbox."""
 
 import sqlalchemy as sa
-from flask import Response, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from blueprints.accounts.access import role_required
@@ -24,7 +25,7 @@ from blueprints.organisations.queries import organisation_choices
 
 @bp.get("/anvandare")
 @role_required(ADMIN)
-def users() -> Response:
+def users() -> ResponseReturnValue:
     """All users with search and filters (role, status)."""
     page, flt = search_users(request.args)
     return render("admin/users.html", block="results", page=page, flt=flt, roles=ROLES, role_labels=ROLE_LABELS)
@@ -32,7 +33,7 @@ def users() -> Response:
 
 def _access_form(user: User) -> UserAccessForm:
     form = UserAccessForm()
-    form.organisation_id.choices = [(0, _("Ingen organisation"))] + organisation_choices()
+    form.organisation_id.choices = organisation_choices()
     if request.method == "GET":
         form.roles.data = sorted(user.roles)
         form.organisation_id.data = user.organisation_id or 0
@@ -41,7 +42,7 @@ def _access_form(user: User) -> UserAccessForm:
 
 @bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
-def user_detail(user_id: int) -> Response:
+def user_detail(user_id: int) -> ResponseReturnValue:
     """A user's access: roles, organisation, active or not."""
     user = db.get_or_404(User, user_id)
     form = _access_form(user)
@@ -56,13 +57,12 @@ def user_detail(user_id: int) -> Response:
             db.session.commit()
             flash(_("Behörigheterna för %(name)s är sparade.", name=user.name), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id), 303)
-    return render("admin/user_detail.html", user=user, form=form, toggle_form=EmptyForm(),
-                  status=form_status(form))
+    return render("admin/user_detail.html", user=user, form=form, toggle_form=EmptyForm(), status=form_status(form))
 
 
 @bp.post("/anvandare/<int:user_id>/aktiv")
 @role_required(ADMIN)
-def toggle_user_active(user_id: int) -> Response:
+def toggle_user_active(user_id: int) -> ResponseReturnValue:
     """Deactivate (ending every session at once) or reactivate a user."""
     user = db.get_or_404(User, user_id)
     if user.id == g.user.id:
@@ -75,21 +75,21 @@ def toggle_user_active(user_id: int) -> Response:
     return redirect(url_for("admin.user_detail", user_id=user.id), 303)
 
 
-def _need_area_page(form: NeedAreaForm, status: int = 200) -> Response:
+def _need_area_page(form: NeedAreaForm, status: int = 200) -> ResponseReturnValue:
     areas = db.session.scalars(sa.select(NeedArea).order_by(NeedArea.is_retired, NeedArea.sort_key)).all()
     return render("admin/need_areas.html", areas=areas, form=form, action_form=EmptyForm(), status=status)
 
 
 @bp.get("/behovsomraden")
 @role_required(ADMIN)
-def need_areas() -> Response:
+def need_areas() -> ResponseReturnValue:
     """The need-area taxonomy."""
     return _need_area_page(NeedAreaForm(formdata=None))
 
 
 @bp.post("/behovsomraden")
 @role_required(ADMIN)
-def create_need_area() -> Response:
+def create_need_area() -> ResponseReturnValue:
     """Add a need area."""
     form = NeedAreaForm()
     if form.validate_on_submit():
@@ -107,7 +107,7 @@ def create_need_area() -> Response:
 
 @bp.route("/behovsomraden/<int:area_id>", methods=["GET", "POST"])
 @role_required(ADMIN)
-def edit_need_area(area_id: int) -> Response:
+def edit_need_area(area_id: int) -> ResponseReturnValue:
     """Rename a need area."""
     area = db.get_or_404(NeedArea, area_id)
     form = NeedAreaForm(obj=area)
@@ -126,7 +126,7 @@ def edit_need_area(area_id: int) -> Response:
 
 @bp.post("/behovsomraden/<int:area_id>/status")
 @role_required(ADMIN)
-def toggle_need_area(area_id: int) -> Response:
+def toggle_need_area(area_id: int) -> ResponseReturnValue:
     """Retire a need area, or bring a retired one back."""
     area = db.get_or_404(NeedArea, area_id)
     set_need_area_retired(area=area, retired=not area.is_retired)
@@ -138,24 +138,23 @@ def toggle_need_area(area_id: int) -> Response:
 
 @bp.get("/logg")
 @role_required(ADMIN)
-def audit_log() -> Response:
+def audit_log() -> ResponseReturnValue:
     """The audit log with filters (action, object type, actor, dates)."""
     page, flt = search_audit(request.args)
     actions, object_types = audit_facets()
-    return render("admin/audit.html", block="results", page=page, flt=flt, actions=actions,
-                  object_types=object_types)
+    return render("admin/audit.html", block="results", page=page, flt=flt, actions=actions, object_types=object_types)
 
 
 @bp.get("/e-post")
 @role_required(ADMIN)
-def outbox() -> Response:
+def outbox() -> ResponseReturnValue:
     """E-mails not yet delivered, with their errors."""
     return render("admin/outbox.html", emails=undelivered_emails(), action_form=EmptyForm())
 
 
 @bp.post("/e-post/<int:email_id>/forsok-igen")
 @role_required(ADMIN)
-def retry_email(email_id: int) -> Response:
+def retry_email(email_id: int) -> ResponseReturnValue:
     """Try a failed e-mail again."""
     email = db.get_or_404(OutboxEmail, email_id)
     retry_failed_email(email=email)

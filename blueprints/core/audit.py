@@ -4,10 +4,10 @@ Models opt in with ``__audited__ = True`` (and may hide columns with ``__audit_e
 captured after each flush and written on the same connection, so they commit or roll back with the change.
 """
 
+import logging
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,7 +88,7 @@ def record_event_now(action: str, **fields: Any) -> None:
 
 
 def _columns(obj: Any) -> list[sa.Column[Any]]:
-    excluded = getattr(obj, "__audit_exclude__", set())
+    excluded: set[str] = getattr(obj, "__audit_exclude__", set())
     return [c for c in sa.inspect(obj).mapper.columns if c.key not in excluded]
 
 
@@ -117,18 +117,23 @@ def _capture_changes(session: Session, flush_context: UOWTransaction) -> None:
     rows: list[dict[str, Any]] = []
     for obj in session.new:
         if getattr(obj, "__audited__", False):
-            rows.append(audit_row("create", object_type=type(obj).__name__, object_id=_object_id(obj),
-                                  after=_snapshot(obj)))
+            rows.append(
+                audit_row("create", object_type=type(obj).__name__, object_id=_object_id(obj), after=_snapshot(obj))
+            )
     for obj in session.dirty:
         if getattr(obj, "__audited__", False) and session.is_modified(obj, include_collections=False):
             before, after = _changes(obj)
             if after:
-                rows.append(audit_row("update", object_type=type(obj).__name__, object_id=_object_id(obj),
-                                      before=before, after=after))
+                rows.append(
+                    audit_row(
+                        "update", object_type=type(obj).__name__, object_id=_object_id(obj), before=before, after=after
+                    )
+                )
     for obj in session.deleted:
         if getattr(obj, "__audited__", False):
-            rows.append(audit_row("delete", object_type=type(obj).__name__, object_id=_object_id(obj),
-                                  before=_snapshot(obj)))
+            rows.append(
+                audit_row("delete", object_type=type(obj).__name__, object_id=_object_id(obj), before=_snapshot(obj))
+            )
     if rows:
         session.connection().execute(sa.insert(AuditEvent), rows)
 

@@ -34,7 +34,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     if not secret:
         if not (debug or testing):
             raise RuntimeError("SECRET_KEY must be set outside debug and test mode.")
-        secret = "dev-only-insecure-secret-key"
+        secret = "dev-only-insecure-secret-key"  # noqa: S105 (debug and tests only)
     config: dict[str, Any] = {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(),

@@ -1,6 +1,7 @@
 """The SQLAlchemy instance, declarative base and small column helpers."""
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -51,6 +52,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass ``Model``: Flask-SQLAlchemy's ``db.Model`` at run time, seen as ``Base`` by the type checker.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def sort_key_type(length: int) -> sa.types.TypeEngine[str]:

@@ -8,7 +8,7 @@ from blueprints.admin.models import NeedArea
 from blueprints.core.db import db
 from blueprints.organisations.models import Organisation
 
-DEMO_PASSWORD = "demo-password-1"
+DEMO_PASSWORD = "demo-password-1"  # noqa: S105 (the documented demo accounts)
 
 # Real organisationsnummer of public bodies (public records), so the check digits are genuine.
 DEMO_ORGANISATIONS = [
@@ -47,8 +47,14 @@ NEED_AREAS = [
 def _seed_organisations() -> int:
     existing = set(db.session.scalars(sa.select(Organisation.org_number)))
     rows = [
-        Organisation(name=name, org_number=number, kind=kind, county_code=county, municipality_code=code,
-                     annual_volume_sek=volume)
+        Organisation(
+            name=name,
+            org_number=number,
+            kind=kind,
+            county_code=county,
+            municipality_code=code,
+            annual_volume_sek=volume,
+        )
         for name, number, kind, county, code, volume in DEMO_ORGANISATIONS
         if number not in existing
     ]
@@ -65,8 +71,12 @@ def _seed_users() -> int:
     for email, name, roles, org_number in DEMO_USERS:
         if email in existing:
             continue
-        user = User(email=email, name=name, password_hash=password_hash,
-                    organisation=organisations.get(org_number) if org_number else None)
+        user = User(
+            email=email,
+            name=name,
+            password_hash=password_hash,
+            organisation=organisations.get(org_number) if org_number else None,
+        )
         user.set_roles(set(roles))
         db.session.add(user)
         created += 1

@@ -2,11 +2,9 @@
 
 from typing import Any
 
-from flask import Response, make_response, request
+from flask import Response, current_app, make_response, request
 from flask.templating import render_template
 from jinja2 import Environment
-
-from flask import current_app
 
 
 def is_htmx() -> bool:

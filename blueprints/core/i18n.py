@@ -14,10 +14,10 @@ def select_locale() -> str:
     user = g.get("user")
     if user is not None and user.language in current_app.config["LANGUAGES"]:
         return user.language
-    chosen = request.cookies.get("lang") if request else None
+    chosen = request.cookies.get("lang", "")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def iso_date(value: date | datetime | None) -> str:
@@ -59,6 +59,6 @@ def init_i18n(app: Flask) -> None:
     )
 
 
-def N_(message: str) -> str:  # noqa: N802 (the conventional name, which pybabel extracts)
+def N_(message: str) -> str:
     """Mark a msgid for extraction; it is translated later, in the recipient's language."""
     return message

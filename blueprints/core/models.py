@@ -6,10 +6,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blueprints.core.db import db, utcnow
+from blueprints.core.db import Model, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One security event or data change: who, when, what, before and after."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,7 +25,7 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(sa.String(64))
 
 
-class OutboxEmail(db.Model):
+class OutboxEmail(Model):
     """An e-mail waiting for (or past) delivery; written in the same transaction as its cause."""
 
     __table_args__ = (

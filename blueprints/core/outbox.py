@@ -1,5 +1,6 @@
 """E-mail outbox: queue in the caller's transaction, deliver later over SMTP with retries and backoff."""
 
+import contextlib
 import logging
 import secrets
 import smtplib
@@ -69,8 +70,11 @@ def _claim_batch(worker: str, limit: int) -> list[int]:
             .values(status="sending", claimed_by=worker, next_attempt_at=now)
         )
     db.session.commit()
-    return list(db.session.scalars(sa.select(OutboxEmail.id).where(OutboxEmail.claimed_by == worker,
-                                                                      OutboxEmail.status == "sending")))
+    return list(
+        db.session.scalars(
+            sa.select(OutboxEmail.id).where(OutboxEmail.claimed_by == worker, OutboxEmail.status == "sending")
+        )
+    )
 
 
 def _build_message(email: OutboxEmail) -> EmailMessage:
@@ -138,10 +142,8 @@ def send_outbox(*, limit: int = 100) -> dict[str, int]:
             db.session.commit()
     finally:
         if smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return counts
 
 

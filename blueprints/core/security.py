@@ -30,6 +30,11 @@ def is_safe_next_url(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def safe_next_url(candidate: str | None, fallback: str) -> str:
+    """``candidate`` when it is a path on this site, else ``fallback`` (no open redirects)."""
+    return candidate if candidate is not None and is_safe_next_url(candidate) else fallback
+
+
 def apply_security_headers(response: Response) -> Response:
     """Set CSP, nosniff, referrer policy, HSTS (over HTTPS) and no-store for signed-in pages."""
     headers = response.headers

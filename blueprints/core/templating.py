@@ -23,7 +23,8 @@ class NavItem:
         """True on this area's pages (same blueprint and path prefix)."""
         endpoint = request.endpoint or ""
         return endpoint == self.endpoint or (
-            endpoint.split(".")[0] == self.endpoint.split(".")[0] and self.endpoint.split(".")[0] != "core"
+            endpoint.split(".")[0] == self.endpoint.split(".")[0]
+            and self.endpoint.split(".")[0] != "core"
             and self.endpoint != "accounts.invite"
         )
 

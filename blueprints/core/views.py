@@ -1,33 +1,34 @@
 """Start page, health checks, the accessibility statement and the language switch."""
 
 import sqlalchemy as sa
-from flask import Response, current_app, jsonify, redirect, request, url_for
+from flask import current_app, jsonify, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.accounts.access import current_user, login_required, public
 from blueprints.core import bp
 from blueprints.core.db import db
 from blueprints.core.htmx import render
-from blueprints.core.security import is_safe_next_url
+from blueprints.core.security import safe_next_url
 
 
 @bp.get("/")
 @login_required
-def index() -> Response:
+def index() -> ResponseReturnValue:
     """The signed-in user's start page."""
     return render("core/index.html")
 
 
 @bp.get("/healthz")
 @public
-def healthz() -> Response:
+def healthz() -> ResponseReturnValue:
     """Liveness: the process answers."""
     return jsonify(status="ok")
 
 
 @bp.get("/readyz")
 @public
-def readyz() -> tuple[Response, int]:
+def readyz() -> ResponseReturnValue:
     """Readiness: the database answers."""
     try:
         db.session.execute(sa.text("SELECT 1"))
@@ -39,14 +40,14 @@ def readyz() -> tuple[Response, int]:
 
 @bp.get("/tillganglighet")
 @public
-def accessibility() -> Response:
+def accessibility() -> ResponseReturnValue:
     """Tillgänglighetsredogörelse (accessibility statement)."""
     return render("core/accessibility.html")
 
 
 @bp.post("/sprak")
 @public
-def set_language() -> Response:
+def set_language() -> ResponseReturnValue:
     """Switch the interface language (saved on the profile when signed in, else in a cookie)."""
     language = request.form.get("language", "")
     if language not in current_app.config["LANGUAGES"]:
@@ -55,8 +56,13 @@ def set_language() -> Response:
     if user is not None:
         user.language = language
         db.session.commit()
-    target = request.form.get("next")
-    response = redirect(target if is_safe_next_url(target) else url_for("core.index"), 303)
-    response.set_cookie("lang", language, max_age=365 * 24 * 3600, secure=current_app.config["SESSION_COOKIE_SECURE"],
-                        httponly=True, samesite="Lax")
+    response = redirect(safe_next_url(request.form.get("next"), url_for("core.index")), 303)
+    response.set_cookie(
+        "lang",
+        language,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
     return response

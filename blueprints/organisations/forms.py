@@ -32,11 +32,14 @@ class OrganisationForm(FlaskForm):
         validators=[DataRequired(message=REQUIRED)],
         description=_l("Tio siffror, med eller utan bindestreck: 212000-1132."),
     )
-    kind = SelectField(_l("Typ"), choices=[("", _l("Välj typ"))] + list(KINDS.items()),
-                       validators=[DataRequired(message=_l("Välj en typ."))])
+    kind = SelectField(
+        _l("Typ"),
+        choices=[("", _l("Välj typ")), *KINDS.items()],
+        validators=[DataRequired(message=_l("Välj en typ."))],
+    )
     county_code = SelectField(
         _l("Län"),
-        choices=[("", _l("Välj län"))] + list(COUNTIES.items()),
+        choices=[("", _l("Välj län")), *COUNTIES.items()],
         validators=[DataRequired(message=_l("Välj ett län."))],
     )
     municipality_code = StringField(

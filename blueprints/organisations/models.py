@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.core.db import TimestampMixin, db, sort_key_type
+from blueprints.core.db import Model, TimestampMixin, sort_key_type
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.organisations.regions import COUNTIES, KINDS
 
@@ -17,7 +17,7 @@ def _in(column: str, values: object) -> str:
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
 
 
-class Organisation(TimestampMixin, db.Model):
+class Organisation(TimestampMixin, Model):
     """A contracting authority: kommun, region, state agency, municipal company or other."""
 
     __audited__ = True

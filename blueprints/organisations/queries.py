@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.core.db import db
@@ -58,8 +59,8 @@ def search_organisations(flt: OrganisationFilter) -> Pagination:
 
 
 def organisation_choices() -> list[tuple[int, str]]:
-    """(id, name) of every organisation, in Swedish order, for select lists."""
+    """(id, name) of every organisation in Swedish order, after a "no organisation" choice (0)."""
     rows = db.session.execute(
         sa.select(Organisation.id, Organisation.name).order_by(Organisation.sort_key, Organisation.id)
     )
-    return [(row.id, row.name) for row in rows]
+    return [(0, gettext("Ingen organisation")), *((row.id, row.name) for row in rows)]

@@ -1,7 +1,8 @@
 """Views of the organisation registry: active-search list, detail, create and edit."""
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from blueprints.accounts.access import login_required, role_required
@@ -20,12 +21,11 @@ from blueprints.organisations.services import save_organisation
 
 @bp.get("/")
 @role_required(*STAFF)
-def index() -> Response:
+def index() -> ResponseReturnValue:
     """The registry with active search, filters and pagination (state in the URL)."""
     flt = OrganisationFilter.from_args(request.args)
     page = search_organisations(flt)
-    return render("organisations/index.html", block="results", flt=flt, page=page, kinds=KINDS,
-                  counties=COUNTIES)
+    return render("organisations/index.html", block="results", flt=flt, page=page, kinds=KINDS, counties=COUNTIES)
 
 
 def _visible_organisation(organisation_id: int) -> Organisation:
@@ -37,7 +37,7 @@ def _visible_organisation(organisation_id: int) -> Organisation:
 
 @bp.get("/<int:organisation_id>")
 @login_required
-def detail(organisation_id: int) -> Response:
+def detail(organisation_id: int) -> ResponseReturnValue:
     """One organisation with its users (buyers see only their own organisation)."""
     organisation = _visible_organisation(organisation_id)
     users = db.session.scalars(
@@ -47,7 +47,7 @@ def detail(organisation_id: int) -> Response:
     return render("organisations/detail.html", organisation=organisation, users=users, can_edit=can_edit)
 
 
-def _form_page(form: OrganisationForm, organisation: Organisation | None) -> Response:
+def _form_page(form: OrganisationForm, organisation: Organisation | None) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             saved = save_organisation(
@@ -71,14 +71,14 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None) -> Res
 
 @bp.route("/ny", methods=["GET", "POST"])
 @role_required(FACILITATOR, ADMIN)
-def create() -> Response:
+def create() -> ResponseReturnValue:
     """Add an organisation to the registry."""
     return _form_page(OrganisationForm(), None)
 
 
 @bp.route("/<int:organisation_id>/redigera", methods=["GET", "POST"])
 @role_required(FACILITATOR, ADMIN)
-def edit(organisation_id: int) -> Response:
+def edit(organisation_id: int) -> ResponseReturnValue:
     """Edit an organisation."""
     organisation = db.get_or_404(Organisation, organisation_id)
     form = OrganisationForm(obj=organisation)

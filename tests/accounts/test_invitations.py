@@ -14,8 +14,15 @@ NEW_PASSWORD = "mitt nya långa lösenord"
 
 def _invite(client, **fields):
     token = csrf_token(client, "/anvandare/bjud-in")
-    data = {"csrf_token": token, "email": "ny.person@lund.se", "name": "Nora Ny", "roles": ["buyer"],
-            "organisation_id": "0", "language": "sv", **fields}
+    data = {
+        "csrf_token": token,
+        "email": "ny.person@lund.se",
+        "name": "Nora Ny",
+        "roles": ["buyer"],
+        "organisation_id": "0",
+        "language": "sv",
+        **fields,
+    }
     return client.post("/anvandare/bjud-in", data=data)
 
 
@@ -113,8 +120,9 @@ def test_buyers_and_managers_cannot_invite(client, auth, people):
 def test_password_reset_end_to_end(app, client, auth, people, smtp):
     other_browser = app.test_client()
     other_token = csrf_token(other_browser)
-    other_browser.post("/login", data={"email": "buyer@example.org", "password": "correct horse battery",
-                                       "csrf_token": other_token})
+    other_browser.post(
+        "/login", data={"email": "buyer@example.org", "password": "correct horse battery", "csrf_token": other_token}
+    )
     token = csrf_token(client, "/losenord/glomt")
     response = client.post("/losenord/glomt", data={"csrf_token": token, "email": "buyer@example.org"})
     assert response.status_code == 303
@@ -131,8 +139,9 @@ def test_password_reset_end_to_end(app, client, auth, people, smtp):
 
 def test_reset_for_unknown_address_says_the_same_and_sends_nothing(app, client, smtp, people):
     token = csrf_token(client, "/losenord/glomt")
-    response = client.post("/losenord/glomt", data={"csrf_token": token, "email": "okand@example.org"},
-                           follow_redirects=True)
+    response = client.post(
+        "/losenord/glomt", data={"csrf_token": token, "email": "okand@example.org"}, follow_redirects=True
+    )
     assert "Om adressen finns hos oss" in response.get_data(as_text=True)
     assert deliver_outbox(app)["sent"] == 0
     assert smtp.messages == []

@@ -180,9 +180,7 @@ def test_extend_session_resets_the_idle_timer(app, client, auth, people):
 
 
 def test_htmx_request_with_expired_session_redirects_the_whole_page(client, people):
-    response = client.get(
-        "/organisationer/?q=x", headers={"HX-Request": "true", "HX-Request-Type": "partial"}
-    )
+    response = client.get("/organisationer/?q=x", headers={"HX-Request": "true", "HX-Request-Type": "partial"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/login")
     assert response.get_data(as_text=True) == ""

@@ -25,8 +25,10 @@ def test_change_roles_and_organisation_is_audited(app, client, auth, people):
     auth.login("admin@example.org")
     user_id = people["manager"]
     token = csrf_token(client, f"/admin/anvandare/{user_id}")
-    response = client.post(f"/admin/anvandare/{user_id}", data={
-        "csrf_token": token, "roles": ["manager", "buyer"], "organisation_id": str(people["other"].id)})
+    response = client.post(
+        f"/admin/anvandare/{user_id}",
+        data={"csrf_token": token, "roles": ["manager", "buyer"], "organisation_id": str(people["other"].id)},
+    )
     assert response.status_code == 303
     with app.app_context():
         user = db.session.get(User, user_id)
@@ -41,8 +43,9 @@ def test_buyer_role_without_organisation_is_refused(app, client, auth, people):
     auth.login("admin@example.org")
     user_id = people["manager"]
     token = csrf_token(client, f"/admin/anvandare/{user_id}")
-    response = client.post(f"/admin/anvandare/{user_id}", data={
-        "csrf_token": token, "roles": ["buyer"], "organisation_id": "0"})
+    response = client.post(
+        f"/admin/anvandare/{user_id}", data={"csrf_token": token, "roles": ["buyer"], "organisation_id": "0"}
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(User, user_id).roles == {"manager"}
@@ -75,14 +78,19 @@ def test_need_areas_add_rename_retire(app, client, auth, people):
     assert empty.status_code == 422
     with app.app_context():
         area_id = db.session.scalar(sa.select(NeedArea.id))
-    assert client.post(f"/admin/behovsomraden/{area_id}",
-                       data={"csrf_token": token, "name": "Energi och klimat"}).status_code == 303
+    assert (
+        client.post(
+            f"/admin/behovsomraden/{area_id}", data={"csrf_token": token, "name": "Energi och klimat"}
+        ).status_code
+        == 303
+    )
     assert client.post(f"/admin/behovsomraden/{area_id}/status", data={"csrf_token": token}).status_code == 303
     with app.app_context():
         area = db.session.get(NeedArea, area_id)
         assert area.name == "Energi och klimat" and area.is_retired
-        rename = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "update",
-                                                              AuditEvent.object_type == "NeedArea"))
+        rename = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "update", AuditEvent.object_type == "NeedArea")
+        )
         assert rename.before == {"name": "Energi"} and rename.after == {"name": "Energi och klimat"}
     assert "Avvecklat" in client.get("/admin/behovsomraden").get_data(as_text=True)
 

@@ -96,12 +96,24 @@ def _pages_for(role, ids):
     common = ["/", "/profil", "/tillganglighet", "/finns-inte"]
     by_role = {
         "buyer": [f"/organisationer/{ids['home']}", "/admin/anvandare"],
-        "facilitator": ["/organisationer/?q=kommun&county=14", f"/organisationer/{ids['home']}",
-                        "/organisationer/ny", f"/organisationer/{ids['home']}/redigera", "/anvandare/bjud-in"],
+        "facilitator": [
+            "/organisationer/?q=kommun&county=14",
+            f"/organisationer/{ids['home']}",
+            "/organisationer/ny",
+            f"/organisationer/{ids['home']}/redigera",
+            "/anvandare/bjud-in",
+        ],
         "manager": ["/organisationer/?kind=kommun"],
-        "admin": ["/admin/anvandare", "/admin/anvandare?role=buyer", f"/admin/anvandare/{ids['buyer']}",
-                  "/admin/behovsomraden", f"/admin/behovsomraden/{ids['area']}", "/admin/logg",
-                  "/admin/logg?action=login", "/admin/e-post"],
+        "admin": [
+            "/admin/anvandare",
+            "/admin/anvandare?role=buyer",
+            f"/admin/anvandare/{ids['buyer']}",
+            "/admin/behovsomraden",
+            f"/admin/behovsomraden/{ids['area']}",
+            "/admin/logg",
+            "/admin/logg?action=login",
+            "/admin/e-post",
+        ],
     }
     return common + by_role[role]
 
@@ -143,8 +155,14 @@ def test_axe_on_public_pages_and_forms_with_errors(app, page, people):
         if violations:
             failures[label] = violations
 
-    for path in ["/login", "/losenord/glomt", "/tillganglighet", f"/losenord/aterstall/{reset_token}",
-                 "/inbjudan/ogiltig", "/finns-inte"]:
+    for path in [
+        "/login",
+        "/losenord/glomt",
+        "/tillganglighet",
+        f"/losenord/aterstall/{reset_token}",
+        "/inbjudan/ogiltig",
+        "/finns-inte",
+    ]:
         page.goto(path)
         check(path)
     page.goto("/login")

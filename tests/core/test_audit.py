@@ -53,8 +53,15 @@ def test_security_events(app, client, auth, people):
 def test_audited_change_rolls_back_with_its_cause(app, client, auth, people):
     auth.login("admin@example.org")
     before = len(_events(app, object_type="Organisation"))
-    response = client.post("/organisationer/ny", data={"csrf_token": csrf_token(client, "/"), "name": "Dubblett",
-                                                        "org_number": "2120001355", "kind": "kommun",
-                                                        "county_code": "14"})
+    response = client.post(
+        "/organisationer/ny",
+        data={
+            "csrf_token": csrf_token(client, "/"),
+            "name": "Dubblett",
+            "org_number": "2120001355",
+            "kind": "kommun",
+            "county_code": "14",
+        },
+    )
     assert response.status_code == 422
     assert len(_events(app, object_type="Organisation")) == before

@@ -8,7 +8,15 @@ from blueprints.core.formatting import parse_swedish_integer, search_text, swedi
 def test_swedish_alphabetical_order():
     names = ["Örebro", "Ale", "Åre", "Zinkgruvan", "Älvsbyn", "Eda", "Ängelholm", "Ödeshög", "Ekerö"]
     assert sorted(names, key=swedish_sort_key) == [
-        "Ale", "Eda", "Ekerö", "Zinkgruvan", "Åre", "Älvsbyn", "Ängelholm", "Ödeshög", "Örebro",
+        "Ale",
+        "Eda",
+        "Ekerö",
+        "Zinkgruvan",
+        "Åre",
+        "Älvsbyn",
+        "Ängelholm",
+        "Ödeshög",
+        "Örebro",
     ]
 
 
@@ -17,8 +25,10 @@ def test_accents_other_than_swedish_letters_are_ignored():
     assert swedish_sort_key("Émile") < swedish_sort_key("Erik")
 
 
-@pytest.mark.parametrize(("typed", "value"), [("1 250 000", 1_250_000), ("1\u00a0250\u00a0000", 1_250_000),
-                                              ("1250000", 1_250_000), ("42 kr", 42), (" 7 ", 7)])
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1 250 000", 1_250_000), ("1\u00a0250\u00a0000", 1_250_000), ("1250000", 1_250_000), ("42 kr", 42), (" 7 ", 7)],
+)
 def test_parse_swedish_integer(typed, value):
     assert parse_swedish_integer(typed) == value
 

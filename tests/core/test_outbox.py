@@ -14,9 +14,15 @@ from tests.conftest import deliver_outbox, text_body
 def _queue(app, count=1, language="sv"):
     with app.test_request_context():
         for n in range(count):
-            queue_email(recipient=f"person{n}@example.org", language=language, template="password_reset",
-                        subject="Återställ ditt lösenord i Köpkraft", name="Person", link="http://localhost/x",
-                        hours=72)
+            queue_email(
+                recipient=f"person{n}@example.org",
+                language=language,
+                template="password_reset",
+                subject="Återställ ditt lösenord i Köpkraft",
+                name="Person",
+                link="http://localhost/x",
+                hours=72,
+            )
         db.session.commit()
 
 
@@ -31,7 +37,7 @@ def test_delivers_plain_text_and_html(app, smtp):
     [message] = smtp.messages
     assert message.get_content_type() == "multipart/alternative"
     assert "Hej Person!" in text_body(message)
-    assert "<a href=\"http://localhost/x\">" in message.get_body(preferencelist=("html",)).get_content()
+    assert '<a href="http://localhost/x">' in message.get_body(preferencelist=("html",)).get_content()
     assert message["Message-ID"] == _rows(app)[0].message_id
     assert _rows(app)[0].status == "sent"
 
@@ -45,8 +51,15 @@ def test_sent_mail_is_not_sent_again(app, smtp):
 
 def test_rolled_back_change_leaves_no_email(app):
     with app.test_request_context():
-        queue_email(recipient="x@example.org", language="sv", template="password_reset",
-                    subject="Återställ ditt lösenord i Köpkraft", name="X", link="http://localhost/x", hours=72)
+        queue_email(
+            recipient="x@example.org",
+            language="sv",
+            template="password_reset",
+            subject="Återställ ditt lösenord i Köpkraft",
+            name="X",
+            link="http://localhost/x",
+            hours=72,
+        )
         db.session.rollback()
     assert _rows(app) == []
 

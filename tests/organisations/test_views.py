@@ -43,9 +43,13 @@ def test_partial_returns_only_the_results(client, auth, people, make_organisatio
 def test_search_is_swedish_aware_and_finds_numbers(client, auth, people, make_organisation):
     _seed(make_organisation)
     auth.login("manager@example.org")
-    for query, expected in [("östersund", "Östersunds kommun"), ("ÄLVSBY", "Älvsbyns kommun"),
-                            ("212000-1355", "Göteborgs kommun"), ("2321000255", "Region Skåne"),
-                            ("skåne region", "Region Skåne")]:
+    for query, expected in [
+        ("östersund", "Östersunds kommun"),
+        ("ÄLVSBY", "Älvsbyns kommun"),
+        ("212000-1355", "Göteborgs kommun"),
+        ("2321000255", "Region Skåne"),
+        ("skåne region", "Region Skåne"),
+    ]:
         html = client.get("/organisationer/", query_string={"q": query}, headers=PARTIAL).get_data(as_text=True)
         assert expected in html, query
         assert "1 träff" in html, query
@@ -59,15 +63,16 @@ def test_search_input_with_wildcards_is_literal(client, auth, people):
 
 def test_filters_and_pagination_live_in_the_url(client, auth, people, make_organisation):
     for n in range(30):
-        make_organisation(name=f"Testbolag {n:02d}", org_number=_valid_number(n), kind="kommunalt_bolag",
-                          county_code="01")
+        make_organisation(
+            name=f"Testbolag {n:02d}", org_number=_valid_number(n), kind="kommunalt_bolag", county_code="01"
+        )
     auth.login("facilitator@example.org")
     first = client.get("/organisationer/?kind=kommunalt_bolag").get_data(as_text=True)
     assert "30 träffar" in first and "Testbolag 24" in first and "Testbolag 25" not in first
     assert 'href="/organisationer/?kind=kommunalt_bolag&amp;page=2"' in first
     second = client.get("/organisationer/?kind=kommunalt_bolag&page=2").get_data(as_text=True)
     assert "Testbolag 25" in second and "Testbolag 24" not in second
-    assert 'selected>Kommunalt bolag' in second
+    assert "selected>Kommunalt bolag" in second
     county = client.get("/organisationer/?county=12").get_data(as_text=True)
     assert "Malmö kommun" in county and "Göteborgs kommun" not in county
 
@@ -88,9 +93,16 @@ def _valid_number(n: int) -> str:
 
 
 def _post_org(client, path="/organisationer/ny", **fields):
-    data = {"csrf_token": csrf_token(client, "/"), "name": "Lunds kommun", "org_number": "212000-1132",
-            "kind": "kommun", "county_code": "12", "municipality_code": "1281", "annual_volume": "1 250 000",
-            **fields}
+    data = {
+        "csrf_token": csrf_token(client, "/"),
+        "name": "Lunds kommun",
+        "org_number": "212000-1132",
+        "kind": "kommun",
+        "county_code": "12",
+        "municipality_code": "1281",
+        "annual_volume": "1 250 000",
+        **fields,
+    }
     return client.post(path, data=data)
 
 
@@ -139,8 +151,15 @@ def test_edit(app, client, auth, people):
     org_id = people["home"].id
     form = client.get(f"/organisationer/{org_id}/redigera").get_data(as_text=True)
     assert 'value="212000-1355"' in form
-    response = _post_org(client, f"/organisationer/{org_id}/redigera", name="Göteborgs Stad",
-                         org_number="2120001355", county_code="14", municipality_code="1480", annual_volume="")
+    response = _post_org(
+        client,
+        f"/organisationer/{org_id}/redigera",
+        name="Göteborgs Stad",
+        org_number="2120001355",
+        county_code="14",
+        municipality_code="1480",
+        annual_volume="",
+    )
     assert response.status_code == 303
     with app.app_context():
         org = db.session.get(Organisation, org_id)
