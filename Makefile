@@ -51,10 +51,11 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Two workers (the machines have two cores); each gets its own SQLite file and PostgreSQL schema.
 test: install translations lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-bench: migrate
+bench: install translations
 	$(BIN)/python bench/pages.py
 
 # Refresh the message catalogue after changing user-visible text.

@@ -1,0 +1,246 @@
+"""Page latency (p50/p95) under 16 concurrent clients on 2 gunicorn workers, SQL statements per request,
+and the gzipped size of the JavaScript. See bench/README.md."""
+
+import gzip
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from blueprints.core.db import db  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "statistikdatabasen-2021-antal-upphandlingar.xlsx"
+ORGANISATIONS = 4000
+CLIENTS = 16
+REQUESTS_PER_PAGE = 400
+PASSWORD = "bench-password-1"
+SECTOR_KIND = {"Kommun": "kommun", "Region": "region", "Stat": "statlig_myndighet", "Annat": "ovrig"}
+
+
+def real_buyers() -> list[tuple[str, str, str]]:
+    """(name, org number, kind) of the real buyers in the statistics file, if it is there."""
+    if not DATA.exists():
+        return []
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(DATA, read_only=True).active
+    buyers: dict[str, tuple[str, str, str]] = {}
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        name, number, sector = row[1], str(row[2] or ""), row[3]
+        if name and re.fullmatch(r"\d{10}", number):
+            buyers.setdefault(number, (str(name).title(), number, SECTOR_KIND.get(sector, "ovrig")))
+    return list(buyers.values())
+
+
+def generated_numbers(count: int, taken: set[str]) -> list[str]:
+    """Valid organisationsnummer (Luhn check digit) not already taken."""
+    from stdnum.se import orgnr
+
+    numbers, n = [], 0
+    while len(numbers) < count:
+        n += 1
+        base = f"55{n:07d}"
+        number = base + str(orgnr.luhn.calc_check_digit(base))
+        if number not in taken:
+            numbers.append(number)
+    return numbers
+
+
+def load_data(app) -> None:
+    """Migrate and fill the database."""
+    from flask_migrate import upgrade
+
+    from blueprints.accounts.models import User, UserRole
+    from blueprints.accounts.passwords import hash_password
+    from blueprints.core.demo import seed_demo
+    from blueprints.organisations.models import Organisation
+    from blueprints.organisations.regions import COUNTIES
+
+    rng = random.Random(2026)
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.commit()
+        taken = set(db.session.scalars(sa.select(Organisation.org_number)))
+        buyers = [b for b in real_buyers() if b[1] not in taken]
+        extra = ORGANISATIONS - len(buyers) - len(taken)
+        buyers += [(f"Testorganisation {i:04d} AB", number, "kommunalt_bolag")
+                   for i, number in enumerate(generated_numbers(max(0, extra), taken))]
+        for name, number, kind in buyers:
+            db.session.add(Organisation(name=name, org_number=number, kind=kind, county_code=rng.choice(list(COUNTIES)),
+                                        annual_volume_sek=rng.randrange(10**6, 10**10)))
+        db.session.flush()
+        password_hash = hash_password(PASSWORD)
+        org_ids = db.session.scalars(sa.select(Organisation.id)).all()
+        for i, org_id in enumerate(org_ids):
+            user = User(email=f"buyer{i}@bench.example", name=f"Beställare {i}", password_hash=password_hash,
+                        organisation_id=org_id)
+            user.role_rows.append(UserRole(role="buyer"))
+            db.session.add(user)
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
+        admin.password_hash = password_hash
+        db.session.commit()
+        print(f"data: {len(org_ids)} organisations, {len(org_ids)} buyers")
+
+
+ANONYMOUS_PAGES = {"/healthz", "/login"}
+PAGES = [
+    ("healthz (bare endpoint)", "/healthz"),
+    ("login page (anonymous)", "/login"),
+    ("start page", "/"),
+    ("organisation list", "/organisationer/"),
+    ("organisation search (partial)", "/organisationer/?q=kommun&county=12"),
+    ("organisation list, page 40", "/organisationer/?page=40"),
+    ("organisation detail", "/organisationer/1"),
+    ("admin users", "/admin/anvandare?q=best"),
+    ("audit log", "/admin/logg"),
+    ("profile", "/profil"),
+]
+
+
+def new_session() -> requests.Session:
+    """A client like a browser: keeps cookies and connections, and retries a GET on a stale connection."""
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=Retry(total=2, connect=2, read=0, allowed_methods={"GET"})))
+    return session
+
+
+def signed_in_session(base: str) -> requests.Session:
+    session = new_session()
+    page = session.get(f"{base}/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = session.post(f"{base}/login", data={"email": "admin@example.org", "password": PASSWORD,
+                                                   "csrf_token": token}, allow_redirects=False)
+    assert response.status_code == 303, response.status_code
+    return session
+
+
+def count_statements(app) -> dict[str, int]:
+    """SQL statements per page, counted in-process on a signed-in test client."""
+    counts: dict[str, int] = {}
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"email": "admin@example.org", "password": PASSWORD, "csrf_token": token})
+    with app.app_context():
+        engine = db.engine
+    statements = []
+    sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
+    anonymous = app.test_client()
+    for name, path in PAGES:
+        browser = anonymous if path in ANONYMOUS_PAGES else client
+        browser.get(path)  # warm
+        statements.clear()
+        headers = {"HX-Request": "true", "HX-Request-Type": "partial"} if "partial" in name else {}
+        assert browser.get(path, headers=headers).status_code == 200, path
+        counts[name] = len(statements)
+    return counts
+
+
+def drive(base: str, path: str, sessions: list[requests.Session]) -> dict[str, float]:
+    if path in ANONYMOUS_PAGES:
+        sessions = [new_session() for _ in range(CLIENTS)]
+    headers = {"HX-Request": "true", "HX-Request-Type": "partial"} if "q=" in path else {}
+
+    def one(i: int) -> tuple[float, float]:
+        start = time.perf_counter()
+        response = sessions[i % len(sessions)].get(base + path, headers=headers)
+        elapsed = time.perf_counter() - start
+        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+        server = float(response.headers["Server-Timing"].split("dur=")[1]) / 1000
+        return elapsed, server
+
+    for i in range(CLIENTS * 2):
+        one(i)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        pairs = list(pool.map(one, range(REQUESTS_PER_PAGE)))
+    wall = time.perf_counter() - started
+    client = sorted(p[0] for p in pairs)
+    server = sorted(p[1] for p in pairs)
+    return {
+        "server_p50_ms": statistics.median(server) * 1000,
+        "server_p95_ms": server[int(len(server) * 0.95)] * 1000,
+        "client_p95_ms": client[int(len(client) * 0.95)] * 1000,
+        "requests_per_s": REQUESTS_PER_PAGE / wall,
+    }
+
+
+def javascript_size() -> dict[str, int]:
+    files = [ROOT / "static/js/vendor/htmx-4.0.1.min.js", ROOT / "static/js/app.js"]
+    raw = sum(f.stat().st_size for f in files)
+    zipped = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
+    return {"raw_bytes": raw, "gzip_bytes": zipped}
+
+
+def main() -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="kopkraft-bench-"))
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False,
+              "TESTING": True, "WTF_CSRF_ENABLED": True}
+    app = create_app(config)
+    load_data(app)
+    statements = count_statements(app)
+
+    port = 5099
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0"}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2",
+         "--keep-alive", "30", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/healthz", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        sessions = [signed_in_session(base) for _ in range(CLIENTS)]
+        results = {}
+        for name, path in PAGES:
+            results[name] = {**drive(base, path, sessions), "sql_statements": statements[name]}
+    finally:
+        server.terminate()
+        server.wait()
+
+    backend = url.split(":", 1)[0]
+    print(f"\nbackend: {backend}; {CLIENTS} concurrent clients, 2 gunicorn sync workers, "
+          f"{REQUESTS_PER_PAGE} requests per page")
+    print("server = time inside the app (Server-Timing); client = seen by the client, queueing included")
+    print(f"{'page':34} {'server p50':>10} {'server p95':>10} {'client p95':>10} {'req/s':>7} {'SQL':>4}")
+    for name, row in results.items():
+        print(f"{name:34} {row['server_p50_ms']:10.1f} {row['server_p95_ms']:10.1f} {row['client_p95_ms']:10.1f} "
+              f"{row['requests_per_s']:7.0f} {row['sql_statements']:4d}")
+    js = javascript_size()
+    print(f"JavaScript: {js['raw_bytes'] / 1024:.1f} KB, {js['gzip_bytes'] / 1024:.1f} KB gzipped")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "pages.json").write_text(json.dumps({"backend": backend, "pages": results, "javascript": js}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
