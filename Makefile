@@ -1,5 +1,9 @@
 # Köpkraft: `make run` serves the app with demo data; `make test` runs every test. Both set up from scratch.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
+# This machine's pip configuration names local mirrors that may be absent; their warnings are noise.
+QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -13,8 +17,8 @@ PORT ?= 5000
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --upgrade pip $(QUIET_PIP)
+	$(BIN)/pip install --quiet -r requirements-dev.txt $(QUIET_PIP)
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,7 +29,7 @@ $(SECRET_FILE):
 	chmod 600 $(SECRET_FILE)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile -d translations -D messages
 
 migrate: install translations $(SECRET_FILE)
 	$(FLASK) db upgrade

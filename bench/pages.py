@@ -27,7 +27,7 @@ DATA = ROOT.parent / "shared" / "data" / "statistikdatabasen-2021-antal-upphandl
 ORGANISATIONS = 4000
 CLIENTS = 16
 REQUESTS_PER_PAGE = 400
-PASSWORD = "bench-password-1"
+PASSWORD = "bench-password-1"  # noqa: S105 (generated benchmark accounts)
 SECTOR_KIND = {"Kommun": "kommun", "Region": "region", "Stat": "statlig_myndighet", "Annat": "ovrig"}
 
 
@@ -78,17 +78,30 @@ def load_data(app) -> None:
         taken = set(db.session.scalars(sa.select(Organisation.org_number)))
         buyers = [b for b in real_buyers() if b[1] not in taken]
         extra = ORGANISATIONS - len(buyers) - len(taken)
-        buyers += [(f"Testorganisation {i:04d} AB", number, "kommunalt_bolag")
-                   for i, number in enumerate(generated_numbers(max(0, extra), taken))]
+        buyers += [
+            (f"Testorganisation {i:04d} AB", number, "kommunalt_bolag")
+            for i, number in enumerate(generated_numbers(max(0, extra), taken))
+        ]
         for name, number, kind in buyers:
-            db.session.add(Organisation(name=name, org_number=number, kind=kind, county_code=rng.choice(list(COUNTIES)),
-                                        annual_volume_sek=rng.randrange(10**6, 10**10)))
+            db.session.add(
+                Organisation(
+                    name=name,
+                    org_number=number,
+                    kind=kind,
+                    county_code=rng.choice(list(COUNTIES)),
+                    annual_volume_sek=rng.randrange(10**6, 10**10),
+                )
+            )
         db.session.flush()
         password_hash = hash_password(PASSWORD)
         org_ids = db.session.scalars(sa.select(Organisation.id)).all()
         for i, org_id in enumerate(org_ids):
-            user = User(email=f"buyer{i}@bench.example", name=f"Beställare {i}", password_hash=password_hash,
-                        organisation_id=org_id)
+            user = User(
+                email=f"buyer{i}@bench.example",
+                name=f"Beställare {i}",
+                password_hash=password_hash,
+                organisation_id=org_id,
+            )
             user.role_rows.append(UserRole(role="buyer"))
             db.session.add(user)
         admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
@@ -126,8 +139,11 @@ def signed_in_session(base: str) -> requests.Session:
     session = new_session()
     page = session.get(f"{base}/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = session.post(f"{base}/login", data={"email": "admin@example.org", "password": PASSWORD,
-                                                   "csrf_token": token}, allow_redirects=False)
+    response = session.post(
+        f"{base}/login",
+        data={"email": "admin@example.org", "password": PASSWORD, "csrf_token": token},
+        allow_redirects=False,
+    )
     assert response.status_code == 303, response.status_code
     return session
 
@@ -194,12 +210,17 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kopkraft-bench-"))
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": False,
-              "TESTING": True, "WTF_CSRF_ENABLED": True}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "bench",
+        "SESSION_COOKIE_SECURE": False,
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": True,
+    }
     app = create_app(config)
     load_data(app)
     statements = count_statements(app)
@@ -207,9 +228,20 @@ def main() -> None:
     port = 5099
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0"}
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2",
-         "--keep-alive", "30", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            "2",
+            "--keep-alive",
+            "30",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -228,13 +260,17 @@ def main() -> None:
         server.wait()
 
     backend = url.split(":", 1)[0]
-    print(f"\nbackend: {backend}; {CLIENTS} concurrent clients, 2 gunicorn sync workers, "
-          f"{REQUESTS_PER_PAGE} requests per page")
+    print(
+        f"\nbackend: {backend}; {CLIENTS} concurrent clients, 2 gunicorn sync workers, "
+        f"{REQUESTS_PER_PAGE} requests per page"
+    )
     print("server = time inside the app (Server-Timing); client = seen by the client, queueing included")
     print(f"{'page':34} {'server p50':>10} {'server p95':>10} {'client p95':>10} {'req/s':>7} {'SQL':>4}")
     for name, row in results.items():
-        print(f"{name:34} {row['server_p50_ms']:10.1f} {row['server_p95_ms']:10.1f} {row['client_p95_ms']:10.1f} "
-              f"{row['requests_per_s']:7.0f} {row['sql_statements']:4d}")
+        print(
+            f"{name:34} {row['server_p50_ms']:10.1f} {row['server_p95_ms']:10.1f} {row['client_p95_ms']:10.1f} "
+            f"{row['requests_per_s']:7.0f} {row['sql_statements']:4d}"
+        )
     js = javascript_size()
     print(f"JavaScript: {js['raw_bytes'] / 1024:.1f} KB, {js['gzip_bytes'] / 1024:.1f} KB gzipped")
     out = ROOT / "bench" / "results"

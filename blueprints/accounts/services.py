@@ -247,13 +247,14 @@ def set_password_with_token(*, token: AccountToken, password: str) -> User:
     return user
 
 
-def change_password(*, user: User, current_password: str, new_password: str) -> None:
+def change_password(*, user: User, current_password: str, new_password: str) -> User:
     """Change the password after checking the current one; every session of the user ends."""
     if not verify_password(user.password_hash, current_password):
         raise DomainError(str(_l("Nuvarande lösenord stämmer inte.")), field="current_password")
     user.password_hash = hash_password(new_password)
     end_all_sessions(user=user)
     record_event("password_changed", object_type="User", object_id=user.id)
+    return user
 
 
 def update_profile(*, user: User, name: str, language: str) -> None:
@@ -270,7 +271,7 @@ def set_user_active(*, user: User, active: bool) -> None:
     record_event("user_activated" if active else "user_deactivated", object_type="User", object_id=user.id)
 
 
-def update_user_access(*, user: User, roles: set[str], organisation: Organisation | None) -> None:
+def update_user_access(*, user: User, roles: set[str], organisation: Organisation | None) -> User:
     """Change a user's roles and organisation (admin), recorded as a security event."""
     if BUYER in roles and organisation is None:
         raise DomainError(str(_l("En beställare måste höra till en organisation.")), field="organisation")
@@ -280,3 +281,4 @@ def update_user_access(*, user: User, roles: set[str], organisation: Organisatio
     after = {"roles": sorted(roles), "organisation_id": organisation.id if organisation else None}
     if before != after:
         record_event("access_changed", object_type="User", object_id=user.id, before=before, after=after)
+    return user

@@ -32,8 +32,8 @@ from blueprints.accounts.services import (
     start_session,
     update_profile,
 )
-from blueprints.core.db import DomainError, db, utcnow
-from blueprints.core.forms import add_domain_error, form_status
+from blueprints.core.db import db, utcnow
+from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
 from blueprints.core.security import safe_next_url
 from blueprints.organisations.models import Organisation
@@ -200,18 +200,17 @@ def update_own_profile() -> ResponseReturnValue:
 def change_own_password() -> ResponseReturnValue:
     """Change the password; every session ends and this browser gets a fresh one."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            change_password(
-                user=g.user, current_password=form.current_password.data or "", new_password=form.password.data or ""
-            )
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            _sign_in(g.user)
-            db.session.commit()
-            flash(_("Lösenordet är bytt. Dina andra inloggningar har avslutats."), "success")
-            return redirect(url_for("accounts.profile"), 303)
+
+    def change_and_sign_in_again() -> User:
+        user = change_password(
+            user=g.user, current_password=form.current_password.data or "", new_password=form.password.data or ""
+        )
+        _sign_in(user)
+        return user
+
+    if form.validate_on_submit() and commit_or_show_error(form, change_and_sign_in_again):
+        flash(_("Lösenordet är bytt. Dina andra inloggningar har avslutats."), "success")
+        return redirect(url_for("accounts.profile"), 303)
     return _profile_page(422, password_form=form)
 
 
@@ -249,21 +248,19 @@ def invite() -> ResponseReturnValue:
     form = _invite_form()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        try:
-            invite_user(
+        invited = commit_or_show_error(
+            form,
+            lambda: invite_user(
                 inviter=g.user,
                 email=form.email.data or "",
                 name=form.name.data or "",
                 roles=set(form.roles.data or []),
                 organisation=organisation,
                 language=form.language.data or "sv",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            add_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Inbjudan till %(email)s är skickad.", email=form.email.data), "success")
+            ),
+        )
+        if invited is not None:
+            flash(_("Inbjudan till %(email)s är skickad.", email=invited.email), "success")
             if organisation is not None:
                 return redirect(url_for("organisations.detail", organisation_id=organisation.id), 303)
             return redirect(url_for("accounts.invite"), 303)

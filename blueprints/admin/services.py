@@ -24,11 +24,12 @@ def add_need_area(*, name: str) -> NeedArea:
     return area
 
 
-def rename_need_area(*, area: NeedArea, name: str) -> None:
+def rename_need_area(*, area: NeedArea, name: str) -> NeedArea:
     """Rename a need area (everything that uses it follows)."""
     name = name.strip()
     _ensure_unique_name(name, area)
     area.name = name
+    return area
 
 
 def set_need_area_retired(*, area: NeedArea, retired: bool) -> None:

@@ -14,8 +14,8 @@ from blueprints.admin.forms import EmptyForm, NeedAreaForm, UserAccessForm
 from blueprints.admin.models import NeedArea
 from blueprints.admin.queries import audit_facets, search_audit, search_users, undelivered_emails
 from blueprints.admin.services import add_need_area, rename_need_area, set_need_area_retired
-from blueprints.core.db import DomainError, db
-from blueprints.core.forms import add_domain_error, form_status
+from blueprints.core.db import db
+from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
 from blueprints.core.models import OutboxEmail
 from blueprints.core.outbox import retry_failed_email
@@ -48,13 +48,8 @@ def user_detail(user_id: int) -> ResponseReturnValue:
     form = _access_form(user)
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        try:
-            update_user_access(user=user, roles=set(form.roles.data or []), organisation=organisation)
-        except DomainError as error:
-            db.session.rollback()
-            add_domain_error(form, error)
-        else:
-            db.session.commit()
+        roles = set(form.roles.data or [])
+        if commit_or_show_error(form, lambda: update_user_access(user=user, roles=roles, organisation=organisation)):
             flash(_("Behörigheterna för %(name)s är sparade.", name=user.name), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id), 303)
     return render("admin/user_detail.html", user=user, form=form, toggle_form=EmptyForm(), status=form_status(form))
@@ -93,13 +88,8 @@ def create_need_area() -> ResponseReturnValue:
     """Add a need area."""
     form = NeedAreaForm()
     if form.validate_on_submit():
-        try:
-            area = add_need_area(name=form.name.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            add_domain_error(form, error)
-        else:
-            db.session.commit()
+        area = commit_or_show_error(form, lambda: add_need_area(name=form.name.data or ""))
+        if area is not None:
             flash(_("Behovsområdet %(name)s är tillagt.", name=area.name), "success")
             return redirect(url_for("admin.need_areas"), 303)
     return _need_area_page(form, 422)
@@ -111,16 +101,12 @@ def edit_need_area(area_id: int) -> ResponseReturnValue:
     """Rename a need area."""
     area = db.get_or_404(NeedArea, area_id)
     form = NeedAreaForm(obj=area)
-    if form.validate_on_submit():
-        try:
-            rename_need_area(area=area, name=form.name.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            add_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Behovsområdet heter nu %(name)s.", name=area.name), "success")
-            return redirect(url_for("admin.need_areas"), 303)
+    renamed = form.validate_on_submit() and commit_or_show_error(
+        form, lambda: rename_need_area(area=area, name=form.name.data or "")
+    )
+    if renamed:
+        flash(_("Behovsområdet heter nu %(name)s.", name=area.name), "success")
+        return redirect(url_for("admin.need_areas"), 303)
     return render("admin/need_area_form.html", area=area, form=form, status=form_status(form))
 
 

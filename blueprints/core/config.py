@@ -1,6 +1,8 @@
 """Configuration from the environment (12-factor), with safe defaults."""
 
 import os
+import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,12 @@ def _flag(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _is_maintenance_command() -> bool:
+    """True for `flask ...` commands other than `flask run` (db upgrade, seed-demo, outbox send ...)."""
+    argv = sys.argv
+    return Path(argv[0]).name == "flask" and "run" not in argv[1:] and "shell" not in argv[1:]
 
 
 def database_url() -> str:
@@ -32,9 +40,12 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     testing = bool(overrides.get("TESTING"))
     secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret:
-        if not (debug or testing):
+        if debug or testing:
+            secret = "dev-only-insecure-secret-key"  # noqa: S105 (debug and tests only)
+        elif _is_maintenance_command():
+            secret = secrets.token_urlsafe(32)  # signs nothing that outlives the command
+        else:
             raise RuntimeError("SECRET_KEY must be set outside debug and test mode.")
-        secret = "dev-only-insecure-secret-key"  # noqa: S105 (debug and tests only)
     config: dict[str, Any] = {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(),

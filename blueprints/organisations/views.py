@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from blueprints.accounts.access import login_required, role_required
 from blueprints.accounts.models import User
 from blueprints.accounts.roles import ADMIN, FACILITATOR, STAFF
-from blueprints.core.db import DomainError, db
-from blueprints.core.forms import add_domain_error, form_status
+from blueprints.core.db import db
+from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
 from blueprints.organisations import bp
 from blueprints.organisations.forms import OrganisationForm
@@ -49,8 +49,9 @@ def detail(organisation_id: int) -> ResponseReturnValue:
 
 def _form_page(form: OrganisationForm, organisation: Organisation | None) -> ResponseReturnValue:
     if form.validate_on_submit():
-        try:
-            saved = save_organisation(
+        saved = commit_or_show_error(
+            form,
+            lambda: save_organisation(
                 organisation=organisation,
                 name=form.name.data or "",
                 org_number=form.org_number.data or "",
@@ -58,12 +59,9 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None) -> Res
                 county_code=form.county_code.data or "",
                 municipality_code=form.municipality_code.data,
                 annual_volume_sek=getattr(form.annual_volume, "parsed", None),
-            )
-        except DomainError as error:
-            db.session.rollback()
-            add_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if saved is not None:
             flash(_("Organisationen %(name)s är sparad.", name=saved.name), "success")
             return redirect(url_for("organisations.detail", organisation_id=saved.id), 303)
     return render("organisations/form.html", form=form, organisation=organisation, status=form_status(form))

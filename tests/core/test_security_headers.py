@@ -84,6 +84,18 @@ def test_secret_key_is_required_outside_debug_and_test(monkeypatch):
         load_config()
 
 
+def test_maintenance_commands_run_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    from blueprints.core.config import load_config
+
+    monkeypatch.setattr("sys.argv", ["/srv/.venv/bin/flask", "--app", "app", "db", "upgrade"])
+    assert load_config()["SECRET_KEY"]
+    monkeypatch.setattr("sys.argv", ["/srv/.venv/bin/flask", "--app", "app", "run"])
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        load_config()
+
+
 def test_request_body_is_capped(client):
     response = client.post("/login", data={"email": "x" * (13 * 1024 * 1024)})
     assert response.status_code == 413
