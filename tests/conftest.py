@@ -276,6 +276,21 @@ def smtp(app: Flask) -> Iterator[SmtpSink]:
     sink.stop()
 
 
+def queue_reset_email(recipient: str, language: str = "sv") -> None:
+    """Queue one password-reset e-mail in the current transaction (needs a request context)."""
+    from blueprints.core.outbox import queue_email
+
+    queue_email(
+        recipient=recipient,
+        language=language,
+        template="password_reset",
+        subject="Återställ ditt lösenord i Köpkraft",
+        name="Person",
+        link="http://localhost/x",
+        hours=72,
+    )
+
+
 def deliver_outbox(app: Flask) -> dict[str, int]:
     """Run the real delivery, as `flask outbox send` does."""
     from blueprints.core.outbox import send_outbox

@@ -12,7 +12,7 @@ from app import create_app
 from blueprints.accounts.models import UserSession
 from blueprints.core.db import db
 from blueprints.core.models import OutboxEmail
-from tests.conftest import ROLE_EMAILS, TEST_PASSWORD, base_config, csrf_token
+from tests.conftest import ROLE_EMAILS, TEST_PASSWORD, base_config, csrf_token, queue_reset_email
 
 LOGIN, OK = "login", "ok"
 ROLES = ("anonymous", "buyer", "facilitator", "manager", "admin")
@@ -117,7 +117,6 @@ def test_undeclared_view_is_denied_by_default(database_url):
 def objects(app, people):
     """The objects the URLs refer to, plus a second session of the buyer's."""
     from blueprints.admin.services import add_need_area
-    from blueprints.core.outbox import queue_email
 
     other_browser = app.test_client()
     other_browser.post(
@@ -126,15 +125,7 @@ def objects(app, people):
     )
     with app.test_request_context():
         area = add_need_area(name="Energi")
-        queue_email(
-            recipient="x@example.org",
-            language="sv",
-            template="password_reset",
-            subject="Återställ ditt lösenord i Köpkraft",
-            name="X",
-            link="http://localhost/x",
-            hours=72,
-        )
+        queue_reset_email("x@example.org")
         db.session.commit()
         return {
             "home": people["home"].id,

@@ -7,22 +7,14 @@ import sqlalchemy as sa
 
 from blueprints.core.db import db, utcnow
 from blueprints.core.models import OutboxEmail
-from blueprints.core.outbox import MAX_ATTEMPTS, queue_email, send_outbox
-from tests.conftest import deliver_outbox, text_body
+from blueprints.core.outbox import MAX_ATTEMPTS, send_outbox
+from tests.conftest import deliver_outbox, queue_reset_email, text_body
 
 
 def _queue(app, count=1, language="sv"):
     with app.test_request_context():
         for n in range(count):
-            queue_email(
-                recipient=f"person{n}@example.org",
-                language=language,
-                template="password_reset",
-                subject="Återställ ditt lösenord i Köpkraft",
-                name="Person",
-                link="http://localhost/x",
-                hours=72,
-            )
+            queue_reset_email(f"person{n}@example.org", language)
         db.session.commit()
 
 
@@ -51,15 +43,7 @@ def test_sent_mail_is_not_sent_again(app, smtp):
 
 def test_rolled_back_change_leaves_no_email(app):
     with app.test_request_context():
-        queue_email(
-            recipient="x@example.org",
-            language="sv",
-            template="password_reset",
-            subject="Återställ ditt lösenord i Köpkraft",
-            name="X",
-            link="http://localhost/x",
-            hours=72,
-        )
+        queue_reset_email("x@example.org")
         db.session.rollback()
     assert _rows(app) == []
 
