@@ -37,7 +37,7 @@ def safe_next_url(candidate: str | None, fallback: str) -> str:
 
 
 def apply_security_headers(response: Response) -> Response:
-    """Set CSP, nosniff, referrer policy, HSTS (over HTTPS) and no-store for signed-in pages."""
+    """Set CSP, nosniff, referrer policy, HSTS (over HTTPS) and no-store for everything but static files."""
     headers = response.headers
     headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     headers["X-Content-Type-Options"] = "nosniff"
@@ -47,7 +47,8 @@ def apply_security_headers(response: Response) -> Response:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if g.get("user") is not None and request.endpoint != "static":
+    if request.endpoint != "static":
+        # Pages carry CSRF tokens and, once signed in, personal data: never stored by browsers or proxies.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -3,7 +3,7 @@
 import pytest
 
 from app import create_app
-from tests.conftest import base_config
+from tests.conftest import PROJECT_ROOT, base_config
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -47,6 +47,17 @@ def test_static_file(client):
     assert response.status_code == 200
     _assert_baseline(response)
     assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_vendored_htmx_matches_its_recorded_checksum():
+    import hashlib
+
+    vendor = PROJECT_ROOT / "static/js/vendor"
+    recorded, name = (vendor / "SHA256SUMS").read_text().split()
+    assert name == "htmx-4.0.1.min.js"
+    assert hashlib.sha256((vendor / name).read_bytes()).hexdigest() == recorded
+    assert recorded in (PROJECT_ROOT / "README.md").read_text()
+    assert f"js/vendor/{name}" in (PROJECT_ROOT / "templates/base.html").read_text()
 
 
 def test_signed_in_pages_are_not_cached(client, auth, people):
@@ -104,9 +115,8 @@ def test_request_body_is_capped(client):
 
 def test_no_inline_script_or_handlers_in_templates():
     import re
-    from pathlib import Path
 
-    for template in Path("templates").rglob("*.html"):
+    for template in (PROJECT_ROOT / "templates").rglob("*.html"):
         text = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
         assert not re.search(r"\son[a-z]+=|hx-on", text), template
