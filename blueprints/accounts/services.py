@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
@@ -49,6 +50,13 @@ def _locked_until(email: str, now: datetime) -> datetime | None:
     return until if until is not None and until > now else None
 
 
+def _lock(email: str, until: datetime) -> None:
+    """Insert or extend the lockout in one statement, so two workers failing at once cannot collide."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(LoginLockout).values(email=email, locked_until=until)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["email"], set_={"locked_until": until}))
+
+
 def _register_failure(email: str, now: datetime) -> None:
     db.session.add(LoginFailure(email=email, at=now, ip_address=request.remote_addr))
     db.session.flush()
@@ -58,12 +66,7 @@ def _register_failure(email: str, now: datetime) -> None:
     )
     record_event("login_failure", object_type="User", actor_email=email, summary=email)
     if failures is not None and failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        until = now + _config_minutes("LOGIN_LOCKOUT_MINUTES")
-        lockout = db.session.get(LoginLockout, email)
-        if lockout is None:
-            db.session.add(LoginLockout(email=email, locked_until=until))
-        else:
-            lockout.locked_until = until
+        _lock(email, now + _config_minutes("LOGIN_LOCKOUT_MINUTES"))
         # Failures before the lockout are spent; the next window starts afresh after it.
         db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
         record_event("lockout", object_type="User", actor_email=email, summary=email)
