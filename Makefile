@@ -68,4 +68,4 @@ extract: install
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance/*.sqlite .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) instance/*.sqlite* .pytest_cache .ruff_cache .mypy_cache

@@ -62,6 +62,7 @@ def _register_models() -> None:
     """Import every model module so that metadata (and Alembic) sees all tables."""
     import blueprints.accounts.models
     import blueprints.admin.models
+    import blueprints.challenges.models
     import blueprints.core.models
     import blueprints.organisations.models  # noqa: F401
 
@@ -70,12 +71,14 @@ def _register_blueprints(app: Flask) -> None:
     """Import each area's views (which attach routes to its blueprint) and register the blueprints."""
     import blueprints.accounts.views
     import blueprints.admin.views
+    import blueprints.challenges.views
     import blueprints.core.views
     import blueprints.organisations.views  # noqa: F401
     from blueprints.accounts import bp as accounts_bp
     from blueprints.admin import bp as admin_bp
+    from blueprints.challenges import bp as challenges_bp
     from blueprints.core import bp as core_bp
     from blueprints.organisations import bp as organisations_bp
 
-    for blueprint in (core_bp, accounts_bp, organisations_bp, admin_bp):
+    for blueprint in (core_bp, accounts_bp, organisations_bp, challenges_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -89,14 +89,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 def empty_all_tables(app: Flask) -> None:
-    """Delete every row (children first), so each test starts from an empty, migrated schema."""
+    """Delete every row (children first) but reference data, so each test starts from a migrated schema."""
     from blueprints.core.db import db
 
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+                if not table.info.get("reference_data"):
+                    conn.execute(table.delete())
         db.engine.dispose()
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app import create_app
 from blueprints.accounts.models import UserSession
+from blueprints.challenges.models import Challenge, ChallengeImport
 from blueprints.core.db import db
 from blueprints.core.models import OutboxEmail
 from tests.conftest import ROLE_EMAILS, TEST_PASSWORD, base_config, csrf_token, queue_reset_email
@@ -33,6 +34,8 @@ def only(*roles):
 STAFF = only("facilitator", "manager", "admin")
 INVITERS = only("facilitator", "admin")
 ADMINS = only("admin")
+EDITORS = only("buyer", "facilitator", "admin")
+REVIEWERS = INVITERS
 
 # endpoint: [(method, url template, outcomes per role), ...]
 MATRIX = {
@@ -71,6 +74,31 @@ MATRIX = {
         ("GET", "/organisationer/{home}/redigera", INVITERS),
         ("POST", "/organisationer/{home}/redigera", INVITERS),
     ],
+    "challenges.index": [("GET", "/utmaningar/", signed_in())],
+    "challenges.export": [
+        ("GET", "/utmaningar/export.csv", signed_in()),
+        ("GET", "/utmaningar/export.xlsx", signed_in()),
+    ],
+    "challenges.create": [("GET", "/utmaningar/ny", EDITORS), ("POST", "/utmaningar/ny", EDITORS)],
+    "challenges.validate_field": [("POST", "/utmaningar/falt/title", EDITORS)],
+    "challenges.detail": [
+        ("GET", "/utmaningar/{home_draft}", signed_in()),
+        ("GET", "/utmaningar/{other_draft}", signed_in(buyer=404)),
+        ("GET", "/utmaningar/{other_staff_only}", signed_in(buyer=404)),
+        ("GET", "/utmaningar/{other_public}", signed_in()),
+    ],
+    "challenges.edit": [
+        ("GET", "/utmaningar/{home_draft}/redigera", EDITORS),
+        ("POST", "/utmaningar/{home_draft}/redigera", EDITORS),
+        ("GET", "/utmaningar/{other_draft}/redigera", {**EDITORS, "buyer": 404}),
+        ("GET", "/utmaningar/{other_public}/redigera", {**EDITORS, "buyer": 403}),
+    ],
+    "challenges.queue": [("GET", "/utmaningar/granskning", STAFF)],
+    "challenges.decide_view": [("POST", "/utmaningar/{other_public}/beslut", REVIEWERS, {"action": "review"})],
+    "challenges.comment": [("POST", "/utmaningar/{other_public}/kommentarer", REVIEWERS)],
+    "challenges.import_upload": [("GET", "/utmaningar/import", REVIEWERS), ("POST", "/utmaningar/import", REVIEWERS)],
+    "challenges.import_confirm": [("POST", "/utmaningar/import/{facilitators_import}", {**REVIEWERS, "admin": 404})],
+    "challenges.cpv_search": [("GET", "/cpv/sok?q=städ", signed_in())],
     "admin.users": [("GET", "/admin/anvandare", ADMINS)],
     "admin.user_detail": [("GET", "/admin/anvandare/{buyer}", ADMINS), ("POST", "/admin/anvandare/{buyer}", ADMINS)],
     "admin.toggle_user_active": [("POST", "/admin/anvandare/{manager}/aktiv", ADMINS)],
@@ -87,9 +115,9 @@ MATRIX = {
 }
 
 CASES = [
-    pytest.param(endpoint, method, url, outcomes, id=f"{endpoint}-{method}-{n}")
+    pytest.param(endpoint, row[0], row[1], row[2], row[3] if len(row) > 3 else {}, id=f"{endpoint}-{row[0]}-{n}")
     for endpoint, rows in MATRIX.items()
-    for n, (method, url, outcomes) in enumerate(rows)
+    for n, row in enumerate(rows)
 ]
 
 
@@ -103,7 +131,7 @@ def test_every_route_has_a_declared_policy(database_url):
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        declared = {m for method, _url, _o in MATRIX[rule.endpoint] for m in [method]}
+        declared = {row[0] for row in MATRIX[rule.endpoint]}
         assert (rule.methods or set()) - {"HEAD", "OPTIONS"} <= declared, rule
 
 
@@ -126,8 +154,21 @@ def objects(app, people):
     with app.test_request_context():
         area = add_need_area(name="Energi")
         queue_reset_email("x@example.org")
+        challenges = {
+            "home_draft": Challenge(title="Utkast", organisation_id=people["home"].id, status="draft"),
+            "other_draft": Challenge(title="Annans utkast", organisation_id=people["other"].id, status="draft"),
+            "other_staff_only": Challenge(
+                title="Intern", organisation_id=people["other"].id, status="submitted", visibility="staff"
+            ),
+            "other_public": Challenge(title="Publik", organisation_id=people["other"].id, status="submitted"),
+        }
+        db.session.add_all(challenges.values())
+        upload = ChallengeImport(created_by_id=people["facilitator"], filename="tom.csv", content=b"")
+        db.session.add(upload)
         db.session.commit()
         return {
+            **{name: c.id for name, c in challenges.items()},
+            "facilitators_import": upload.id,
             "home": people["home"].id,
             "other": people["other"].id,
             "buyer": people["buyer"],
@@ -150,8 +191,8 @@ def _outcome(response) -> str | int:
     return response.status_code
 
 
-@pytest.mark.parametrize(("endpoint", "method", "url", "outcomes"), CASES)
-def test_matrix(app, objects, endpoint, method, url, outcomes):
+@pytest.mark.parametrize(("endpoint", "method", "url", "outcomes", "extra"), CASES)
+def test_matrix(app, objects, endpoint, method, url, outcomes, extra):
     path = url.format(**objects)
     for role in ROLES:
         client = app.test_client()
@@ -159,6 +200,6 @@ def test_matrix(app, objects, endpoint, method, url, outcomes):
         if role != "anonymous":
             client.post("/login", data={"email": ROLE_EMAILS[role], "password": TEST_PASSWORD, "csrf_token": token})
             token = csrf_token(client, "/")
-        data = None if method == "GET" else {"csrf_token": token}
+        data = None if method == "GET" else {"csrf_token": token, **extra}
         response = client.open(path, method=method, data=data)
         assert _outcome(response) == outcomes[role], f"{role} {method} {path}: {response.status_code}"

@@ -5,9 +5,9 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql, sqlite
 
 from blueprints.accounts.models import AccountToken, LoginFailure, LoginLockout, User, UserSession
 from blueprints.accounts.passwords import hash_password, verify_password

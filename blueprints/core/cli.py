@@ -35,3 +35,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"sent {counts['sent']}, retry later {counts['retry']}, failed {counts['failed']}")
 
     app.cli.add_command(outbox)
+
+    from blueprints.challenges.cli import register_challenge_commands
+
+    register_challenge_commands(app)

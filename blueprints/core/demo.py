@@ -94,4 +94,6 @@ def _seed_need_areas() -> int:
 
 def seed_demo() -> int:
     """Add whatever demo rows are missing; return how many were created."""
-    return _seed_organisations() + _seed_users() + _seed_need_areas()
+    from blueprints.challenges.demo import seed_demo_challenges
+
+    return _seed_organisations() + _seed_users() + _seed_need_areas() + seed_demo_challenges()

@@ -31,6 +31,7 @@ class NavItem:
 
 NAVIGATION = (
     NavItem("core.index", _l("Start"), None),
+    NavItem("challenges.index", _l("Utmaningar"), None),
     NavItem("organisations.index", _l("Organisationer"), STAFF),
     NavItem("accounts.invite", _l("Bjud in"), (FACILITATOR, ADMIN)),
     NavItem("admin.users", _l("Administration"), (ADMIN,)),
@@ -50,6 +51,12 @@ def session_timeout_seconds() -> int:
     return int(current_app.config["SESSION_IDLE_MINUTES"] * 60)
 
 
+def inline_validation(url: str) -> dict[str, str]:
+    """htmx attributes that post the enclosing form to ``url`` as the user leaves a field, and swap the
+    field (its label, hint and message) with the server's answer."""
+    return {"hx-post": url, "hx-trigger": "change", "hx-target": "closest .field", "hx-swap": "outerHTML"}
+
+
 def init_templating(app: Flask) -> None:
     """Register the globals."""
     app.jinja_env.globals.update(
@@ -58,7 +65,9 @@ def init_templating(app: Flask) -> None:
         session_warning_seconds=lambda: int(current_app.config["SESSION_WARNING_MINUTES"] * 60),
         is_partial=is_partial,
         get_locale=get_locale,
+        inline_validation=inline_validation,
     )
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
+    app.jinja_env.filters["combine"] = lambda first, second: {**first, **second}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

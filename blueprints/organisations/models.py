@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.core.db import Model, TimestampMixin, sort_key_type
@@ -24,7 +25,7 @@ class Organisation(TimestampMixin, Model):
     __audit_exclude__ = {"search_text", "sort_key"}
     __table_args__ = (
         sa.CheckConstraint(_in("kind", KINDS), name="kind"),
-        sa.CheckConstraint(_in("county_code", COUNTIES), name="county_code"),
+        sa.CheckConstraint(f"county_code IS NULL OR {_in('county_code', COUNTIES)}", name="county_code"),
         sa.CheckConstraint("annual_volume_sek IS NULL OR annual_volume_sek >= 0", name="volume"),
     )
 
@@ -32,7 +33,7 @@ class Organisation(TimestampMixin, Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     org_number: Mapped[str] = mapped_column(sa.String(10), unique=True)
     kind: Mapped[str] = mapped_column(sa.String(20), index=True)
-    county_code: Mapped[str] = mapped_column(sa.String(2), index=True)
+    county_code: Mapped[str | None] = mapped_column(sa.String(2), index=True)  # unknown for imported rows
     municipality_code: Mapped[str | None] = mapped_column(sa.String(4))
     annual_volume_sek: Mapped[int | None] = mapped_column(sa.BigInteger)
     search_text: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -47,8 +48,8 @@ class Organisation(TimestampMixin, Model):
 
     @property
     def county_name(self) -> str:
-        """The county's name."""
-        return COUNTIES.get(self.county_code, self.county_code)
+        """The county's name ("Okänt län" when an import could not tell)."""
+        return COUNTIES[self.county_code] if self.county_code else str(_l("Okänt län"))
 
     @property
     def kind_label(self) -> str:

@@ -34,3 +34,14 @@ def save_organisation(
     organisation.annual_volume_sek = annual_volume_sek
     db.session.flush()
     return organisation
+
+
+def guess_kind(org_number: str) -> str:
+    """The kind of a public body from its organisationsnummer's group (212… kommun, 2321… region, 202… state)."""
+    if org_number.startswith("212"):
+        return "kommun"
+    if org_number.startswith(("2321", "2320")):
+        return "region"
+    if org_number.startswith(("202", "2021")):
+        return "statlig_myndighet"
+    return "ovrig"

@@ -1,0 +1,98 @@
+"""CPV codes (pure; no Flask): check digits, parsing what people type, and ranking labels for a search."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# The CPV check digit: digits weighted 3, 7, 1, 3, 7, 1, 3, 7, summed, modulo 10 (45233120 → 6).
+_WEIGHTS = (3, 7, 1, 3, 7, 1, 3, 7)
+_CODE = re.compile(r"^(\d{8})(?:-(\d))?$")
+_SEPARATORS = re.compile(r"[\s,;]+")
+LEVEL_NAMES = {1: "division", 2: "group", 3: "class", 4: "category", 5: "subcategory"}
+
+
+class InvalidCpvCode(ValueError):
+    """Text that is not a CPV code (wrong shape or wrong check digit)."""
+
+
+def check_digit(code: str) -> str:
+    """The check digit of an eight-digit CPV code."""
+    return str(sum(int(d) * w for d, w in zip(code, _WEIGHTS, strict=True)) % 10)
+
+
+def with_check_digit(code: str) -> str:
+    """45233120 → 45233120-6."""
+    return f"{code}-{check_digit(code)}"
+
+
+def parse_code(text: str) -> str:
+    """The eight digits of a code typed with or without its check digit; raise InvalidCpvCode otherwise."""
+    match = _CODE.match(text.strip())
+    if not match:
+        raise InvalidCpvCode(text)
+    code, digit = match.groups()
+    if digit is not None and digit != check_digit(code):
+        raise InvalidCpvCode(text)
+    return code
+
+
+def split_codes(text: str) -> list[str]:
+    """The pieces of a list of codes separated by spaces, commas or semicolons (not yet validated)."""
+    return [piece for piece in _SEPARATORS.split(text or "") if piece]
+
+
+def branch_prefix(code: str) -> str:
+    """The significant leading digits: 45000000 → 45, 45230000 → 4523 (the code's branch of the tree)."""
+    return code.rstrip("0") or code[:2]
+
+
+@dataclass(frozen=True)
+class CpvEntry:
+    """One code with what a search can match: its label words and aliases, casefolded."""
+
+    code: str
+    label: str
+    level: int
+    words: tuple[str, ...]
+
+
+def tokens(text: str) -> list[str]:
+    """Casefolded words of a query or label ("Bygg- och anläggningsarbeten" → bygg, och, anläggningsarbeten)."""
+    return [t for t in re.split(r"[^\wåäöéü]+", text.casefold()) if t]
+
+
+def _word_score(query: str, word: str) -> float:
+    if word == query:
+        return 3.0
+    if word.startswith(query) or (len(word) >= 5 and query.startswith(word)):
+        return 2.0  # städ ~ städning, skolskjutsar ~ skolskjuts
+    if len(query) >= 4 and query in word:
+        return 1.0  # städ ~ kontorsstädning (Swedish compounds)
+    return 0.0
+
+
+def score(entry: CpvEntry, query_tokens: list[str]) -> float:
+    """How well a code matches every query word (0 when any word does not match)."""
+    total = 0.0
+    for query in query_tokens:
+        best = max((_word_score(query, word) for word in entry.words), default=0.0)
+        if best == 0.0:
+            return 0.0
+        total += best
+    # Prefer broader codes among equals, and short labels (the word carries more of the meaning).
+    return total - 0.05 * entry.level - 0.001 * len(entry.label)
+
+
+def rank(entries: Iterable[CpvEntry], query: str, limit: int = 15) -> list[CpvEntry]:
+    """The codes best matching the query: words in any order, digits as a code prefix."""
+    digits = re.sub(r"[\s-]", "", query)
+    if digits.isdigit():
+        prefix = digits[:8]
+        found = [e for e in entries if e.code.startswith(prefix)]
+        return sorted(found, key=lambda e: (e.level, e.code))[:limit]
+    query_tokens = [t for t in tokens(query) if len(t) >= 2 and not t.isdigit()]
+    if not query_tokens:
+        return []
+    scored = [(score(e, query_tokens), e) for e in entries]
+    best = sorted(((s, e) for s, e in scored if s > 0), key=lambda pair: (-pair[0], pair[1].code))
+    return [e for _s, e in best[:limit]]

@@ -1,0 +1,144 @@
+"""CPV codes, challenges, their status history and comments."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from blueprints.challenges.constants import DRAFT, INNOVATION_LEVELS, NETWORK_INTEREST, STATUSES, VISIBILITY
+from blueprints.core.db import Model, TimestampMixin, utcnow
+from blueprints.core.formatting import search_text
+
+if TYPE_CHECKING:
+    from blueprints.accounts.models import User
+    from blueprints.admin.models import NeedArea
+    from blueprints.organisations.models import Organisation
+
+
+def _in(column: str, values: object) -> str:
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
+
+
+class CpvCode(Model):
+    """One code of the Common Procurement Vocabulary, with Swedish and English labels."""
+
+    # Loaded by a migration; tests keep reference data between cases.
+    __table_args__ = {"info": {"reference_data": True}}
+
+    code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
+    level: Mapped[int] = mapped_column(sa.SmallInteger)
+    parent_code: Mapped[str | None] = mapped_column(sa.String(8), index=True)
+    label_sv: Mapped[str] = mapped_column(sa.String(400))
+    label_en: Mapped[str] = mapped_column(sa.String(400))
+    aliases: Mapped[str] = mapped_column(sa.String(400), default="")
+
+    def label(self, language: str) -> str:
+        """The label in the given language (Swedish when unknown)."""
+        return self.label_en if language == "en" else self.label_sv
+
+
+challenge_cpv = sa.Table(
+    "challenge_cpv",
+    Model.metadata,
+    sa.Column("challenge_id", sa.ForeignKey("challenge.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("cpv_code", sa.ForeignKey("cpv_code.code"), primary_key=True, index=True),
+)
+
+
+class Challenge(TimestampMixin, Model):
+    """A procurement need proposed by a contracting authority."""
+
+    __audited__ = True
+    __audit_exclude__ = {"search_text"}
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", STATUSES), name="status"),
+        sa.CheckConstraint(_in("visibility", VISIBILITY), name="visibility"),
+        sa.CheckConstraint(
+            f"innovation_level IS NULL OR {_in('innovation_level', INNOVATION_LEVELS)}", name="innovation_level"
+        ),
+        sa.CheckConstraint(
+            f"network_interest IS NULL OR {_in('network_interest', NETWORK_INTEREST)}", name="network_interest"
+        ),
+        sa.CheckConstraint("planned_quarter IS NULL OR planned_quarter BETWEEN 1 AND 4", name="quarter"),
+        sa.CheckConstraint("annual_volume_sek IS NULL OR annual_volume_sek >= 0", name="volume"),
+        sa.Index("ix_challenge_status_updated", "status", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    need_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("need_area.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    annual_volume_sek: Mapped[int | None] = mapped_column(sa.BigInteger)
+    planned_year: Mapped[int | None] = mapped_column(sa.SmallInteger, index=True)
+    planned_quarter: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    innovation_level: Mapped[str | None] = mapped_column(sa.String(12))
+    network_interest: Mapped[str | None] = mapped_column(sa.String(8))
+    visibility: Mapped[str] = mapped_column(sa.String(8), default="all")
+    status: Mapped[str] = mapped_column(sa.String(12), default=DRAFT)
+    submitted_at: Mapped[datetime | None]
+    import_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    organisation: Mapped["Organisation"] = relationship()
+    need_area: Mapped["NeedArea | None"] = relationship()
+    created_by: Mapped["User | None"] = relationship()
+    cpv_codes: Mapped[list[CpvCode]] = relationship(secondary=challenge_cpv, order_by=CpvCode.code)
+    events: Mapped[list["ChallengeEvent"]] = relationship(
+        back_populates="challenge", order_by="ChallengeEvent.at", cascade="all, delete-orphan"
+    )
+    comments: Mapped[list["ChallengeComment"]] = relationship(
+        back_populates="challenge", order_by="ChallengeComment.at", cascade="all, delete-orphan"
+    )
+
+
+def challenge_search_text(title: str, description: str, cpv_codes: list[CpvCode]) -> str:
+    """What a free-text search matches: title, description, CPV labels and their aliases, casefolded."""
+    labels = " ".join(f"{c.label_sv} {c.label_en} {c.aliases}" for c in cpv_codes)
+    return search_text(title, description, labels)
+
+
+class ChallengeEvent(Model):
+    """One status change of a challenge: who, when, from, to, and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenge.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    from_status: Mapped[str | None] = mapped_column(sa.String(12))
+    to_status: Mapped[str] = mapped_column(sa.String(12))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    challenge: Mapped[Challenge] = relationship(back_populates="events")
+    actor: Mapped["User | None"] = relationship()
+
+
+class ChallengeComment(Model):
+    """A staff comment: visible to the buyer, or internal to the agency."""
+
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenge.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    body: Mapped[str] = mapped_column(sa.Text)
+    internal: Mapped[bool] = mapped_column(default=False)
+
+    challenge: Mapped[Challenge] = relationship(back_populates="comments")
+    author: Mapped["User | None"] = relationship()
+
+
+class ChallengeImport(Model):
+    """An uploaded file kept between its preview and the staff member's confirmation."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    imported_at: Mapped[datetime | None]

@@ -1,0 +1,198 @@
+"""Reads of challenges and CPV codes: visibility, the filtered list, CPV search."""
+
+from dataclasses import dataclass, fields
+
+import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
+
+from blueprints.accounts.models import User
+from blueprints.challenges.constants import PUBLISHED, SORTS, STATUSES
+from blueprints.challenges.cpv import CpvEntry, rank, tokens
+from blueprints.challenges.models import Challenge, CpvCode, challenge_cpv
+from blueprints.core.db import db
+from blueprints.core.formatting import escape_like, search_text
+from blueprints.organisations.models import Organisation
+from blueprints.organisations.regions import COUNTIES, KINDS
+
+PER_PAGE = 25
+
+
+def visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Staff see everything; buyers see their own organisation's and others' published, public challenges."""
+    if user.is_staff:
+        return sa.true()
+    own = Challenge.organisation_id == user.organisation_id
+    public = sa.and_(Challenge.status.in_(PUBLISHED), Challenge.visibility == "all")
+    return sa.or_(own, public)
+
+
+def get_visible_challenge(challenge_id: int, user: User) -> Challenge | None:
+    """The challenge if it exists and the user may see it (else None, shown as 404)."""
+    return db.session.scalar(sa.select(Challenge).where(Challenge.id == challenge_id, visible_to(user)))
+
+
+def _int_arg(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class ChallengeFilter:
+    """The list's whole state, as read from (and written back to) the URL."""
+
+    q: str = ""
+    need_area: int | None = None
+    cpv: str = ""
+    county: str = ""
+    kind: str = ""
+    status: str = ""
+    year: int | None = None
+    sort: str = "newest"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: dict[str, str]) -> "ChallengeFilter":
+        """Read the filter, dropping values that are not valid (a bad link never fails)."""
+        cpv = "".join(ch for ch in args.get("cpv", "") if ch.isdigit())[:8]
+        sort = args.get("sort", "newest")
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            need_area=_int_arg(args.get("need_area")),
+            cpv=cpv.rstrip("0") if len(cpv) == 8 else cpv,
+            county=args.get("county", "") if args.get("county") in COUNTIES else "",
+            kind=args.get("kind", "") if args.get("kind") in KINDS else "",
+            status=args.get("status", "") if args.get("status") in STATUSES else "",
+            year=_int_arg(args.get("year")),
+            sort=sort if sort in SORTS else "newest",
+            page=max(1, _int_arg(args.get("page")) or 1),
+        )
+
+    def url_args(self, **changes: object) -> dict[str, object]:
+        """Query arguments for this state with ``changes``, defaults left out."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
+        defaults = {"sort": "newest", "page": 1}
+        return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
+
+
+def _filtered(flt: ChallengeFilter, user: User) -> sa.Select[tuple[Challenge]]:
+    query = sa.select(Challenge).join(Challenge.organisation).where(visible_to(user))
+    for word in tokens(flt.q):
+        query = query.where(Challenge.search_text.like(f"%{escape_like(search_text(word))}%", escape="\\"))
+    if flt.need_area:
+        query = query.where(Challenge.need_area_id == flt.need_area)
+    if flt.cpv:
+        in_branch = sa.select(challenge_cpv.c.challenge_id).where(challenge_cpv.c.cpv_code.startswith(flt.cpv))
+        query = query.where(Challenge.id.in_(in_branch))
+    if flt.county:
+        query = query.where(Organisation.county_code == flt.county)
+    if flt.kind:
+        query = query.where(Organisation.kind == flt.kind)
+    if flt.status:
+        query = query.where(Challenge.status == flt.status)
+    if flt.year:
+        query = query.where(Challenge.planned_year == flt.year)
+    return query
+
+
+_ORDER = {
+    "newest": (Challenge.updated_at.desc(), Challenge.id.desc()),
+    "title": (Challenge.title, Challenge.id),
+    "volume": (Challenge.annual_volume_sek.desc().nulls_last(), Challenge.id),
+    "planned": (Challenge.planned_year.asc().nulls_last(), Challenge.planned_quarter.asc().nulls_last(), Challenge.id),
+}
+
+
+def search_challenges(flt: ChallengeFilter, user: User) -> Pagination:
+    """One page of the challenges the user may see that match the filter."""
+    query = (
+        _filtered(flt, user)
+        .order_by(*_ORDER[flt.sort])
+        .options(sa.orm.contains_eager(Challenge.organisation), sa.orm.selectinload(Challenge.need_area))
+    )
+    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+
+
+def all_matching(flt: ChallengeFilter, user: User) -> list[Challenge]:
+    """Every matching challenge (for exports), with what the export shows loaded up front."""
+    query = (
+        _filtered(flt, user)
+        .order_by(*_ORDER[flt.sort])
+        .options(
+            sa.orm.contains_eager(Challenge.organisation),
+            sa.orm.selectinload(Challenge.need_area),
+            sa.orm.selectinload(Challenge.cpv_codes),
+        )
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def review_queue() -> list[Challenge]:
+    """Submitted challenges waiting for review, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Challenge)
+            .where(Challenge.status == "submitted")
+            .order_by(Challenge.submitted_at, Challenge.id)
+            .options(sa.orm.selectinload(Challenge.organisation))
+        )
+    )
+
+
+def planned_years() -> list[int]:
+    """The planned years that occur, for the filter list."""
+    return list(
+        db.session.scalars(
+            sa.select(Challenge.planned_year)
+            .where(Challenge.planned_year.is_not(None))
+            .distinct()
+            .order_by(Challenge.planned_year)
+        )
+    )
+
+
+def cpv_divisions(language: str) -> list[tuple[str, str]]:
+    """(two-digit prefix, "45 Bygg- och anläggningsarbeten") of the 45 divisions, for the branch filter."""
+    rows = db.session.scalars(sa.select(CpvCode).where(CpvCode.level == 1).order_by(CpvCode.code))
+    return [(c.code[:2], f"{c.code[:2]} {c.label(language)}") for c in rows]
+
+
+def cpv_codes_by_id(codes: list[str]) -> dict[str, CpvCode]:
+    """The CPV rows for these codes."""
+    if not codes:
+        return {}
+    return {c.code: c for c in db.session.scalars(sa.select(CpvCode).where(CpvCode.code.in_(codes)))}
+
+
+def search_cpv(query: str, language: str, limit: int = 15) -> list[tuple[CpvCode, CpvCode | None]]:
+    """Codes matching the words or digits typed, best first, each with its parent (the branch)."""
+    words = [t for t in tokens(query) if len(t) >= 2 and not t.isdigit()]
+    digits = "".join(ch for ch in query if ch.isdigit())
+    candidates = sa.select(CpvCode)
+    if digits and not words:
+        candidates = candidates.where(CpvCode.code.startswith(digits[:8]))
+    elif words:
+        # Narrow in the database on the longest word; rank the few hundred candidates in Python.
+        longest = max(words, key=len)
+        pattern = f"%{escape_like(longest[:6])}%"
+        candidates = candidates.where(
+            sa.or_(
+                sa.func.lower(CpvCode.label_sv).like(pattern, escape="\\"),
+                sa.func.lower(CpvCode.label_en).like(pattern, escape="\\"),
+                CpvCode.aliases.like(pattern, escape="\\"),
+                CpvCode.label_sv.like(f"%{escape_like(longest[:6].capitalize())}%", escape="\\"),
+            )
+        )
+    else:
+        return []
+    rows = {c.code: c for c in db.session.scalars(candidates)}
+    entries = [
+        CpvEntry(
+            code=c.code, label=c.label_sv, level=c.level, words=tuple(tokens(f"{c.label_sv} {c.label_en} {c.aliases}"))
+        )
+        for c in rows.values()
+    ]
+    best = [rows[e.code] for e in rank(entries, query, limit)]
+    parents = cpv_codes_by_id([c.parent_code for c in best if c.parent_code])
+    return [(c, parents.get(c.parent_code or "")) for c in best]

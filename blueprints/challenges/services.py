@@ -1,0 +1,189 @@
+"""Writes to challenges: save a draft, submit, review decisions, comments; the buyer is told by e-mail."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from blueprints.accounts.models import User
+from blueprints.challenges.constants import (
+    ARCHIVED,
+    DRAFT,
+    EDITABLE,
+    RETURNED,
+    REVIEWED,
+    STATUSES,
+    SUBMITTED,
+)
+from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, challenge_search_text
+from blueprints.challenges.queries import cpv_codes_by_id
+from blueprints.core.db import DomainError, db, utcnow
+from blueprints.core.i18n import N_
+from blueprints.core.outbox import queue_email
+from blueprints.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class ChallengeData:
+    """What the challenge form holds, already parsed and validated field by field."""
+
+    title: str
+    description: str
+    need_area_id: int | None
+    cpv_codes: list[str]
+    organisation_id: int
+    contact_name: str
+    contact_email: str
+    annual_volume_sek: int | None
+    planned_year: int | None
+    planned_quarter: int | None
+    innovation_level: str | None
+    network_interest: str | None
+    visibility: str
+
+
+REQUIRED_TO_SUBMIT = {
+    "description": _l("Beskriv behovet innan du skickar in."),
+    "need_area_id": _l("Välj ett behovsområde innan du skickar in."),
+    "cpv_codes": _l("Välj minst en CPV-kod innan du skickar in."),
+    "contact_name": _l("Ange en kontaktperson innan du skickar in."),
+    "planned_year": _l("Ange när upphandlingen är planerad innan du skickar in."),
+    "innovation_level": _l("Välj innovationsnivå innan du skickar in."),
+    "network_interest": _l("Svara på om ni vill delta i ett nätverk innan du skickar in."),
+}
+
+
+def missing_for_submission(data: ChallengeData) -> dict[str, str]:
+    """Fields a draft may leave empty but a submission may not: {field: message}."""
+    return {name: str(message) for name, message in REQUIRED_TO_SUBMIT.items() if not getattr(data, name)}
+
+
+def can_edit(challenge: Challenge, user: User) -> bool:
+    """Staff edit any challenge; buyers their own organisation's drafts and returned challenges."""
+    if user.has_role("facilitator", "admin"):
+        return True
+    return challenge.organisation_id == user.organisation_id and challenge.status in EDITABLE
+
+
+def _record(challenge: Challenge, actor: User | None, to_status: str, note: str = "") -> None:
+    challenge.events.append(
+        ChallengeEvent(
+            actor=actor, from_status=challenge.status if challenge.id else None, to_status=to_status, note=note
+        )
+    )
+    challenge.status = to_status
+
+
+def _apply(challenge: Challenge, data: ChallengeData) -> None:
+    codes = cpv_codes_by_id(data.cpv_codes)
+    unknown = [c for c in data.cpv_codes if c not in codes]
+    if unknown:
+        raise DomainError(str(_l("Okända CPV-koder: %(codes)s", codes=", ".join(unknown))), field="cpv_codes")
+    if db.session.get(Organisation, data.organisation_id) is None:
+        raise DomainError(str(_l("Välj en organisation.")), field="organisation_id")
+    for name in ChallengeData.__dataclass_fields__:
+        if name != "cpv_codes":
+            setattr(challenge, name, getattr(data, name))
+    challenge.cpv_codes = [codes[c] for c in data.cpv_codes]
+    challenge.search_text = challenge_search_text(data.title, data.description, challenge.cpv_codes)
+
+
+def save_challenge(*, challenge: Challenge | None, data: ChallengeData, author: User, submit: bool) -> Challenge:
+    """Create or update a challenge as a draft, or submit it (every required field filled)."""
+    if submit:
+        missing = missing_for_submission(data)
+        if missing:
+            field, message = next(iter(missing.items()))
+            raise DomainError(message, field=field)
+    if challenge is None:
+        challenge = Challenge(created_by=author, status=DRAFT)
+        _record(challenge, author, DRAFT)
+        _apply(challenge, data)  # before add(): its look-ups must not flush a half-filled row
+        db.session.add(challenge)
+    elif not can_edit(challenge, author):
+        raise DomainError(str(_l("Utmaningen kan inte ändras i sin nuvarande status.")))
+    else:
+        _apply(challenge, data)
+    if submit and challenge.status in EDITABLE:
+        _record(challenge, author, SUBMITTED)
+        challenge.submitted_at = utcnow()
+    db.session.flush()
+    if submit and author.is_staff is False:
+        _notify_buyer(challenge, SUBMITTED)
+    return challenge
+
+
+# Which staff decision may follow which status.
+TRANSITIONS = {
+    RETURNED: {SUBMITTED, REVIEWED},
+    REVIEWED: {SUBMITTED},
+    ARCHIVED: {DRAFT, SUBMITTED, RETURNED, REVIEWED},
+}
+
+
+def decide(*, challenge: Challenge, actor: User, to_status: str, note: str = "") -> Challenge:
+    """A staff decision: return for completion (note required), mark reviewed, or archive."""
+    if challenge.status not in TRANSITIONS.get(to_status, set()):
+        raise DomainError(
+            str(
+                _l(
+                    "Utmaningen kan inte bli %(to)s när den är %(status)s.",
+                    to=str(STATUSES[to_status]).lower(),
+                    status=str(STATUSES[challenge.status]).lower(),
+                )
+            )
+        )
+    if to_status == RETURNED and not note.strip():
+        raise DomainError(str(_l("Skriv vad som behöver kompletteras.")), field="note")
+    _record(challenge, actor, to_status, note.strip())
+    if note.strip():
+        challenge.comments.append(ChallengeComment(author=actor, body=note.strip(), internal=False))
+    db.session.flush()
+    _notify_buyer(challenge, to_status, note.strip())
+    return challenge
+
+
+def add_comment(*, challenge: Challenge, author: User, body: str, internal: bool) -> ChallengeComment:
+    """A staff comment, visible to the buyer or internal to the agency."""
+    if not body.strip():
+        raise DomainError(str(_l("Skriv en kommentar.")), field="body")
+    comment = ChallengeComment(author=author, body=body.strip(), internal=internal)
+    challenge.comments.append(comment)
+    db.session.flush()
+    return comment
+
+
+STATUS_MAIL_SUBJECT = N_("Din utmaning har fått ny status: %(status)s")
+
+
+def _notify_buyer(challenge: Challenge, status: str, note: str = "") -> None:
+    """E-mail the buyer who proposed the challenge (through the outbox, in their language)."""
+    buyer = challenge.created_by
+    if buyer is None or not buyer.is_active:
+        return
+    from flask_babel import force_locale
+
+    with force_locale(buyer.language):
+        status_label = str(STATUSES[status]).lower()
+    queue_email(
+        recipient=buyer.email,
+        language=buyer.language,
+        template="challenge_status",
+        subject=STATUS_MAIL_SUBJECT,
+        status=status_label,
+        status_key=status,
+        title=challenge.title,
+        note=note,
+        name=buyer.name,
+        link=f"{current_app.config['BASE_URL']}/utmaningar/{challenge.id}",
+    )
+
+
+def find_by_import_keys(keys: list[str]) -> set[str]:
+    """Which of these import keys are already stored."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 900):
+        chunk = keys[start : start + 900]
+        found.update(db.session.scalars(sa.select(Challenge.import_key).where(Challenge.import_key.in_(chunk))))
+    return found

@@ -1,0 +1,102 @@
+"""Finding challenges: Swedish-aware active search, filters, sort, pagination, visibility, exports."""
+
+import csv
+import io
+from datetime import date
+
+import openpyxl
+
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def _titles(client, query="", **headers):
+    return client.get(f"/utmaningar/{query}", headers=headers).get_data(as_text=True)
+
+
+def test_search_copes_with_inflection_and_compounds(client, auth, people, make_challenge):
+    make_challenge(title="Skolskjutsar med elbuss")
+    make_challenge(title="Upphandling av skolskjutstrafik", organisation="other")
+    make_challenge(title="Städning av skolor", codes=("90919300",))
+    auth.login("facilitator@example.org")
+    html = _titles(client, "?q=skolskjuts", **PARTIAL)
+    assert "Skolskjutsar med elbuss" in html and "skolskjutstrafik" in html and "Städning" not in html
+    assert "<html" not in html and "2 träffar" in html
+    by_cpv_label = _titles(client, "?q=passagerartransport")
+    assert "Skolskjutsar med elbuss" in by_cpv_label and "Städning av skolor" not in by_cpv_label
+
+
+def test_filters_sort_and_url_state(client, auth, people, areas, make_challenge):
+    make_challenge(
+        title="Skolmat",
+        codes=("15894210",),
+        need_area_id=areas["Livsmedel och måltider"],
+        planned_year=2027,
+        annual_volume_sek=5,
+    )
+    make_challenge(
+        title="Elbussar",
+        codes=("34144910",),
+        need_area_id=areas["Fossilfria transporter"],
+        planned_year=2028,
+        annual_volume_sek=50,
+        organisation="other",
+    )
+    make_challenge(title="Utkast", status="draft", codes=("15894210",))
+    auth.login("facilitator@example.org")
+    assert "Skolmat" in _titles(client, "?cpv=15") and "Elbussar" not in _titles(client, "?cpv=15")
+    assert "Elbussar" in _titles(client, "?county=12") and "Skolmat" not in _titles(client, "?county=12")
+    assert "Skolmat" not in _titles(client, "?year=2028")
+    assert "Utkast" in _titles(client, "?status=draft") and "Skolmat" not in _titles(client, "?status=draft")
+    need_area = _titles(client, f"?need_area={areas['Livsmedel och måltider']}")
+    assert "Skolmat" in need_area and "Elbussar" not in need_area
+    by_volume = _titles(client, "?sort=volume")
+    assert by_volume.index("Elbussar") < by_volume.index("Skolmat")
+    assert "selected>Störst volym först" in by_volume
+    assert client.get("/utmaningar/?sort=x&year=abc&need_area=zz&page=-3").status_code == 200
+
+
+def test_pagination(client, auth, people, make_challenge):
+    for n in range(27):
+        make_challenge(title=f"Behov {n:02d}")
+    auth.login("facilitator@example.org")
+    first = _titles(client, "?sort=title")
+    assert "Behov 24" in first and "Behov 25" not in first and "27 träffar" in first
+    second = _titles(client, "?sort=title&page=2", **PARTIAL)
+    assert "Behov 25" in second and "Behov 00" not in second
+
+
+def test_buyers_see_own_and_public_published_only(client, auth, people, make_challenge):
+    make_challenge(title="Eget utkast", status="draft")
+    make_challenge(title="Annans utkast", status="draft", organisation="other")
+    make_challenge(title="Annans interna", organisation="other", visibility="staff")
+    make_challenge(title="Annans publika", organisation="other")
+    make_challenge(title="Annans arkiverade", organisation="other", status="archived")
+    auth.login("buyer@example.org")
+    html = _titles(client)
+    assert "Eget utkast" in html and "Annans publika" in html
+    for hidden in ["Annans utkast", "Annans interna", "Annans arkiverade"]:
+        assert hidden not in html
+    assert "Annans utkast" not in _titles(client, "?status=draft")
+
+
+def test_empty_list(client, auth, people):
+    auth.login("buyer@example.org")
+    assert "Inga utmaningar matchar sökningen." in _titles(client)
+
+
+def test_exports_follow_the_filter_and_keep_types(client, auth, people, make_challenge):
+    make_challenge(title="Skolmat", codes=("15894210",), annual_volume_sek=1_250_000, planned_year=2027)
+    make_challenge(title="Elbussar", codes=("34144910",))
+    auth.login("facilitator@example.org")
+    response = client.get("/utmaningar/export.csv?q=skolmat")
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][:3] == ["Id", "Titel", "Organisation"] and len(rows) == 2
+    assert rows[1][1] == "Skolmat" and rows[1][6] == "15894210" and rows[1][8] == "1250000"
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/utmaningar/export.xlsx").data))
+    sheet = book["Utmaningar"]
+    header = [c.value for c in sheet[1]]
+    assert header[1] == "Titel" and sheet.max_row == 3
+    values = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["Skolmat"][8] == 1_250_000 and isinstance(values["Skolmat"][9], int)
+    assert isinstance(values["Skolmat"][11], date) or values["Skolmat"][11].date()

@@ -1,0 +1,83 @@
+"""The CPV vocabulary: loaded by the migration, check digits, parsing, and Swedish search relevance."""
+
+import pytest
+import sqlalchemy as sa
+
+from blueprints.challenges.cpv import InvalidCpvCode, branch_prefix, check_digit, parse_code, split_codes
+from blueprints.challenges.models import CpvCode
+from blueprints.challenges.queries import search_cpv
+from blueprints.core.db import db
+
+
+@pytest.mark.parametrize(
+    ("code", "digit"),
+    [("45233120", "6"), ("03000000", "1"), ("03111900", "1"), ("42412200", "9"), ("34114210", "4"), ("03110000", "5")],
+)
+def test_check_digit(code, digit):
+    assert check_digit(code) == digit
+
+
+def test_parse_with_and_without_check_digit():
+    assert parse_code("45233120") == parse_code("45233120-6") == parse_code(" 45233120-6 ") == "45233120"
+    for bad in ["45233120-5", "4523312", "452331200", "abc", "45233120-"]:
+        with pytest.raises(InvalidCpvCode):
+            parse_code(bad)
+
+
+def test_split_and_branch():
+    assert split_codes("45233120, 90910000;60130000-8  x") == ["45233120", "90910000", "60130000-8", "x"]
+    assert branch_prefix("45230000") == "4523" and branch_prefix("45000000") == "45"
+
+
+def test_every_installation_has_the_vocabulary(app_ctx):
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CpvCode)) == 9454
+    road = db.session.get(CpvCode, "45233120")
+    assert road.label_sv == "Vägbygge" and road.label_en == "Road construction works"
+    assert road.parent_code == "45233100"
+    assert db.session.scalar(sa.select(sa.func.count()).where(CpvCode.label_sv == "")) == 0
+
+
+def _codes(query):
+    return [code.code for code, _parent in search_cpv(query, "sv")]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("skolskjuts", "60130000"),  # no label says it: the alias list does
+        ("skolskjutsar", "60130000"),
+        ("städ", "90910000"),
+        ("städning skolor", "90919300"),
+        ("laddstolpar", "31158000"),
+        ("elbussar", "34144910"),
+        ("skolmåltider", "15894210"),
+        ("vägbygge", "45233120"),
+        ("Road construction", "45233120"),
+    ],
+)
+def test_swedish_words_find_the_right_codes(app_ctx, query, expected):
+    assert expected in _codes(query)[:3], _codes(query)
+
+
+def test_digits_find_codes_by_prefix(app_ctx):
+    found = _codes("4523")
+    assert found and all(code.startswith("4523") for code in found)
+    assert _codes("45233120-6")[0] == "45233120"
+
+
+def test_results_carry_their_branch(app_ctx):
+    code, parent = search_cpv("vägbygge", "sv")[0]
+    assert code.code == "45233120" and parent.label_sv == "Anläggning av huvudvägar och andra vägar"
+
+
+def test_nonsense_finds_nothing(app_ctx):
+    assert _codes("xqzzv") == [] and _codes("a") == []
+
+
+def test_picker_endpoint(client, auth, people):
+    auth.login("buyer@example.org")
+    html = client.get("/cpv/sok", query_string={"q": "skolskjuts"}).get_data(as_text=True)
+    assert 'role="option"' in html and 'data-code="60130000"' in html
+    assert "<html" not in html
+    empty = client.get("/cpv/sok", query_string={"q": "xqzzv"}).get_data(as_text=True)
+    assert "Inga CPV-koder matchar" in empty

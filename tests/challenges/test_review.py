@@ -1,0 +1,104 @@
+"""Staff review: the queue, comments (visible or internal), return, review, archive; history and e-mails."""
+
+import sqlalchemy as sa
+
+from blueprints.challenges.models import Challenge
+from blueprints.core.db import db
+from blueprints.core.models import OutboxEmail
+from tests.conftest import csrf_token
+
+
+def _decide(client, challenge_id, action, note=""):
+    return client.post(
+        f"/utmaningar/{challenge_id}/beslut",
+        data={"csrf_token": csrf_token(client, "/"), "action": action, "note": note},
+    )
+
+
+def _mails(app):
+    with app.app_context():
+        return db.session.scalars(sa.select(OutboxEmail).order_by(OutboxEmail.id)).all()
+
+
+def _status(app, challenge_id):
+    with app.app_context():
+        return db.session.get(Challenge, challenge_id).status
+
+
+def test_queue_lists_submitted_oldest_first(client, auth, people, make_challenge):
+    make_challenge(title="Inskickad A")
+    make_challenge(title="Ett utkast", status="draft")
+    auth.login("manager@example.org")
+    html = client.get("/utmaningar/granskning").get_data(as_text=True)
+    assert "Inskickad A" in html and "Ett utkast" not in html
+
+
+def test_return_needs_a_note_then_buyer_completes_and_staff_review(app, client, auth, people, make_challenge):
+    challenge_id = make_challenge()
+    auth.login("facilitator@example.org")
+    refused = _decide(client, challenge_id, "return")
+    assert refused.status_code == 422 and "Skriv vad som behöver kompletteras." in refused.get_data(as_text=True)
+    assert _decide(client, challenge_id, "return", "Ange volymen, tack.").status_code == 303
+    assert _status(app, challenge_id) == "returned"
+    [mail] = _mails(app)
+    assert mail.recipient == "buyer@example.org" and "återlämnad för komplettering" in mail.subject
+    assert "Ange volymen, tack." in mail.body_text
+    auth.logout()
+
+    auth.login("buyer@example.org")
+    page = client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True)
+    assert "Återlämnad för komplettering" in page and "Ange volymen, tack." in page
+    assert client.get(f"/utmaningar/{challenge_id}/redigera").status_code == 200
+    auth.logout()
+
+    auth.login("facilitator@example.org")
+    with app.app_context():
+        db.session.execute(sa.update(Challenge).values(status="submitted"))
+        db.session.commit()
+    assert _decide(client, challenge_id, "review").status_code == 303
+    assert _status(app, challenge_id) == "reviewed"
+    assert "granskad" in _mails(app)[-1].subject
+    history = client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True)
+    assert history.count("Fredrik Facilitator") >= 2
+
+
+def test_archive_and_no_way_back(app, client, auth, people, make_challenge):
+    challenge_id = make_challenge()
+    auth.login("admin@example.org")
+    assert _decide(client, challenge_id, "archive").status_code == 303
+    assert _status(app, challenge_id) == "archived"
+    again = _decide(client, challenge_id, "review")
+    assert again.status_code == 422 and "kan inte bli granskad" in again.get_data(as_text=True)
+
+
+def test_unknown_action_is_a_bad_request(client, auth, people, make_challenge):
+    challenge_id = make_challenge()
+    auth.login("facilitator@example.org")
+    assert _decide(client, challenge_id, "delete").status_code == 400
+
+
+def test_internal_comments_are_hidden_from_buyers(client, auth, people, make_challenge):
+    challenge_id = make_challenge()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/")
+    client.post(f"/utmaningar/{challenge_id}/kommentarer", data={"csrf_token": token, "body": "Bra initiativ!"})
+    client.post(
+        f"/utmaningar/{challenge_id}/kommentarer",
+        data={"csrf_token": token, "body": "Liknar Umeås behov.", "internal": "y"},
+    )
+    empty = client.post(f"/utmaningar/{challenge_id}/kommentarer", data={"csrf_token": token, "body": ""})
+    assert empty.status_code == 422
+    staff_view = client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True)
+    assert "Bra initiativ!" in staff_view and "Liknar Umeås behov." in staff_view
+    auth.logout()
+    auth.login("buyer@example.org")
+    buyer_view = client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True)
+    assert "Bra initiativ!" in buyer_view and "Liknar Umeås behov." not in buyer_view
+
+
+def test_managers_read_but_do_not_decide(client, auth, people, make_challenge):
+    challenge_id = make_challenge()
+    auth.login("manager@example.org")
+    page = client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True)
+    assert "Markera som granskad" not in page
+    assert _decide(client, challenge_id, "review").status_code == 403
