@@ -172,10 +172,14 @@ def _stored_keys(keys: list[str]) -> set[str]:
     return found
 
 
+def _organisation_ids() -> dict[str, int]:
+    return {number: id_ for number, id_ in db.session.execute(sa.select(Organisation.org_number, Organisation.id))}
+
+
 def _create_missing_organisations(rows: list[ImportRow]) -> dict[str, int]:
     from blueprints.organisations.services import guess_kind
 
-    ids = dict(db.session.execute(sa.select(Organisation.org_number, Organisation.id)).tuples())
+    ids = _organisation_ids()
     new = {r.org_number: r.org_name for r in rows if r.org_number not in ids}
     if new:
         db.session.execute(
@@ -192,7 +196,7 @@ def _create_missing_organisations(rows: list[ImportRow]) -> dict[str, int]:
                 for number, name in new.items()
             ],
         )
-        ids = dict(db.session.execute(sa.select(Organisation.org_number, Organisation.id)).tuples())
+        ids = _organisation_ids()
     return ids
 
 

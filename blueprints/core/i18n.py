@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 
 babel = Babel()
@@ -14,7 +14,7 @@ def select_locale() -> str:
     user = g.get("user")
     if user is not None and user.language in current_app.config["LANGUAGES"]:
         return user.language
-    chosen = request.cookies.get("lang", "")
+    chosen = request.cookies.get("lang", "") if has_request_context() else ""
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
