@@ -8,7 +8,7 @@ from flask_sqlalchemy.pagination import Pagination
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import PUBLISHED, SORTS, STATUSES
 from blueprints.challenges.cpv import CpvEntry, rank, tokens
-from blueprints.challenges.models import Challenge, CpvCode, challenge_cpv
+from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, CpvCode, challenge_cpv
 from blueprints.core.db import db
 from blueprints.core.formatting import escape_like, search_text
 from blueprints.organisations.models import Organisation
@@ -27,8 +27,18 @@ def visible_to(user: User) -> sa.ColumnElement[bool]:
 
 
 def get_visible_challenge(challenge_id: int, user: User) -> Challenge | None:
-    """The challenge if it exists and the user may see it (else None, shown as 404)."""
-    return db.session.scalar(sa.select(Challenge).where(Challenge.id == challenge_id, visible_to(user)))
+    """The challenge if it exists and the user may see it (else None, shown as 404), with what its page shows."""
+    return db.session.scalar(
+        sa.select(Challenge)
+        .where(Challenge.id == challenge_id, visible_to(user))
+        .options(
+            sa.orm.joinedload(Challenge.organisation),
+            sa.orm.joinedload(Challenge.need_area),
+            sa.orm.selectinload(Challenge.cpv_codes),
+            sa.orm.selectinload(Challenge.events).joinedload(ChallengeEvent.actor),
+            sa.orm.selectinload(Challenge.comments).joinedload(ChallengeComment.author),
+        )
+    )
 
 
 def _int_arg(value: str | None) -> int | None:

@@ -81,3 +81,50 @@ def test_picker_endpoint(client, auth, people):
     assert "<html" not in html
     empty = client.get("/cpv/sok", query_string={"q": "xqzzv"}).get_data(as_text=True)
     assert "Inga CPV-koder matchar" in empty
+
+
+def _eu_spreadsheet(path, rows):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["CODE", "BG", "DA", "EN", "SV"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_cli_loads_the_eu_spreadsheet_layout(app, tmp_path):
+    path = tmp_path / "cpv_2008.xlsx"
+    _eu_spreadsheet(
+        path,
+        [
+            ["45233120-6", "x", "x", "Road construction works", "Vägbyggen"],  # updated label
+            ["90910000-9", "x", "x", "Cleaning services", "Städning"],  # unchanged
+            ["45233170-1", "x", "x", "Test road works", "Testvägar"],  # new, in the branch of 45233100
+        ],
+    )
+    result = app.test_cli_runner().invoke(args=["cpv", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 nya och 1 uppdaterade CPV-koder; 9455 totalt" in result.output
+    with app.app_context():
+        assert db.session.get(CpvCode, "45233120").label_sv == "Vägbyggen"
+        added = db.session.get(CpvCode, "45233170")
+        assert added.label_en == "Test road works" and added.parent_code == "45233100"
+        db.session.delete(added)  # reference data is shared between tests: put it back as it was
+        db.session.get(CpvCode, "45233120").label_sv = "Vägbygge"
+        db.session.commit()
+
+
+def test_cli_refuses_a_bad_spreadsheet(app, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    _eu_spreadsheet(path, [["45233120-5", "x", "x", "Road", "Väg"]])
+    result = app.test_cli_runner().invoke(args=["cpv", "import", str(path)])
+    assert result.exit_code != 0 and "ingen giltig CPV-kod" in result.output
+    wrong = tmp_path / "wrong.xlsx"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["KOD", "SVENSKA"])
+    book.save(wrong)
+    assert "CODE, SV och EN" in app.test_cli_runner().invoke(args=["cpv", "import", str(wrong)]).output
