@@ -9,7 +9,6 @@ import re
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -254,8 +253,11 @@ def javascript_size() -> dict[str, int]:
 
 
 def main() -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="kopkraft-bench-"))
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite'}"
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    for old in out.glob("bench.sqlite*"):
+        old.unlink()
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{out / 'bench.sqlite'}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
         engine = sa.create_engine(url)
@@ -320,8 +322,6 @@ def main() -> None:
         )
     js = javascript_size()
     print(f"JavaScript: {js['raw_bytes'] / 1024:.1f} KB, {js['gzip_bytes'] / 1024:.1f} KB gzipped")
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
     (out / "pages.json").write_text(json.dumps({"backend": backend, "pages": results, "javascript": js}, indent=2))
 
 

@@ -74,6 +74,9 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_challenge_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_challenge_planned_year'), ['planned_year'], unique=False)
         batch_op.create_index('ix_challenge_status_updated', ['status', 'updated_at'], unique=False)
+        batch_op.create_index('ix_challenge_updated', ['updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_challenge_volume', ['annual_volume_sek', 'id'], unique=False)
+        batch_op.create_index('ix_challenge_planned', ['planned_year', 'planned_quarter', 'id'], unique=False)
 
     op.create_table('challenge_comment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -181,6 +184,9 @@ def downgrade():
 
     op.drop_table('challenge_comment')
     with op.batch_alter_table('challenge', schema=None) as batch_op:
+        batch_op.drop_index('ix_challenge_planned')
+        batch_op.drop_index('ix_challenge_volume')
+        batch_op.drop_index('ix_challenge_updated')
         batch_op.drop_index('ix_challenge_status_updated')
         batch_op.drop_index(batch_op.f('ix_challenge_planned_year'))
         batch_op.drop_index(batch_op.f('ix_challenge_organisation_id'))
