@@ -225,6 +225,7 @@ def import_preview(preview: ImportPreview, *, actor: User | None) -> int:
             "contact_name": "",
             "contact_email": "",
             "search_text": search_text(r.title, r.description, " ".join(labels[c] for c in r.cpv)),
+            "sort_key": swedish_sort_key(r.title)[:200],
         }
         for r in rows
     ]

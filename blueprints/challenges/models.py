@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.challenges.constants import DRAFT, INNOVATION_LEVELS, NETWORK_INTEREST, STATUSES, VISIBILITY
-from blueprints.core.db import Model, TimestampMixin, utcnow
-from blueprints.core.formatting import search_text
+from blueprints.core.db import Model, TimestampMixin, sort_key_type, utcnow
+from blueprints.core.formatting import search_text, swedish_sort_key
 
 if TYPE_CHECKING:
     from blueprints.accounts.models import User
@@ -50,7 +50,7 @@ class Challenge(TimestampMixin, Model):
     """A procurement need proposed by a contracting authority."""
 
     __audited__ = True
-    __audit_exclude__ = {"search_text"}
+    __audit_exclude__ = {"search_text", "sort_key"}
     __table_args__ = (
         sa.CheckConstraint(_in("status", STATUSES), name="status"),
         sa.CheckConstraint(_in("visibility", VISIBILITY), name="visibility"),
@@ -66,6 +66,7 @@ class Challenge(TimestampMixin, Model):
         # The list's sort orders walk these indexes instead of sorting every row.
         sa.Index("ix_challenge_updated", "updated_at", "id"),
         sa.Index("ix_challenge_volume", "annual_volume_sek", "id"),
+        sa.Index("ix_challenge_sort_key", "sort_key", "id"),
         sa.Index("ix_challenge_planned", "planned_year", "planned_quarter", "id"),
     )
 
@@ -87,6 +88,7 @@ class Challenge(TimestampMixin, Model):
     submitted_at: Mapped[datetime | None]
     import_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    sort_key: Mapped[str] = mapped_column(sort_key_type(200), default="")
 
     organisation: Mapped["Organisation"] = relationship()
     need_area: Mapped["NeedArea | None"] = relationship()
@@ -98,6 +100,12 @@ class Challenge(TimestampMixin, Model):
     comments: Mapped[list["ChallengeComment"]] = relationship(
         back_populates="challenge", order_by="ChallengeComment.at", cascade="all, delete-orphan"
     )
+
+
+@sa.event.listens_for(Challenge, "before_insert")
+@sa.event.listens_for(Challenge, "before_update")
+def _index_challenge(mapper: sa.orm.Mapper[Challenge], connection: sa.Connection, challenge: Challenge) -> None:
+    challenge.sort_key = swedish_sort_key(challenge.title)[:200]
 
 
 def challenge_search_text(title: str, description: str, cpv_codes: list[CpvCode]) -> str:

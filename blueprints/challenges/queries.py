@@ -108,7 +108,7 @@ def _filtered(flt: ChallengeFilter, user: User) -> sa.Select[tuple[Challenge]]:
 
 _ORDER = {
     "newest": (Challenge.updated_at.desc(), Challenge.id.desc()),
-    "title": (Challenge.title, Challenge.id),
+    "title": (Challenge.sort_key, Challenge.id),
     "volume": (Challenge.annual_volume_sek.desc().nulls_last(), Challenge.id),
     "planned": (Challenge.planned_year.asc().nulls_last(), Challenge.planned_quarter.asc().nulls_last(), Challenge.id),
 }

@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('import_key', sa.String(length=64), nullable=True),
     sa.Column('search_text', sa.Text(), nullable=False),
+    sa.Column('sort_key', sa.String(length=200).with_variant(sa.String(length=200, collation='C'), 'postgresql'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("innovation_level IS NULL OR innovation_level IN ('existing', 'adaptation', 'new')", name=op.f('ck_challenge_innovation_level')),
@@ -76,6 +77,7 @@ def upgrade():
         batch_op.create_index('ix_challenge_status_updated', ['status', 'updated_at'], unique=False)
         batch_op.create_index('ix_challenge_updated', ['updated_at', 'id'], unique=False)
         batch_op.create_index('ix_challenge_volume', ['annual_volume_sek', 'id'], unique=False)
+        batch_op.create_index('ix_challenge_sort_key', ['sort_key', 'id'], unique=False)
         batch_op.create_index('ix_challenge_planned', ['planned_year', 'planned_quarter', 'id'], unique=False)
 
     op.create_table('challenge_comment',
@@ -185,6 +187,7 @@ def downgrade():
     op.drop_table('challenge_comment')
     with op.batch_alter_table('challenge', schema=None) as batch_op:
         batch_op.drop_index('ix_challenge_planned')
+        batch_op.drop_index('ix_challenge_sort_key')
         batch_op.drop_index('ix_challenge_volume')
         batch_op.drop_index('ix_challenge_updated')
         batch_op.drop_index('ix_challenge_status_updated')

@@ -100,3 +100,12 @@ def test_exports_follow_the_filter_and_keep_types(client, auth, people, make_cha
     values = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert values["Skolmat"][8] == 1_250_000 and isinstance(values["Skolmat"][9], int)
     assert isinstance(values["Skolmat"][11], date) or values["Skolmat"][11].date()
+
+
+def test_title_sort_is_swedish(client, auth, people, make_challenge):
+    for title in ["Örebro behov", "Ale behov", "Åtgärd", "Zink", "Äldreomsorg"]:
+        make_challenge(title=title)
+    auth.login("facilitator@example.org")
+    html = _titles(client, "?sort=title")
+    positions = [html.index(t) for t in ["Ale behov", "Zink", "Åtgärd", "Äldreomsorg", "Örebro behov"]]
+    assert positions == sorted(positions)
