@@ -23,6 +23,7 @@ from blueprints.organisations.models import Organisation
 
 HEADER = ("titel", "beskrivning", "organisationsnummer", "organisation", "cpv", "behovsområde")
 MAX_ROWS = 50_000
+ANALYZE_AFTER = 1_000
 
 
 @dataclass
@@ -239,4 +240,8 @@ def import_preview(preview: ImportPreview, *, actor: User | None) -> int:
     if links:
         db.session.execute(sa.insert(challenge_cpv), links)
     record_event("import", object_type="Challenge", summary=_("%(count)s utmaningar importerade", count=len(rows)))
+    if len(rows) >= ANALYZE_AFTER and db.engine.dialect.name == "postgresql":
+        # Fresh statistics, so the planner does not treat a table that just grew by thousands as empty.
+        for table in ("organisation", "challenge", "challenge_cpv"):
+            db.session.execute(sa.text(f"ANALYZE {table}"))
     return len(rows)
