@@ -23,7 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
-    from blueprints.core.db import db, render_migration_type
+    from blueprints.core.db import db, include_in_migrations, render_migration_type
 
     db.init_app(app)
     migrate.init_app(
@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         render_as_batch=True,
         compare_type=True,
         render_item=render_migration_type,
+        include_object=include_in_migrations,
     )
     csrf.init_app(app)
     _register_models()

@@ -66,6 +66,17 @@ def migrate_database(url: str) -> None:
         db.engine.dispose()
 
 
+def _install_pg_trgm(engine: sa.Engine) -> None:
+    """Install pg_trgm in public once, so no test schema owns it (two workers may race to do it)."""
+    for _attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+            return
+        except sa.exc.IntegrityError:
+            continue  # the other worker created it at the same moment
+
+
 @pytest.fixture(scope="session", params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, empty database on one backend; PostgreSQL gets a private schema for this run."""
@@ -79,8 +90,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     engine = sa.create_engine(base)
     with engine.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    _install_pg_trgm(engine)
     separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    # public stays on the path for pg_trgm's operators, installed there once for every test schema.
+    url = f"{base}{separator}options=-csearch_path%3D{schema},public"
     migrate_database(url)
     yield url
     with engine.begin() as conn:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from blueprints.core.db import db
+from blueprints.core.db import db, include_in_migrations
 
 
 def test_upgrade_from_empty_created_every_table(app):
@@ -16,7 +16,9 @@ def test_upgrade_from_empty_created_every_table(app):
 
 def test_models_match_migrations(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_in_migrations}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []
 

@@ -58,7 +58,7 @@ class CpvEntry:
 
 def tokens(text: str) -> list[str]:
     """Casefolded words of a query or label ("Bygg- och anläggningsarbeten" → bygg, och, anläggningsarbeten)."""
-    return [t for t in re.split(r"[^\wåäöéü]+", text.casefold()) if t]
+    return [t for t in re.split(r"[\W_]+", text.casefold()) if t]
 
 
 def _word_score(query: str, word: str) -> float:

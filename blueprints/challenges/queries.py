@@ -86,10 +86,21 @@ class ChallengeFilter:
         return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
 
 
+_CHALLENGE_FTS = sa.table("challenge_fts", sa.column("rowid"), sa.column("search_text"))
+
+
+def _contains(word: str) -> sa.ColumnElement[bool]:
+    """Challenges whose search text contains the word, through the trigram index (see migration 0003)."""
+    pattern = f"%{search_text(word)}%"  # words hold only letters and digits: nothing to escape
+    if db.engine.dialect.name == "sqlite":
+        return Challenge.id.in_(sa.select(_CHALLENGE_FTS.c.rowid).where(_CHALLENGE_FTS.c.search_text.like(pattern)))
+    return Challenge.search_text.like(pattern)  # a pg_trgm GIN index answers this on PostgreSQL
+
+
 def _filtered(flt: ChallengeFilter, user: User) -> sa.Select[tuple[Challenge]]:
     query = sa.select(Challenge).join(Challenge.organisation).where(visible_to(user))
     for word in tokens(flt.q):
-        query = query.where(Challenge.search_text.like(f"%{escape_like(search_text(word))}%", escape="\\"))
+        query = query.where(_contains(word))
     if flt.need_area:
         query = query.where(Challenge.need_area_id == flt.need_area)
     if flt.cpv:

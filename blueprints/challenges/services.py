@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from blueprints.accounts.models import User
@@ -162,8 +162,6 @@ def _notify_buyer(challenge: Challenge, status: str, note: str = "") -> None:
     buyer = challenge.created_by
     if buyer is None or not buyer.is_active:
         return
-    from flask_babel import force_locale
-
     with force_locale(buyer.language):
         status_label = str(STATUSES[status]).lower()
     queue_email(
@@ -178,12 +176,3 @@ def _notify_buyer(challenge: Challenge, status: str, note: str = "") -> None:
         name=buyer.name,
         link=f"{current_app.config['BASE_URL']}/utmaningar/{challenge.id}",
     )
-
-
-def find_by_import_keys(keys: list[str]) -> set[str]:
-    """Which of these import keys are already stored."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 900):
-        chunk = keys[start : start + 900]
-        found.update(db.session.scalars(sa.select(Challenge.import_key).where(Challenge.import_key.in_(chunk))))
-    return found

@@ -83,6 +83,15 @@ class DomainError(Exception):
         self.field = field
 
 
+# Search indexes that live outside the models (see migration 0003): Alembic must not try to drop them.
+UNMODELLED_SEARCH_OBJECTS = ("challenge_fts", "ix_challenge_search_trgm")
+
+
+def include_in_migrations(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the hand-made search index objects out of autogenerate comparisons."""
+    return not (name or "").startswith(UNMODELLED_SEARCH_OBJECTS)
+
+
 def render_migration_type(type_: str, obj: object, autogen_context: object) -> str | bool:
     """Write UTCDateTime into migrations as a plain timezone-aware DateTime (migrations stay app-free)."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
