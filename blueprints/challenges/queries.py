@@ -202,6 +202,7 @@ def search_cpv(query: str, language: str, limit: int = 15) -> list[tuple[CpvCode
                 sa.func.lower(CpvCode.label_sv).like(pattern, escape="\\"),
                 sa.func.lower(CpvCode.label_en).like(pattern, escape="\\"),
                 CpvCode.aliases.like(pattern, escape="\\"),
+                # SQLite's lower() folds only ASCII, so "Övriga" must also be matched as written.
                 CpvCode.label_sv.like(f"%{escape_like(longest[:6].capitalize())}%", escape="\\"),
             )
         )

@@ -168,7 +168,7 @@ def edit(challenge_id: int) -> ResponseReturnValue:
 def validate_field(name: str) -> ResponseReturnValue:
     """Inline validation: the one field, re-rendered with its message, as the user leaves it."""
     form = _challenge_form(None)
-    if name not in form._fields or name == "csrf_token":
+    if name == "csrf_token" or name not in form:
         abort(404)
     form.validate()
     return render_block("challenges/form.html", "field_" + name, form=form, selected_cpv=_selected_cpv(form))
