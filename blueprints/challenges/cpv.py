@@ -43,7 +43,9 @@ def split_codes(text: str) -> list[str]:
 
 def branch_prefix(code: str) -> str:
     """The significant leading digits: 45000000 → 45, 45230000 → 4523 (the code's branch of the tree)."""
-    return code.rstrip("0") or code[:2]
+    significant = code.rstrip("0")
+    # A division is always two digits: 30000000 is division 30, not "3" (which would also take in 31-39).
+    return significant if len(significant) >= 2 else code[:2]
 
 
 @dataclass(frozen=True)

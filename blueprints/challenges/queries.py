@@ -7,7 +7,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import PUBLISHED, SORTS, STATUSES
-from blueprints.challenges.cpv import CpvEntry, rank, tokens
+from blueprints.challenges.cpv import CpvEntry, branch_prefix, rank, tokens
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, CpvCode, challenge_cpv
 from blueprints.core.db import db
 from blueprints.core.formatting import escape_like, search_text
@@ -70,7 +70,7 @@ class ChallengeFilter:
         return cls(
             q=args.get("q", "").strip()[:200],
             need_area=_int_arg(args.get("need_area")),
-            cpv=cpv.rstrip("0") if len(cpv) == 8 else cpv,
+            cpv=branch_prefix(cpv) if len(cpv) == 8 else cpv,
             county=args.get("county", "") if args.get("county") in COUNTIES else "",
             kind=args.get("kind", "") if args.get("kind") in KINDS else "",
             status=args.get("status", "") if args.get("status") in STATUSES else "",

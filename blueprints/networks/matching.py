@@ -10,7 +10,6 @@ in time and the same län. Scores are in [0, 1]; ties are broken by kind and id.
 """
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,8 @@ from scipy import sparse
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+
+from blueprints.challenges.cpv import tokens
 
 STOPWORDS = frozenset(
     [
@@ -90,8 +91,8 @@ class Suggestion:
 
 
 def words(text: str) -> list[str]:
-    """Casefolded words, digits and stopwords left out."""
-    return [w for w in re.split(r"[\W_]+", text.casefold()) if w and not w.isdigit() and w not in STOPWORDS]
+    """Casefolded words (the same split as CPV search), digits and stopwords left out."""
+    return [w for w in tokens(text) if not w.isdigit() and w not in STOPWORDS]
 
 
 class SwedishAnalyzer:

@@ -55,6 +55,15 @@ def test_filters_sort_and_url_state(client, auth, people, areas, make_challenge)
     assert client.get("/utmaningar/?sort=x&year=abc&need_area=zz&page=-3").status_code == 200
 
 
+def test_a_division_ending_in_zero_is_not_a_wider_branch(client, auth, people, make_challenge):
+    make_challenge(title="Datorer", codes=("30213000",))
+    make_challenge(title="Elbussar", codes=("34144910",))
+    auth.login("facilitator@example.org")
+    division = _titles(client, "?cpv=30000000")
+    assert "Datorer" in division and "Elbussar" not in division
+    assert "Elbussar" in _titles(client, "?cpv=34")
+
+
 def test_pagination(client, auth, people, make_challenge):
     for n in range(27):
         make_challenge(title=f"Behov {n:02d}")

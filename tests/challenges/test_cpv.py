@@ -27,6 +27,7 @@ def test_parse_with_and_without_check_digit():
 def test_split_and_branch():
     assert split_codes("45233120, 90910000;60130000-8  x") == ["45233120", "90910000", "60130000-8", "x"]
     assert branch_prefix("45230000") == "4523" and branch_prefix("45000000") == "45"
+    assert branch_prefix("30000000") == "30" and branch_prefix("90910000") == "9091"
 
 
 def test_every_installation_has_the_vocabulary(app_ctx):
