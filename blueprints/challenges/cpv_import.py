@@ -57,19 +57,14 @@ def import_cpv_spreadsheet(content: bytes) -> tuple[int, int]:
     for code, (sv, en) in labels.items():
         row_obj = existing.get(code)
         if row_obj is None:
-            db.session.add(
-                CpvCode(
-                    code=code,
-                    level=_level(code),
-                    parent_code=_parent(code, known),
-                    label_sv=sv,
-                    label_en=en,
-                    aliases="",
-                )
-            )
+            row_obj = CpvCode(code=code, level=_level(code), parent_code=_parent(code, known), aliases="")
+            db.session.add(row_obj)
             added += 1
         elif (row_obj.label_sv, row_obj.label_en) != (sv, en):
-            row_obj.label_sv, row_obj.label_en = sv, en
             updated += 1
+        else:
+            continue
+        row_obj.label_sv, row_obj.label_en = sv, en
+        row_obj.refresh_search_text()
     db.session.flush()
     return added, updated

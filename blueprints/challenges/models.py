@@ -32,6 +32,12 @@ class CpvCode(Model):
     label_sv: Mapped[str] = mapped_column(sa.String(400))
     label_en: Mapped[str] = mapped_column(sa.String(400))
     aliases: Mapped[str] = mapped_column(sa.String(400), default="")
+    # Casefolded labels and aliases: what a search matches (SQL lower() folds only ASCII on SQLite).
+    search_text: Mapped[str] = mapped_column(sa.String(1200), default="")
+
+    def refresh_search_text(self) -> None:
+        """Recompute the search column from the labels and aliases."""
+        self.search_text = search_text(self.label_sv, self.label_en, self.aliases)
 
     def label(self, language: str) -> str:
         """The label in the given language (Swedish when unknown)."""

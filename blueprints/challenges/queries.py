@@ -196,23 +196,12 @@ def search_cpv(query: str, language: str, limit: int = 15) -> list[tuple[CpvCode
     elif words:
         # Narrow in the database on the longest word; rank the few hundred candidates in Python.
         longest = max(words, key=len)
-        pattern = f"%{escape_like(longest[:6])}%"
-        candidates = candidates.where(
-            sa.or_(
-                sa.func.lower(CpvCode.label_sv).like(pattern, escape="\\"),
-                sa.func.lower(CpvCode.label_en).like(pattern, escape="\\"),
-                CpvCode.aliases.like(pattern, escape="\\"),
-                # SQLite's lower() folds only ASCII, so "Övriga" must also be matched as written.
-                CpvCode.label_sv.like(f"%{escape_like(longest[:6].capitalize())}%", escape="\\"),
-            )
-        )
+        candidates = candidates.where(CpvCode.search_text.like(f"%{escape_like(longest[:6])}%", escape="\\"))
     else:
         return []
     rows = {c.code: c for c in db.session.scalars(candidates)}
     entries = [
-        CpvEntry(
-            code=c.code, label=c.label_sv, level=c.level, words=tuple(tokens(f"{c.label_sv} {c.label_en} {c.aliases}"))
-        )
+        CpvEntry(code=c.code, label=c.label_sv, level=c.level, words=tuple(tokens(c.search_text)))
         for c in rows.values()
     ]
     best = [rows[e.code] for e in rank(entries, query, limit)]

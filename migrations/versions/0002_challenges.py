@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('label_sv', sa.String(length=400), nullable=False),
     sa.Column('label_en', sa.String(length=400), nullable=False),
     sa.Column('aliases', sa.String(length=400), nullable=False),
+    sa.Column('search_text', sa.String(length=1200), nullable=False),
     sa.PrimaryKeyConstraint('code', name=op.f('pk_cpv_code'))
     )
     with op.batch_alter_table('cpv_code', schema=None) as batch_op:
@@ -154,13 +155,14 @@ def load_cpv_vocabulary():
                 "label_sv": row["sv"],
                 "label_en": row["en"],
                 "aliases": " ".join(aliases.get(row["code"], [])),
+                "search_text": " ".join([row["sv"], row["en"], *aliases.get(row["code"], [])]).casefold(),
             }
             for row in csv.DictReader(handle, delimiter="\t")
         ]
     table = sa.table(
         "cpv_code",
         sa.column("code"), sa.column("level"), sa.column("parent_code"),
-        sa.column("label_sv"), sa.column("label_en"), sa.column("aliases"),
+        sa.column("label_sv"), sa.column("label_en"), sa.column("aliases"), sa.column("search_text"),
     )
     op.bulk_insert(table, rows)
 

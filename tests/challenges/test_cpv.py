@@ -54,6 +54,7 @@ def _codes(query):
         ("skolmåltider", "15894210"),
         ("vägbygge", "45233120"),
         ("Road construction", "45233120"),
+        ("öronmärken", "03340000"),  # Å, Ä, Ö fold in the database too (SQLite's lower() would not)
     ],
 )
 def test_swedish_words_find_the_right_codes(app_ctx, query, expected):
