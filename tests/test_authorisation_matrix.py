@@ -9,10 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from blueprints.accounts.models import UserSession
+from blueprints.accounts.models import User, UserSession
+from blueprints.accounts.services import create_api_token
 from blueprints.challenges.models import Challenge, ChallengeImport
 from blueprints.core.db import db
 from blueprints.core.models import OutboxEmail
+from blueprints.networks.models import Network, NetworkActivity, NetworkMember
+from blueprints.organisations.models import Organisation
 from tests.conftest import ROLE_EMAILS, TEST_PASSWORD, base_config, csrf_token, queue_reset_email
 
 LOGIN, OK = "login", "ok"
@@ -99,6 +102,49 @@ MATRIX = {
     "challenges.import_upload": [("GET", "/utmaningar/import", REVIEWERS), ("POST", "/utmaningar/import", REVIEWERS)],
     "challenges.import_confirm": [("POST", "/utmaningar/import/{facilitators_import}", {**REVIEWERS, "admin": 404})],
     "challenges.cpv_search": [("GET", "/cpv/sok?q=städ", signed_in())],
+    "networks.suggestions": [("GET", "/utmaningar/{other_public}/forslag", STAFF)],
+    "networks.act_on_suggestion": [("POST", "/utmaningar/{other_public}/forslag", INVITERS, {"action": "create"})],
+    "networks.similar": [("POST", "/utmaningar/liknande", EDITORS, {"title": "Skolskjuts"})],
+    "networks.index": [("GET", "/natverk/", signed_in())],
+    "networks.create": [("GET", "/natverk/ny", INVITERS), ("POST", "/natverk/ny", INVITERS)],
+    "networks.detail": [
+        ("GET", "/natverk/{open_network}", signed_in()),
+        ("GET", "/natverk/{closed_network}", signed_in(buyer=404)),
+    ],
+    "networks.edit": [
+        ("GET", "/natverk/{closed_network}/redigera", INVITERS),
+        ("POST", "/natverk/{closed_network}/redigera", INVITERS),
+    ],
+    "networks.phase": [("POST", "/natverk/{closed_network}/fas", INVITERS)],
+    "networks.checklist": [
+        ("POST", "/natverk/{closed_network}/checklista", INVITERS, {"phase": "initiera", "item": "host", "done": "1"})
+    ],
+    "networks.invite": [("POST", "/natverk/{closed_network}/medlemmar", INVITERS)],
+    "networks.update_member": [
+        ("POST", "/natverk/{closed_network}/medlemmar/{closed_member}", INVITERS, {"role": "observator"})
+    ],
+    "networks.answer": [("POST", "/natverk/{open_network}/svar", only("buyer"), {"action": "decline"})],
+    "networks.link": [("POST", "/natverk/{closed_network}/utmaningar", INVITERS)],
+    "networks.unlink": [
+        ("POST", "/natverk/{open_network}/utmaningar/{other_public}/ta-bort", {**INVITERS, "admin": 404}),
+    ],
+    "networks.create_activity": [
+        ("GET", "/natverk/{closed_network}/aktiviteter/ny", INVITERS),
+        ("POST", "/natverk/{closed_network}/aktiviteter/ny", INVITERS),
+    ],
+    "networks.edit_activity": [
+        ("GET", "/natverk/{closed_network}/aktiviteter/{activity}/redigera", INVITERS),
+        ("POST", "/natverk/{closed_network}/aktiviteter/{activity}/redigera", INVITERS),
+    ],
+    "networks.activity": [("GET", "/natverk/{closed_network}/aktiviteter/{activity}", signed_in(buyer=404))],
+    "networks.activity_ics": [("GET", "/natverk/{closed_network}/aktiviteter/{activity}.ics", signed_in(buyer=404))],
+    "networks.api_matches": [
+        ("GET", "/api/v1/challenges/{other_public}/matches", {**STAFF, "anonymous": 401, "buyer": 403}),
+    ],
+    "accounts.create_own_api_token": [("POST", "/profil/api-nycklar", STAFF)],
+    "accounts.revoke_own_api_token": [
+        ("POST", "/profil/api-nycklar/{facilitators_token}/aterkalla", {**STAFF, "manager": 404, "admin": 404}),
+    ],
     "admin.users": [("GET", "/admin/anvandare", ADMINS)],
     "admin.user_detail": [("GET", "/admin/anvandare/{buyer}", ADMINS), ("POST", "/admin/anvandare/{buyer}", ADMINS)],
     "admin.toggle_user_active": [("POST", "/admin/anvandare/{manager}/aktiv", ADMINS)],
@@ -165,6 +211,9 @@ def objects(app, people):
         db.session.add_all(challenges.values())
         upload = ChallengeImport(created_by_id=people["facilitator"], filename="tom.csv", content=b"")
         db.session.add(upload)
+        db.session.flush()
+        networks = _networks(people, challenges["other_public"])
+        token, _secret = create_api_token(user=db.session.get(User, people["facilitator"]), name="Test")
         db.session.commit()
         return {
             **{name: c.id for name, c in challenges.items()},
@@ -176,7 +225,39 @@ def objects(app, people):
             "area": area.id,
             "email": db.session.scalar(sa.select(OutboxEmail.id)),
             "buyer_session": db.session.scalar(sa.select(UserSession.id)),
+            "open_network": networks["open"].id,
+            "closed_network": networks["closed"].id,
+            "closed_member": networks["closed"].members[-1].id,
+            "activity": networks["closed"].activities[0].id,
+            "facilitators_token": token.id,
         }
+
+
+def _networks(people, linked_challenge):
+    """An open network that the buyer's organisation is invited to (with a linked challenge), and a closed one
+    of another organisation with a member and an activity."""
+    from datetime import UTC, datetime
+
+    facilitator = db.session.get(User, people["facilitator"])
+    open_network = Network(name="Öppet", common_challenge="x", host_organisation_id=people["other"].id)
+    open_network.members.append(NetworkMember(organisation_id=people["home"].id, role="medlem", status="inbjuden"))
+    open_network.challenges.append(linked_challenge)
+    third = Organisation(name="Lunds kommun", org_number="2120001132", kind="kommun", county_code="12")
+    closed = Network(name="Slutet", common_challenge="y", is_open=False, host_organisation_id=people["other"].id)
+    closed.members.append(NetworkMember(organisation_id=people["other"].id, role="vard", status="aktiv"))
+    closed.members.append(NetworkMember(organisation=third, role="medlem", status="aktiv"))
+    closed.activities.append(
+        NetworkActivity(
+            kind="natverksmote",
+            title="Möte",
+            starts_at=datetime(2026, 12, 1, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+            created_by_id=facilitator.id,
+        )
+    )
+    db.session.add_all([open_network, closed])
+    db.session.flush()
+    return {"open": open_network, "closed": closed}
 
 
 def _outcome(response) -> str | int:

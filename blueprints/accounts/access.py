@@ -8,11 +8,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Flask, abort, current_app, g, make_response, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, jsonify, make_response, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from blueprints.accounts.models import User
-from blueprints.accounts.services import find_live_session, touch_session
+from blueprints.accounts.services import find_live_session, touch_session, user_for_api_token
 from blueprints.core.htmx import is_htmx
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -74,6 +75,38 @@ def role_required(*roles: str) -> Callable[[F], F]:
             return view(*args, **kwargs)
 
         return _declare(cast(F, wrapped), ("roles", *roles))
+
+    return decorator
+
+
+def json_error(status: int, message: str) -> ResponseReturnValue:
+    """An API error: {"error": message} with the status (401 names the Bearer scheme)."""
+    response = jsonify({"error": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kopkraft"'
+    return response
+
+
+def api_role_required(*roles: str) -> Callable[[F], F]:
+    """An API view: a personal token (``Authorization: Bearer ...``) or a signed-in session holding one of
+    ``roles``; errors are JSON (401 without credentials, 403 for other roles)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            header = request.headers.get("Authorization", "")
+            if header.lower().startswith("bearer "):
+                g.user = user_for_api_token(header[7:].strip())
+                if g.user is None:
+                    return json_error(401, gettext("API-nyckeln är ogiltig eller återkallad."))
+            elif current_user() is None:
+                return json_error(401, gettext("Logga in eller skicka en API-nyckel (Authorization: Bearer ...)."))
+            if not g.user.has_role(*roles):
+                return json_error(403, gettext("Du har inte behörighet till API:et."))
+            return view(*args, **kwargs)
+
+        return _declare(cast(F, wrapped), ("api", *roles))
 
     return decorator
 

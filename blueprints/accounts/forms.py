@@ -103,3 +103,13 @@ class InviteForm(FlaskForm):
     )
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     language = SelectField(_l("Språk för e-post och gränssnitt"), choices=LANGUAGE_CHOICES)
+
+
+class ApiTokenForm(FlaskForm):
+    """Name a new personal API token."""
+
+    name = StringField(
+        _l("Vad ska nyckeln användas till?"),
+        validators=[DataRequired(message=REQUIRED), Length(max=100)],
+        description=_l("Till exempel: Rapportering i Power BI."),
+    )

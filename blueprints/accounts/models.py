@@ -131,3 +131,18 @@ class LoginLockout(Model):
 
     email: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
     locked_until: Mapped[datetime]
+
+
+class ApiToken(Model):
+    """A personal API token (``Authorization: Bearer ...``); only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))  # the first characters, so people can tell tokens apart
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

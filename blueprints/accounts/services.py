@@ -9,7 +9,7 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
-from blueprints.accounts.models import AccountToken, LoginFailure, LoginLockout, User, UserSession
+from blueprints.accounts.models import AccountToken, ApiToken, LoginFailure, LoginLockout, User, UserSession
 from blueprints.accounts.passwords import hash_password, verify_password
 from blueprints.accounts.roles import ADMIN, BUYER
 from blueprints.core.audit import record_event
@@ -285,3 +285,43 @@ def update_user_access(*, user: User, roles: set[str], organisation: Organisatio
     if before != after:
         record_event("access_changed", object_type="User", object_id=user.id, before=before, after=after)
     return user
+
+
+API_TOKEN_PREFIX = "kk_"  # noqa: S105 (a visible prefix, not a secret)
+API_TOKEN_TOUCH = timedelta(minutes=5)  # how stale "last used" may be, so not every API call writes
+
+
+def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new personal API token for a staff member; the secret is returned once and only its hash is kept."""
+    if not user.is_staff:
+        raise DomainError(str(_l("API-nycklar är till för myndighetens medarbetare.")))
+    if not name.strip():
+        raise DomainError(str(_l("Fyll i fältet.")), field="name")
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name.strip(), token_hash=_digest(secret), prefix=secret[:10])
+    db.session.add(token)
+    db.session.flush()
+    record_event("api_token_created", object_type="ApiToken", object_id=token.id, summary=token.name)
+    return token, secret
+
+
+def revoke_api_token(*, token: ApiToken) -> None:
+    """Stop a token from working, at once."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record_event("api_token_revoked", object_type="ApiToken", object_id=token.id, summary=token.name)
+    db.session.flush()
+
+
+def user_for_api_token(secret: str) -> User | None:
+    """The active user behind a live token (and note when it was used), or None."""
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None))
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > API_TOKEN_TOUCH:
+        token.last_used_at = now
+        db.session.commit()
+    return token.user

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from blueprints.accounts import bp
 from blueprints.accounts.access import SESSION_KEY, current_user, login_required, public, role_required
 from blueprints.accounts.forms import (
+    ApiTokenForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     InviteForm,
@@ -15,18 +16,20 @@ from blueprints.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
-from blueprints.accounts.models import User, UserSession
-from blueprints.accounts.roles import ADMIN, FACILITATOR
+from blueprints.accounts.models import ApiToken, User, UserSession
+from blueprints.accounts.roles import ADMIN, FACILITATOR, STAFF
 from blueprints.accounts.services import (
     InvalidCredentials,
     LoginLocked,
     authenticate,
     change_password,
+    create_api_token,
     end_session,
     extend_session,
     find_valid_token,
     invite_user,
     request_password_reset,
+    revoke_api_token,
     session_expiry,
     set_password_with_token,
     start_session,
@@ -170,6 +173,15 @@ def _profile_page(status: int = 200, **forms: object) -> ResponseReturnValue:
         "password_form": ChangePasswordForm(formdata=None),
         "sessions": live_sessions,
         "current_session_id": g.user_session.id,
+        "api_tokens": db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        ).all()
+        if user.is_staff
+        else [],
+        "token_form": ApiTokenForm(formdata=None),
+        "new_secret": None,
     }
     context.update(forms)
     return render("accounts/profile.html", status=status, **context)
@@ -228,6 +240,32 @@ def end_own_session(session_id: int) -> ResponseReturnValue:
         return redirect(url_for("accounts.login"), 303)
     flash(_("Inloggningen är avslutad."), "success")
     return redirect(url_for("accounts.profile"), 303)
+
+
+@bp.post("/profil/api-nycklar")
+@role_required(*STAFF)
+def create_own_api_token() -> ResponseReturnValue:
+    """Create a personal API token; its secret is shown this once."""
+    form = ApiTokenForm()
+    created = form.validate_on_submit() and commit_or_show_error(
+        form, lambda: create_api_token(user=g.user, name=form.name.data or "")
+    )
+    if not created:
+        return _profile_page(422, token_form=form)
+    return _profile_page(200, new_secret=created[1])
+
+
+@bp.post("/profil/api-nycklar/<int:token_id>/aterkalla")
+@role_required(*STAFF)
+def revoke_own_api_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of the user's own API tokens."""
+    token = db.get_or_404(ApiToken, token_id)
+    if token.user_id != g.user.id:
+        abort(404)
+    revoke_api_token(token=token)
+    db.session.commit()
+    flash(_("API-nyckeln är återkallad och fungerar inte längre."), "success")
+    return redirect(url_for("accounts.profile") + "#api-nycklar", 303)
 
 
 def _invite_form() -> InviteForm:

@@ -11,6 +11,7 @@ from blueprints.challenges.constants import (
     ARCHIVED,
     DRAFT,
     EDITABLE,
+    MATCHED,
     RETURNED,
     REVIEWED,
     STATUSES,
@@ -142,6 +143,18 @@ def decide(*, challenge: Challenge, actor: User, to_status: str, note: str = "")
     db.session.flush()
     _notify_buyer(challenge, to_status, note.strip())
     return challenge
+
+
+def mark_matched(*, challenge: Challenge, actor: User | None, network_name: str) -> None:
+    """A challenge linked to a network becomes matched (submitted and reviewed ones; others keep their status)."""
+    if challenge.status in (SUBMITTED, REVIEWED):
+        _record(challenge, actor, MATCHED, str(_l("Kopplad till nätverket %(name)s", name=network_name)))
+
+
+def unmark_matched(*, challenge: Challenge, actor: User | None, still_linked: bool) -> None:
+    """A challenge taken out of its last network goes back to reviewed."""
+    if challenge.status == MATCHED and not still_linked:
+        _record(challenge, actor, REVIEWED, str(_l("Inte längre kopplad till något nätverk")))
 
 
 def add_comment(*, challenge: Challenge, author: User, body: str, internal: bool) -> ChallengeComment:

@@ -48,6 +48,7 @@ from blueprints.challenges.services import (
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render, render_block
+from blueprints.networks.queries import similar_to_draft
 from blueprints.organisations.queries import organisation_choices
 from blueprints.organisations.regions import COUNTIES, KINDS
 
@@ -138,7 +139,12 @@ def _form_page(form: ChallengeForm, challenge: Challenge | None) -> ResponseRetu
                 return redirect(url_for("challenges.detail", challenge_id=saved.id), 303)
     status = 422 if form.is_submitted() and form.errors else 200
     return render(
-        "challenges/form.html", form=form, challenge=challenge, selected_cpv=_selected_cpv(form), status=status
+        "challenges/form.html",
+        form=form,
+        challenge=challenge,
+        selected_cpv=_selected_cpv(form),
+        matches=similar_to_draft(form, challenge, g.user, _language()),
+        status=status,
     )
 
 

@@ -15,8 +15,18 @@ from blueprints.core.security import safe_next_url
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """The signed-in user's start page."""
-    return render("core/index.html")
+    """The signed-in user's start page: with the organisation's open network invitations and networks."""
+    from blueprints.networks.constants import MEMBER_ROLES
+    from blueprints.networks.queries import networks_of, pending_invitations
+
+    user = current_user()
+    assert user is not None
+    return render(
+        "core/index.html",
+        invitations=pending_invitations(user),
+        my_networks=networks_of(user.organisation_id),
+        member_roles=MEMBER_ROLES,
+    )
 
 
 @bp.get("/healthz")

@@ -1,1 +1,5 @@
-"""Networks (beställarnätverk): matching challenges and organisations into networks; matching.py is the engine."""
+"""Buyer networks: matching suggestions, networks, membership, activities, and the matching API."""
+
+from flask import Blueprint
+
+bp = Blueprint("networks", __name__)

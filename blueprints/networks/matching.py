@@ -6,7 +6,11 @@ Text similarity is TF-IDF cosine over Swedish word stems plus character 4- and 5
 vocabulary knows: title words are looked up among the CPV labels' stems (also as the tail of a compound,
 "skolstädning" → "städning"), giving each text a soft profile of CPV divisions and groups. Structured signals
 then add CPV-hierarchy closeness of the codes actually chosen, the same need area, planned procurement close
-in time and the same län. Scores are in [0, 1]; ties are broken by kind and id.
+in time and the same or a neighbouring län. Scores are in [0, 1]; ties are broken by kind and id.
+
+The index is built once and then kept current item by item (``upsert``/``remove``): changed items get a
+fresh row in a small delta matrix, computed with the vocabulary of the last full build, and their old row is
+masked. ``pending_changes`` tells the owner when a full rebuild would pay off.
 """
 
 import math
@@ -61,6 +65,26 @@ STOPWORDS = frozenset(
         "for",
     ]
 )
+
+
+# A marker for message extraction (pybabel's default keyword N_); the engine itself stays free of Flask.
+def N_(message: str) -> str:
+    return message
+
+
+REASON_TEXTS = {
+    "cpv_code": N_("Samma CPV-kod: %(code)s %(label)s"),
+    "cpv_category": N_("Samma CPV-kategori: %(code)s %(label)s"),
+    "cpv_class": N_("Samma CPV-klass: %(code)s %(label)s"),
+    "cpv_group": N_("Samma CPV-grupp: %(code)s %(label)s"),
+    "cpv_division": N_("Samma CPV-huvudgrupp: %(code)s %(label)s"),
+    "words": N_("Gemensamma ord: %(words)s"),
+    "need_area": N_("Samma behovsområde"),
+    "time": N_("Planerad upphandling inom 6 månader"),
+    "same_county": N_("Båda i %(county)s"),
+    "neighbouring_county": N_("Grannlän: %(county)s och %(other_county)s"),
+}
+CPV_REASONS = {8: "cpv_code", 5: "cpv_category", 4: "cpv_class", 3: "cpv_group", 2: "cpv_division"}
 CPV_PROFILE_WEIGHT = 0.5  # chosen on a separate sample from the one bench/matching.py reports
 WEIGHTS = {"text": 0.6, "cpv": 0.25, "need_area": 0.05, "time": 0.05, "region": 0.05}
 
@@ -78,6 +102,25 @@ class Item:
     need_area_id: int | None = None
     planned_quarter: int | None = None  # year * 4 + quarter - 1
     county_code: str | None = None
+    visible_to_all: bool = True  # False: only agency staff (and the item's own organisations) may see it
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """("challenge", 12) or ("network", 3)."""
+        return (self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why two items match: a kind (see REASON_TEXTS) and the values its sentence names."""
+
+    kind: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The reason as a Swedish sentence."""
+        return REASON_TEXTS[self.kind] % dict(self.params)
 
 
 @dataclass(frozen=True)
@@ -87,7 +130,12 @@ class Suggestion:
     kind: str
     id: int
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        """The reasons as Swedish sentences."""
+        return [reason.text for reason in self.reasons]
 
 
 def words(text: str) -> list[str]:
@@ -180,23 +228,89 @@ class MatchingEngine:
     """An index of items that ranks, for one item, the others it could form a network with."""
 
     def __init__(
-        self, items: Iterable[Item], cpv_labels: Mapping[str, str], county_names: Mapping[str, str] | None = None
+        self,
+        items: Iterable[Item],
+        cpv_labels: Mapping[str, str],
+        county_names: Mapping[str, str] | None = None,
+        county_neighbours: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
-        self.items = list(items)
         self.county_names = dict(county_names or {})
+        self.county_neighbours = {code: frozenset(others) for code, others in (county_neighbours or {}).items()}
         self.analyzer = SwedishAnalyzer()
         self.cpv = CpvKnowledge(cpv_labels, self.analyzer)
+        self._build(list(items))
+
+    def _build(self, items: list[Item]) -> None:
+        """Learn the vocabulary from ``items`` and index them (the full build)."""
         self._text = TfidfVectorizer(analyzer=self.analyzer.features, sublinear_tf=True)
         self._profile = DictVectorizer()
-        texts = [self._text_of(item) for item in self.items]
-        words_matrix = self._text.fit_transform(texts)
-        profiles = normalize(self._profile.fit_transform([self.cpv.profile(t) for t in texts]))
-        self._matrix = normalize(sparse.hstack([words_matrix, profiles * CPV_PROFILE_WEIGHT]).tocsr())
+        self._fitted = bool(items)
+        if items:
+            texts = [self._text_of(item) for item in items]
+            words_matrix = self._text.fit_transform(texts)
+            profiles = normalize(self._profile.fit_transform([self.cpv.profile(t) for t in texts]))
+            self._matrix = normalize(sparse.hstack([words_matrix, profiles * CPV_PROFILE_WEIGHT]).tocsr())
+        else:
+            self._matrix = sparse.csr_matrix((0, 0))
+        self.items: list[Item] = []
+        self._delta_rows: list[sparse.csr_matrix] = []
+        self._delta = sparse.csr_matrix((0, self._matrix.shape[1]))
+        self._active: list[bool] = []
+        self._public: list[bool] = []
         self._by_organisation: dict[int, list[int]] = defaultdict(list)
-        for index, item in enumerate(self.items):
-            for organisation_id in item.organisation_ids:
-                self._by_organisation[organisation_id].append(index)
-        self._by_key = {(item.kind, item.id): index for index, item in enumerate(self.items)}
+        self._by_key: dict[tuple[str, int], int] = {}
+        for item in items:
+            self._append(item)
+        self._masks = self._mask_arrays()
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    @property
+    def pending_changes(self) -> int:
+        """Items changed since the last full build (kept in the delta matrix)."""
+        return len(self._delta_rows)
+
+    def _append(self, item: Item) -> None:
+        index = len(self.items)
+        self.items.append(item)
+        self._active.append(True)
+        self._public.append(item.visible_to_all)
+        for organisation_id in item.organisation_ids:
+            self._by_organisation[organisation_id].append(index)
+        self._by_key[item.key] = index
+
+    def _mask_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(self._active, dtype=bool), np.array(self._public, dtype=bool)
+
+    def rebuild(self) -> None:
+        """A full build of the live items (folds the delta in and learns new words)."""
+        self._build([self.items[index] for index in sorted(self._by_key.values())])
+
+    def remove(self, keys: Iterable[tuple[str, int]]) -> None:
+        """Forget items (archived challenges, closed networks)."""
+        for key in keys:
+            index = self._by_key.pop(key, None)
+            if index is not None:
+                self._active[index] = False
+        self._masks = self._mask_arrays()
+
+    def upsert(self, items: Iterable[Item]) -> None:
+        """Add new items and replace changed ones, without rebuilding the index."""
+        changed = list(items)
+        if not changed:
+            return
+        if not self._fitted:  # no vocabulary learnt yet: build from these
+            self._build(changed)
+            return
+        for item in changed:
+            old = self._by_key.get(item.key)
+            if old is not None:
+                self._active[old] = False
+            self._delta_rows.append(self._vector(item))
+            self._append(item)
+        self._delta = sparse.vstack(self._delta_rows).tocsr()
+        self._masks = self._mask_arrays()
 
     @staticmethod
     def _text_of(item: Item) -> str:
@@ -208,16 +322,39 @@ class MatchingEngine:
         return normalize(sparse.hstack([self._text.transform([text]), profile * CPV_PROFILE_WEIGHT]).tocsr())
 
     def text_scores(self, item: Item) -> np.ndarray:
-        """Cosine similarity of the item's text with every indexed item's."""
-        return np.asarray((self._matrix @ self._vector(item).T).todense()).ravel()
+        """Cosine similarity of the item's text with every indexed item's (0 for removed ones)."""
+        if not self._fitted:
+            return np.zeros(len(self.items))
+        vector = self._vector(item).T
+        main = np.asarray((self._matrix @ vector).todense()).ravel()
+        if self._delta.shape[0]:
+            main = np.concatenate([main, np.asarray((self._delta @ vector).todense()).ravel()])
+        return main
 
-    def rank(self, query: Item, k: int = 10, *, pool: int = 100) -> list[Suggestion]:
-        """The k best matches among other organisations' items, best first, with reasons."""
+    def rank(
+        self,
+        query: Item,
+        k: int = 10,
+        *,
+        pool: int = 100,
+        exclude: Iterable[tuple[str, int]] = (),
+        public_only: bool = False,
+    ) -> list[Suggestion]:
+        """The k best matches among other organisations' items, best first, with reasons.
+
+        ``exclude`` leaves out given items (dismissed suggestions); ``public_only`` keeps only items everyone
+        may see (for buyers).
+        """
         similarity = self.text_scores(query)
+        active, public = self._masks
+        similarity[~active] = -1.0
+        if public_only:
+            similarity[~public] = -1.0
         for organisation_id in query.organisation_ids:  # never suggest the organisation's own items
             similarity[self._by_organisation.get(organisation_id, [])] = -1.0
-        if (query.kind, query.id) in self._by_key:
-            similarity[self._by_key[(query.kind, query.id)]] = -1.0
+        for key in (query.key, *exclude):
+            if key in self._by_key:
+                similarity[self._by_key[key]] = -1.0
         count = min(pool, len(similarity))
         if count == 0:
             return []
@@ -231,7 +368,14 @@ class MatchingEngine:
         # Reasons cost word-by-word work: only for the few that are shown.
         return [Suggestion(other.kind, other.id, score, self._reasons(query, other)) for score, other in scored[:k]]
 
-    def _signals(self, query: Item, other: Item) -> tuple[float, str | None, bool, bool, bool]:
+    def _region(self, query: Item, other: Item) -> float:
+        if query.county_code is None or other.county_code is None:
+            return 0.0
+        if query.county_code == other.county_code:
+            return 1.0
+        return 0.5 if other.county_code in self.county_neighbours.get(query.county_code, ()) else 0.0
+
+    def _signals(self, query: Item, other: Item) -> tuple[float, str | None, bool, bool, float]:
         cpv, prefix = cpv_closeness(query.cpv_codes, other.cpv_codes)
         same_area = query.need_area_id is not None and query.need_area_id == other.need_area_id
         close_in_time = (
@@ -239,46 +383,41 @@ class MatchingEngine:
             and other.planned_quarter is not None
             and abs(query.planned_quarter - other.planned_quarter) <= 2
         )
-        same_region = query.county_code is not None and query.county_code == other.county_code
-        return cpv, prefix, same_area, close_in_time, same_region
+        return cpv, prefix, same_area, close_in_time, self._region(query, other)
 
     def _score(self, query: Item, other: Item, text: float) -> float:
-        cpv, _prefix, same_area, close_in_time, same_region = self._signals(query, other)
+        cpv, _prefix, same_area, close_in_time, region = self._signals(query, other)
         score = (
             WEIGHTS["text"] * max(0.0, min(1.0, text))
             + WEIGHTS["cpv"] * cpv
             + WEIGHTS["need_area"] * same_area
             + WEIGHTS["time"] * close_in_time
-            + WEIGHTS["region"] * same_region
+            + WEIGHTS["region"] * region
         )
         return round(min(1.0, max(0.0, score)), 4)
 
-    def _reasons(self, query: Item, other: Item) -> tuple[str, ...]:
-        _cpv, prefix, same_area, close_in_time, same_region = self._signals(query, other)
-        reasons: list[str] = []
+    def _reasons(self, query: Item, other: Item) -> tuple[Reason, ...]:
+        _cpv, prefix, same_area, close_in_time, region = self._signals(query, other)
+        reasons: list[Reason] = []
         if prefix:
-            reasons.append(self._cpv_reason(prefix))
+            label = self.cpv.labels.get(prefix.ljust(8, "0"), "")
+            reasons.append(Reason(CPV_REASONS[len(prefix)], (("code", prefix), ("label", label))))
         common = self._common_words(query, other)
         if common:
-            reasons.append("Gemensamma ord: " + ", ".join(common))
+            reasons.append(Reason("words", (("words", ", ".join(common)),)))
         if same_area:
-            reasons.append("Samma behovsområde")
+            reasons.append(Reason("need_area"))
         if close_in_time:
-            reasons.append("Planerad upphandling inom 6 månader")
-        if same_region:
-            reasons.append(f"Båda i {self.county_names.get(query.county_code or '', 'samma län')}")
+            reasons.append(Reason("time"))
+        if region == 1.0:
+            reasons.append(Reason("same_county", (("county", self._county(query.county_code)),)))
+        elif region:
+            pair = (("county", self._county(query.county_code)), ("other_county", self._county(other.county_code)))
+            reasons.append(Reason("neighbouring_county", pair))
         return tuple(reasons)
 
-    def _cpv_reason(self, prefix: str) -> str:
-        names = {
-            8: "Samma CPV-kod",
-            5: "Samma CPV-kategori",
-            4: "Samma CPV-klass",
-            3: "Samma CPV-grupp",
-            2: "Samma CPV-huvudgrupp",
-        }
-        label = self.cpv.labels.get(prefix.ljust(8, "0"), "")
-        return f"{names[len(prefix)]}: {prefix} {label}".strip()
+    def _county(self, code: str | None) -> str:
+        return self.county_names.get(code or "", code or "")
 
     def _common_words(self, query: Item, other: Item, limit: int = 4) -> list[str]:
         theirs = {self.analyzer.stem(w) for w in words(f"{other.title} {other.description}")}

@@ -27,6 +27,7 @@ class Organisation(TimestampMixin, Model):
         sa.CheckConstraint(_in("kind", KINDS), name="kind"),
         sa.CheckConstraint(f"county_code IS NULL OR {_in('county_code', COUNTIES)}", name="county_code"),
         sa.CheckConstraint("annual_volume_sek IS NULL OR annual_volume_sek >= 0", name="volume"),
+        sa.Index("ix_organisation_updated", "updated_at"),  # the matching index looks for changed counties
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -33,3 +33,31 @@ COUNTIES = {
     "24": "Västerbottens län",
     "25": "Norrbottens län",
 }
+
+# Counties that share a land border (Gotland shares none). Listed once; NEIGHBOURS holds both directions.
+_BORDERS = {
+    "01": ("03", "04"),
+    "03": ("19", "21"),
+    "04": ("05", "18", "19"),
+    "05": ("06", "08", "14", "18"),
+    "06": ("07", "08", "13", "14"),
+    "07": ("08", "10", "12", "13"),
+    "08": ("10",),
+    "10": ("12",),
+    "12": ("13",),
+    "13": ("14",),
+    "14": ("17", "18"),
+    "17": ("18", "20"),
+    "18": ("19", "20"),
+    "19": ("20",),
+    "20": ("21", "23"),
+    "21": ("22", "23"),
+    "22": ("23", "24"),
+    "23": ("24",),
+    "24": ("25",),
+}
+NEIGHBOURS: dict[str, set[str]] = {code: set() for code in COUNTIES}
+for _county, _others in _BORDERS.items():
+    for _other in _others:
+        NEIGHBOURS[_county].add(_other)
+        NEIGHBOURS[_other].add(_county)

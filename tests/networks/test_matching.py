@@ -1,5 +1,7 @@
 """The matching engine on its own (no app, no database): relevance, reasons, determinism, exclusions."""
 
+from dataclasses import replace
+
 from blueprints.networks.matching import Item, MatchingEngine, cpv_closeness
 
 LABELS = {
@@ -11,11 +13,12 @@ LABELS = {
     "15894210": "Skolmåltider",
     "34144910": "Elbussar",
 }
-COUNTIES = {"14": "Västra Götalands län", "12": "Skåne län"}
+COUNTIES = {"14": "Västra Götalands län", "12": "Skåne län", "13": "Hallands län"}
+NEIGHBOURS = {"14": {"13"}, "13": {"14", "12"}, "12": {"13"}}
 
 
 def _engine(items):
-    return MatchingEngine(items, LABELS, COUNTIES)
+    return MatchingEngine(items, LABELS, COUNTIES, NEIGHBOURS)
 
 
 ITEMS = [
@@ -65,13 +68,25 @@ def test_inflections_and_compounds_match_and_rank_first():
 def test_reasons_are_swedish_and_checkable():
     ranked = _engine(ITEMS).rank(ITEMS[0], k=5)
     best = next(s for s in ranked if (s.kind, s.id) == ("challenge", 2))
-    assert "Samma CPV-kod: 60130000 Passagerartransport på väg för särskilda ändamål" in best.reasons
-    assert "Samma behovsområde" in best.reasons
-    assert "Planerad upphandling inom 6 månader" in best.reasons
-    assert "Båda i Västra Götalands län" in best.reasons
-    assert "Gemensamma ord: skolskjuts" in best.reasons
+    assert "Samma CPV-kod: 60130000 Passagerartransport på väg för särskilda ändamål" in best.texts
+    assert "Samma behovsområde" in best.texts
+    assert "Planerad upphandling inom 6 månader" in best.texts
+    assert "Båda i Västra Götalands län" in best.texts
+    assert "Gemensamma ord: skolskjuts" in best.texts
     network = next(s for s in ranked if s.kind == "network")
-    assert "Gemensamma ord: fossilfri, skolskjuts" in network.reasons
+    assert "Gemensamma ord: fossilfri, skolskjuts" in network.texts
+    group = next(s for s in ranked if (s.kind, s.id) == ("challenge", 3))
+    assert "Samma CPV-grupp: 601 Vägtransporter" in group.texts
+
+
+def test_neighbouring_county_counts_half_and_says_so():
+    halland = replace(ITEMS[1], id=20, organisation_ids=frozenset({20}), county_code="13")
+    far = replace(ITEMS[1], id=21, organisation_ids=frozenset({21}), county_code="25")
+    ranked = _engine([ITEMS[0], ITEMS[1], halland, far]).rank(ITEMS[0], k=3)
+    scores = {s.id: s for s in ranked}
+    assert "Grannlän: Västra Götalands län och Hallands län" in scores[20].texts
+    assert not any(t.startswith(("Grannlän", "Båda i")) for t in scores[21].texts)
+    assert scores[2].score > scores[20].score > scores[21].score
 
 
 def test_scores_are_between_0_and_1_and_deterministic():
@@ -92,3 +107,39 @@ def test_cpv_closeness_levels():
     assert cpv_closeness(["60130000"], ["60130000"]) == (1.0, "60130000")
     assert cpv_closeness(["60130000"], ["60100000"]) == (0.5, "601")
     assert cpv_closeness(["60130000"], ["90910000"]) == (0.0, None)
+
+
+def test_a_changed_or_new_item_is_matched_without_a_rebuild():
+    engine = _engine(ITEMS)
+    # A new challenge on the same need, and challenge 4 rewritten to be about school transport.
+    engine.upsert(
+        [
+            Item("challenge", 30, frozenset({30}), "Elbussar för skolskjutsning", cpv_codes=("60130000",)),
+            replace(ITEMS[3], title="Skolskjuts med taxi", cpv_codes=("60130000",)),
+        ]
+    )
+    ranked = [(s.kind, s.id) for s in engine.rank(ITEMS[0], k=10)]
+    assert ("challenge", 30) in ranked[:4] and ("challenge", 4) in ranked[:5]
+    assert ranked.count(("challenge", 4)) == 1  # the old row is gone, not doubled
+    engine.remove([("challenge", 30)])
+    assert ("challenge", 30) not in [(s.kind, s.id) for s in engine.rank(ITEMS[0], k=10)]
+    assert engine.pending_changes == 2
+    engine.rebuild()
+    assert engine.pending_changes == 0 and len(engine) == len(ITEMS)
+    assert ("challenge", 4) in [(s.kind, s.id) for s in engine.rank(ITEMS[0], k=5)]
+
+
+def test_an_empty_index_learns_from_its_first_items():
+    engine = _engine([])
+    assert engine.rank(ITEMS[0]) == []
+    engine.upsert(ITEMS[1:3])
+    assert {s.id for s in engine.rank(ITEMS[0])} == {2, 3}
+
+
+def test_dismissed_and_hidden_items_are_left_out():
+    hidden = replace(ITEMS[1], visible_to_all=False)
+    engine = _engine([ITEMS[0], hidden, *ITEMS[2:]])
+    assert ("challenge", 2) in [(s.kind, s.id) for s in engine.rank(ITEMS[0])]
+    assert ("challenge", 2) not in [(s.kind, s.id) for s in engine.rank(ITEMS[0], public_only=True)]
+    kept = engine.rank(ITEMS[0], exclude=[("network", 7), ("challenge", 3)])
+    assert {("network", 7), ("challenge", 3)}.isdisjoint((s.kind, s.id) for s in kept)

@@ -1,0 +1,138 @@
+"""Forms: a network, its phase, an invitation, an activity, and a personal API token."""
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, Field, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from blueprints.accounts.forms import MultiCheckboxField
+from blueprints.challenges.forms import parse_cpv_field
+from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
+
+REQUIRED = _l("Fyll i fältet.")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def to_utc(day: date, at: time) -> datetime:
+    """A Swedish wall-clock time as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=STOCKHOLM).astimezone(UTC)
+
+
+def to_local(moment: datetime) -> datetime:
+    """A stored UTC time in Swedish time."""
+    return moment.astimezone(STOCKHOLM)
+
+
+class NetworkForm(FlaskForm):
+    """Create or edit a network."""
+
+    name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    common_challenge = TextAreaField(
+        _l("Gemensam utmaning"),
+        validators=[DataRequired(message=REQUIRED), Length(max=10000)],
+        description=_l("Vilket behov samlas nätverket kring, och vad vill det åstadkomma tillsammans?"),
+    )
+    need_area_id = SelectField(_l("Behovsområde"), coerce=int, validators=[Optional()])
+    cpv_codes = StringField(
+        _l("CPV-koder"),
+        description=_l("Sök med ord eller skriv koder åtskilda med mellanslag, komma eller semikolon."),
+    )
+    host_organisation_id = SelectField(_l("Värdorganisation"), coerce=int, validators=[Optional()])
+    coordinator_id = SelectField(_l("Samordnare på myndigheten"), coerce=int, validators=[Optional()])
+    openness = RadioField(
+        _l("Vem kan se nätverket?"),
+        choices=[
+            ("open", _l("Öppet: alla inloggade ser nätverket")),
+            ("closed", _l("Slutet: bara medlemmarna och myndigheten")),
+        ],
+        default="open",
+    )
+    challenge_ids = MultiCheckboxField(_l("Utmaningar att koppla till nätverket"), coerce=int)
+    invite = RadioField(
+        _l("Bjud in organisationerna bakom utmaningarna?"),
+        choices=[("yes", _l("Ja, skicka inbjudningar")), ("no", _l("Nej, inte nu"))],
+        default="yes",
+    )
+
+    def validate_cpv_codes(self, field: Field) -> None:
+        """Every code well-formed and in the vocabulary."""
+        field.parsed = parse_cpv_field(field.data or "")
+
+
+class PhaseForm(FlaskForm):
+    """Move the network to another phase."""
+
+    phase = SelectField(_l("Ny fas"), choices=list(PHASES.items()))
+    note = TextAreaField(_l("Kommentar (valfri)"), validators=[Length(max=2000)])
+
+
+class InviteForm(FlaskForm):
+    """Invite an organisation."""
+
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    role = RadioField(
+        _l("Roll"), choices=[(MEMBER, MEMBER_ROLES[MEMBER]), (OBSERVER, MEMBER_ROLES[OBSERVER])], default=MEMBER
+    )
+
+
+class LinkChallengeForm(FlaskForm):
+    """Link a challenge by its number."""
+
+    challenge_id = StringField(
+        _l("Utmaningens nummer"),
+        validators=[DataRequired(message=REQUIRED)],
+        description=_l("Numret står i utmaningens adress, till exempel 42 i /utmaningar/42."),
+        render_kw={"inputmode": "numeric"},
+    )
+
+    def validate_challenge_id(self, field: Field) -> None:
+        """A positive whole number."""
+        if not (field.data or "").strip().isdigit():
+            raise ValidationError(str(_l("Skriv utmaningens nummer med siffror.")))
+
+
+class ActivityForm(FlaskForm):
+    """Plan or document an activity."""
+
+    kind = SelectField(_l("Typ av aktivitet"), choices=list(ACTIVITY_KINDS.items()))
+    title = StringField(_l("Rubrik"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    day = DateField(
+        _l("Datum"),
+        validators=[DataRequired(message=_l("Ange ett datum som ÅÅÅÅ-MM-DD."))],
+        description=_l("Till exempel 2026-03-14."),
+    )
+    start_time = TimeField(_l("Starttid"), validators=[DataRequired(message=_l("Ange en tid som TT:MM."))])
+    end_time = TimeField(_l("Sluttid"), validators=[DataRequired(message=_l("Ange en tid som TT:MM."))])
+    place = StringField(_l("Plats"), validators=[Length(max=300)])
+    video_link = StringField(
+        _l("Länk till videomöte"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("En adress som börjar med https://"),
+        render_kw={"inputmode": "url"},
+    )
+    agenda = TextAreaField(_l("Dagordning"), validators=[Length(max=10000)])
+    minutes = TextAreaField(_l("Minnesanteckningar"), validators=[Length(max=20000)])
+    organisation_ids = MultiCheckboxField(_l("Deltagande organisationer"), coerce=int)
+    suppliers = TextAreaField(
+        _l("Leverantörer som deltog"),
+        validators=[Length(max=10000)],
+        description=_l("För marknadsdialoger: en leverantör per rad."),
+    )
+    shared_information = TextAreaField(
+        _l("Information som delades med leverantörerna"),
+        validators=[Length(max=20000)],
+        description=_l("Så att det går att visa att alla leverantörer fick samma information."),
+    )
+
+    def validate_video_link(self, field: Field) -> None:
+        """Only https links (no other schemes in a page people click)."""
+        if field.data and not field.data.strip().lower().startswith("https://"):
+            raise ValidationError(str(_l("Länken måste börja med https://")))
+
+    def validate_end_time(self, field: Field) -> None:
+        """The end comes after the start."""
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError(str(_l("Sluttiden måste vara efter starttiden.")))

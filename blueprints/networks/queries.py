@@ -1,0 +1,314 @@
+"""Reads of networks: who may see which, the filtered list, invitations, and match suggestions with the
+objects and volumes they name."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+
+import sqlalchemy as sa
+from flask_babel import gettext
+from flask_sqlalchemy.pagination import Pagination
+from flask_wtf import FlaskForm
+
+from blueprints.accounts.models import User
+from blueprints.challenges.cpv import split_codes
+from blueprints.challenges.models import Challenge, CpvCode
+from blueprints.challenges.queries import cpv_codes_by_id
+from blueprints.core.db import db
+from blueprints.core.formatting import escape_like, search_text
+from blueprints.networks.constants import BELONGING, INVITED, PHASES
+from blueprints.networks.index import quarter_index, rank
+from blueprints.networks.matching import CPV_REASONS, REASON_TEXTS, Item, Reason, Suggestion
+from blueprints.networks.models import MatchDismissal, Network, NetworkActivity, NetworkMember, network_challenge
+from blueprints.organisations.models import Organisation
+from blueprints.organisations.regions import COUNTIES
+
+PER_PAGE = 25
+
+
+def _belongs(organisation_id: int | None) -> sa.ColumnElement[bool]:
+    return Network.id.in_(
+        sa.select(NetworkMember.network_id).where(
+            NetworkMember.organisation_id == organisation_id, NetworkMember.status.in_(BELONGING)
+        )
+    )
+
+
+def network_visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Staff see every network; buyers open ones and closed ones their organisation belongs to (or is invited to)."""
+    if user.is_staff:
+        return sa.true()
+    return sa.or_(Network.is_open, _belongs(user.organisation_id))
+
+
+def get_visible_network(network_id: int, user: User) -> Network | None:
+    """The network if it exists and the user may see it (else None, shown as 404), with what its page shows."""
+    return db.session.scalar(
+        sa.select(Network)
+        .where(Network.id == network_id, network_visible_to(user))
+        .options(
+            sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation),
+            sa.orm.selectinload(Network.cpv_codes),
+            sa.orm.selectinload(Network.challenges).joinedload(Challenge.organisation),
+            sa.orm.selectinload(Network.activities),
+            sa.orm.selectinload(Network.checklist),
+            sa.orm.selectinload(Network.events),
+            sa.orm.joinedload(Network.need_area),
+            sa.orm.joinedload(Network.coordinator),
+            sa.orm.joinedload(Network.host_organisation),
+        )
+    )
+
+
+def _int_arg(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class NetworkFilter:
+    """The list's state, read from (and written back to) the URL."""
+
+    q: str = ""
+    phase: str = ""
+    need_area: int | None = None
+    county: str = ""
+    organisation: int | None = None
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: dict[str, str]) -> "NetworkFilter":
+        """Read the filter, dropping values that are not valid (a bad link never fails)."""
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            phase=args.get("phase", "") if args.get("phase") in PHASES else "",
+            need_area=_int_arg(args.get("need_area")),
+            county=args.get("county", "") if args.get("county") in COUNTIES else "",
+            organisation=_int_arg(args.get("organisation")),
+            page=max(1, _int_arg(args.get("page")) or 1),
+        )
+
+    def url_args(self, **changes: object) -> dict[str, object]:
+        """Query arguments for this state with ``changes``, defaults left out."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
+        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+
+
+def search_networks(flt: NetworkFilter, user: User) -> Pagination:
+    """One page of the networks the user may see that match the filter, in Swedish name order."""
+    query = sa.select(Network).where(network_visible_to(user))
+    for word in search_text(flt.q).split():
+        query = query.where(Network.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    if flt.phase:
+        query = query.where(Network.phase == flt.phase)
+    if flt.need_area:
+        query = query.where(Network.need_area_id == flt.need_area)
+    if flt.county:
+        in_county = (
+            sa.select(NetworkMember.network_id)
+            .join(Organisation, Organisation.id == NetworkMember.organisation_id)
+            .where(Organisation.county_code == flt.county, NetworkMember.status.in_(BELONGING))
+        )
+        query = query.where(Network.id.in_(in_county))
+    if flt.organisation:
+        query = query.where(_belongs(flt.organisation))
+    query = query.order_by(Network.sort_key, Network.id).options(
+        sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation),
+        sa.orm.joinedload(Network.need_area),
+    )
+    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+
+
+def member_organisations() -> list[tuple[int, str]]:
+    """(id, name) of organisations that belong to some network, for the list's filter."""
+    rows = db.session.execute(
+        sa.select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_(sa.select(NetworkMember.organisation_id).where(NetworkMember.status.in_(BELONGING))))
+        .order_by(Organisation.sort_key)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def pending_invitations(user: User) -> list[NetworkMember]:
+    """Invitations the user's organisation has not answered yet."""
+    if user.organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(NetworkMember)
+            .where(NetworkMember.organisation_id == user.organisation_id, NetworkMember.status == INVITED)
+            .order_by(NetworkMember.invited_at)
+            .options(sa.orm.joinedload(NetworkMember.network))
+        )
+    )
+
+
+def networks_of(organisation_id: int | None) -> list[Network]:
+    """The networks an organisation takes part in."""
+    if organisation_id is None:
+        return []
+    return list(db.session.scalars(sa.select(Network).where(_belongs(organisation_id)).order_by(Network.sort_key)))
+
+
+def upcoming_activities(network: Network) -> list[NetworkActivity]:
+    """Activities in the order they happen."""
+    return sorted(network.activities, key=lambda a: a.starts_at)
+
+
+# --- suggestions ---------------------------------------------------------------------------------------
+
+
+def draft_item(
+    *,
+    challenge_id: int,
+    organisation_id: int | None,
+    title: str,
+    description: str,
+    cpv_codes: list[str],
+    need_area_id: int | None,
+    planned_year: int | None,
+    planned_quarter: int | None,
+) -> Item:
+    """A challenge being written (or a saved one, by its values) as the matching engine sees it."""
+    organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+    return Item(
+        "challenge",
+        challenge_id,
+        frozenset({organisation_id}) if organisation_id else frozenset(),
+        title,
+        description,
+        tuple(cpv_codes),
+        need_area_id,
+        quarter_index(planned_year, planned_quarter),
+        organisation.county_code if organisation else None,
+    )
+
+
+def challenge_item(challenge: Challenge) -> Item:
+    """A saved challenge as the matching engine sees it."""
+    return draft_item(
+        challenge_id=challenge.id,
+        organisation_id=challenge.organisation_id,
+        title=challenge.title,
+        description=challenge.description,
+        cpv_codes=[c.code for c in challenge.cpv_codes],
+        need_area_id=challenge.need_area_id,
+        planned_year=challenge.planned_year,
+        planned_quarter=challenge.planned_quarter,
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    """A suggestion with the challenge or network it names, and the volume the organisations would pool."""
+
+    kind: str
+    id: int
+    score: float
+    reasons: list[str]
+    challenge: Challenge | None
+    network: Network | None
+    pooled_volume_sek: int
+
+    @property
+    def title(self) -> str:
+        """The challenge's title or the network's name."""
+        return self.challenge.title if self.challenge else self.network.name if self.network else ""
+
+
+def describe(reasons: Iterable[Reason], labels: dict[str, CpvCode], language: str) -> list[str]:
+    """The reasons as sentences in the user's language (CPV labels in that language too)."""
+    texts = []
+    for reason in reasons:
+        params = dict(reason.params)
+        if reason.kind in CPV_REASONS.values():
+            code = labels.get(params["code"].ljust(8, "0"))
+            params["label"] = code.label(language) if code else params["label"]
+        texts.append(gettext(REASON_TEXTS[reason.kind], **params))
+    return texts
+
+
+def _dismissed(challenge_id: int) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        sa.select(MatchDismissal.kind, MatchDismissal.other_id).where(MatchDismissal.challenge_id == challenge_id)
+    )
+    linked = db.session.scalars(
+        sa.select(network_challenge.c.network_id).where(network_challenge.c.challenge_id == challenge_id)
+    )
+    return [(kind, other_id) for kind, other_id in rows.tuples()] + [("network", n) for n in linked]
+
+
+def _volume(organisations: Iterable[Organisation | None]) -> int:
+    seen = {o.id: o.annual_volume_sek or 0 for o in organisations if o is not None}
+    return sum(seen.values())
+
+
+def resolve(suggestions: list[Suggestion], query_organisation: Organisation | None, language: str) -> list[Match]:
+    """Load what the suggestions name, in as few statements as possible."""
+    challenge_ids = [s.id for s in suggestions if s.kind == "challenge"]
+    network_ids = [s.id for s in suggestions if s.kind == "network"]
+    challenges = {
+        c.id: c
+        for c in db.session.scalars(
+            sa.select(Challenge)
+            .where(Challenge.id.in_(challenge_ids))
+            .options(sa.orm.joinedload(Challenge.organisation))
+        )
+    }
+    networks = {
+        n.id: n
+        for n in db.session.scalars(
+            sa.select(Network)
+            .where(Network.id.in_(network_ids))
+            .options(sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation))
+        )
+    }
+    prefixes = [
+        dict(r.params)["code"].ljust(8, "0") for s in suggestions for r in s.reasons if r.kind in CPV_REASONS.values()
+    ]
+    labels = cpv_codes_by_id(prefixes)
+    matches = []
+    for s in suggestions:
+        challenge, network = challenges.get(s.id) if s.kind == "challenge" else None, None
+        if s.kind == "network":
+            network = networks.get(s.id)
+        if challenge is None and network is None:
+            continue
+        involved = [challenge.organisation] if challenge else [m.organisation for m in network.active_members]  # type: ignore[union-attr]
+        volume = _volume([query_organisation, *involved])
+        matches.append(Match(s.kind, s.id, s.score, describe(s.reasons, labels, language), challenge, network, volume))
+    return matches
+
+
+def suggestions_for(challenge: Challenge, user: User, *, k: int, language: str) -> list[Match]:
+    """Ranked suggestions for a saved challenge: dismissed ones and networks it is in left out; buyers see only
+    what they may see."""
+    ranked = rank(
+        challenge_item(challenge),
+        k=k,
+        exclude=_dismissed(challenge.id) if challenge.id else [],
+        public_only=not user.is_staff,
+    )
+    return resolve(ranked, challenge.organisation, language)
+
+
+def similar_to_draft(form: FlaskForm, challenge: Challenge | None, user: User, language: str) -> list[Match]:
+    """What resembles the challenge being written (the form's values), for the list beside the form."""
+    data = form.data
+    codes = [piece[:8] for piece in split_codes(data.get("cpv_codes") or "") if piece[:8].isdigit()]
+    organisation_id = (data.get("organisation_id") or None) if user.is_staff else user.organisation_id
+    query = draft_item(
+        challenge_id=challenge.id if challenge else 0,
+        organisation_id=organisation_id,
+        title=(data.get("title") or "").strip(),
+        description=(data.get("description") or "").strip(),
+        cpv_codes=codes,
+        need_area_id=data.get("need_area_id") or None,
+        planned_year=data.get("planned_year") or None,
+        planned_quarter=data.get("planned_quarter") or None,
+    )
+    if len(query.title) < 3 and len(query.description) < 10:
+        return []
+    exclude = _dismissed(challenge.id) if challenge else []
+    return resolve(rank(query, k=5, exclude=exclude, public_only=not user.is_staff), None, language)

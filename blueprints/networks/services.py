@@ -1,0 +1,338 @@
+"""Writes to networks: create and edit, phases and checklist, members and invitations, linked challenges,
+activities, and dismissed suggestions."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from blueprints.accounts.models import User, UserRole
+from blueprints.accounts.roles import BUYER
+from blueprints.challenges.constants import PUBLISHED
+from blueprints.challenges.models import Challenge
+from blueprints.challenges.queries import cpv_codes_by_id
+from blueprints.challenges.services import mark_matched, unmark_matched
+from blueprints.core.db import DomainError, db, utcnow
+from blueprints.core.i18n import N_
+from blueprints.core.outbox import queue_email
+from blueprints.networks.constants import (
+    ACTIVE,
+    BELONGING,
+    CHECKLIST,
+    DECLINED,
+    HOST,
+    INVITED,
+    LEFT,
+    MEMBER,
+    MEMBER_ROLES,
+    OBSERVER,
+    PHASE_ORDER,
+    PHASES,
+)
+from blueprints.networks.models import (
+    MatchDismissal,
+    Network,
+    NetworkActivity,
+    NetworkChecklistItem,
+    NetworkEvent,
+    NetworkMember,
+)
+from blueprints.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    """What the network form holds, parsed."""
+
+    name: str
+    common_challenge: str
+    need_area_id: int | None
+    cpv_codes: list[str]
+    host_organisation_id: int | None
+    coordinator_id: int | None
+    is_open: bool
+
+
+def _event(network: Network, actor: User | None, kind: str, detail: str = "", note: str = "") -> None:
+    network.events.append(NetworkEvent(actor=actor, kind=kind, detail=detail[:300], note=note))
+    # Members, challenges and phase are part of what the matching index sees: tell every worker.
+    network.updated_at = utcnow()
+
+
+def _apply(network: Network, data: NetworkData) -> None:
+    codes = cpv_codes_by_id(data.cpv_codes)
+    unknown = [c for c in data.cpv_codes if c not in codes]
+    if unknown:
+        raise DomainError(str(_l("Okända CPV-koder: %(codes)s", codes=", ".join(unknown))), field="cpv_codes")
+    if data.host_organisation_id is not None and db.session.get(Organisation, data.host_organisation_id) is None:
+        raise DomainError(str(_l("Välj en värdorganisation.")), field="host_organisation_id")
+    if data.coordinator_id is not None:
+        coordinator = db.session.get(User, data.coordinator_id)
+        if coordinator is None or not coordinator.is_active or not coordinator.is_staff:
+            raise DomainError(str(_l("Välj en samordnare bland myndighetens medarbetare.")), field="coordinator_id")
+    for name in ("name", "common_challenge", "need_area_id", "host_organisation_id", "coordinator_id", "is_open"):
+        setattr(network, name, getattr(data, name))
+    network.cpv_codes = [codes[c] for c in data.cpv_codes]
+
+
+def _ensure_host(network: Network) -> None:
+    """The host organisation is an active member with the role värd; a former host becomes a member."""
+    for former in network.members:
+        if former.role == HOST and former.organisation_id != network.host_organisation_id:
+            former.role = MEMBER
+    if network.host_organisation_id is None:
+        return
+    host = network.member_for(network.host_organisation_id)
+    if host is None:
+        network.members.append(
+            NetworkMember(organisation_id=network.host_organisation_id, role=HOST, status=ACTIVE, answered_at=utcnow())
+        )
+    else:
+        host.role, host.status = HOST, ACTIVE
+
+
+def create_network(*, data: NetworkData, challenge_ids: Iterable[int], invite: bool, actor: User) -> Network:
+    """A new network, optionally from challenges: they are linked, and their organisations invited."""
+    network = Network()
+    _apply(network, data)
+    db.session.add(network)
+    _event(network, actor, "created")
+    _ensure_host(network)
+    db.session.flush()
+    for challenge_id in challenge_ids:
+        challenge = db.session.get(Challenge, challenge_id)
+        if challenge is None or challenge.status not in PUBLISHED:
+            raise DomainError(str(_l("Utmaningen finns inte eller är inte inskickad.")))
+        link_challenge(network=network, challenge=challenge, invite=invite, actor=actor)
+    return network
+
+
+def update_network(*, network: Network, data: NetworkData, actor: User) -> Network:
+    """Change a network's name, challenge, area, codes, host, coordinator or openness."""
+    _apply(network, data)
+    _ensure_host(network)
+    network.updated_at = utcnow()
+    db.session.flush()
+    return network
+
+
+def change_phase(*, network: Network, to_phase: str, note: str, actor: User) -> Network:
+    """Move a network one phase forward (or back, to correct a mistake); the step is dated in its history."""
+    if to_phase not in PHASES:
+        raise DomainError(str(_l("Okänd fas.")), field="phase")
+    step = PHASE_ORDER.index(to_phase) - PHASE_ORDER.index(network.phase)
+    if abs(step) != 1:
+        raise DomainError(str(_l("Nätverket kan bara flyttas en fas i taget.")), field="phase")
+    network.phase = to_phase
+    _event(network, actor, "phase", to_phase, note.strip())
+    db.session.flush()
+    return network
+
+
+def set_checklist_item(*, network: Network, phase: str, item: str, done: bool, actor: User) -> None:
+    """Mark a point of a phase's checklist as done, or not done."""
+    if item not in CHECKLIST.get(phase, {}):
+        raise DomainError(str(_l("Okänd punkt i checklistan.")))
+    current = next((c for c in network.checklist if (c.phase, c.item) == (phase, item)), None)
+    if done and current is None:
+        network.checklist.append(NetworkChecklistItem(phase=phase, item=item, done_by=actor))
+    elif not done and current is not None:
+        network.checklist.remove(current)
+    db.session.flush()
+
+
+INVITATION_SUBJECT = N_("Inbjudan till beställarnätverket %(network)s")
+
+
+def _buyers_of(organisation_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(User.organisation_id == organisation_id, User.is_active, UserRole.role == BUYER)
+            .order_by(User.id)
+        )
+    )
+
+
+def _email_invitation(member: NetworkMember) -> int:
+    """E-mail the organisation's buyers a link to answer; returns how many were e-mailed."""
+    network = member.network
+    buyers = _buyers_of(member.organisation_id)
+    for buyer in buyers:
+        with force_locale(buyer.language):
+            role = str(MEMBER_ROLES[member.role]).lower()
+        queue_email(
+            recipient=buyer.email,
+            language=buyer.language,
+            template="network_invitation",
+            subject=INVITATION_SUBJECT,
+            network=network.name,
+            organisation=member.organisation.name,
+            role=role,
+            common_challenge=network.common_challenge,
+            name=buyer.name,
+            link=f"{current_app.config['BASE_URL']}/natverk/{network.id}#inbjudan",
+        )
+    return len(buyers)
+
+
+def invite_organisation(*, network: Network, organisation_id: int, role: str, actor: User) -> NetworkMember:
+    """Invite an organisation (again, if it declined or left); its buyers are e-mailed."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise DomainError(str(_l("Välj en organisation.")), field="organisation_id")
+    if role not in MEMBER_ROLES or role == HOST:
+        raise DomainError(str(_l("Välj rollen medlem eller observatör.")), field="role")
+    member = network.member_for(organisation_id)
+    if member is not None and member.status in BELONGING:
+        raise DomainError(
+            str(_l("%(name)s är redan med i nätverket.", name=organisation.name)), field="organisation_id"
+        )
+    if member is None:
+        member = NetworkMember(organisation=organisation, role=role, status=INVITED)
+        network.members.append(member)
+    else:
+        member.role, member.status, member.invited_at, member.answered_at = role, INVITED, utcnow(), None
+    _event(network, actor, "invited", organisation.name)
+    db.session.flush()
+    _email_invitation(member)
+    return member
+
+
+def may_answer(member: NetworkMember, user: User) -> bool:
+    """A buyer of the invited organisation may answer its invitation."""
+    return user.has_role(BUYER) and user.organisation_id == member.organisation_id
+
+
+def answer_invitation(*, member: NetworkMember, accept: bool, user: User) -> NetworkMember:
+    """The invited organisation accepts or declines."""
+    if member.status != INVITED:
+        raise DomainError(str(_l("Inbjudan är redan besvarad.")))
+    member.status = ACTIVE if accept else DECLINED
+    member.answered_at = utcnow()
+    member.answered_by_id = user.id
+    _event(member.network, user, "accepted" if accept else "declined", member.organisation.name)
+    db.session.flush()
+    return member
+
+
+def leave_network(*, member: NetworkMember, actor: User) -> NetworkMember:
+    """An active member leaves (the host cannot: choose another host first)."""
+    if member.status != ACTIVE:
+        raise DomainError(str(_l("Organisationen är inte aktiv medlem.")))
+    if member.role == HOST:
+        raise DomainError(str(_l("Värdorganisationen kan inte lämna nätverket. Byt värd först.")))
+    member.status = LEFT
+    member.answered_at = utcnow()
+    _event(member.network, actor, "left", member.organisation.name)
+    db.session.flush()
+    return member
+
+
+def change_member_role(*, member: NetworkMember, role: str, actor: User) -> NetworkMember:
+    """Make a member an observer or the other way round (the host is chosen on the network itself)."""
+    if role not in (MEMBER, OBSERVER) or member.role == HOST:
+        raise DomainError(str(_l("Välj rollen medlem eller observatör.")), field="role")
+    member.role = role
+    _event(member.network, actor, "role", member.organisation.name)
+    db.session.flush()
+    return member
+
+
+def link_challenge(*, network: Network, challenge: Challenge, invite: bool, actor: User) -> bool:
+    """Link a challenge to the network (it becomes matched); invite its organisation when asked and not yet in.
+
+    Returns True when the organisation was invited."""
+    if challenge in network.challenges:
+        raise DomainError(str(_l("Utmaningen är redan kopplad till nätverket.")))
+    network.challenges.append(challenge)
+    mark_matched(challenge=challenge, actor=actor, network_name=network.name)
+    _event(network, actor, "challenge_linked", challenge.title)
+    member = network.member_for(challenge.organisation_id)
+    if invite and (member is None or member.status not in BELONGING):
+        invite_organisation(network=network, organisation_id=challenge.organisation_id, role=MEMBER, actor=actor)
+        return True
+    db.session.flush()
+    return False
+
+
+def unlink_challenge(*, network: Network, challenge: Challenge, actor: User) -> None:
+    """Take a challenge out of the network; out of its last network it is reviewed again."""
+    if challenge not in network.challenges:
+        raise DomainError(str(_l("Utmaningen är inte kopplad till nätverket.")))
+    network.challenges.remove(challenge)
+    db.session.flush()
+    others = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Network).where(Network.challenges.contains(challenge))
+    )
+    unmark_matched(challenge=challenge, actor=actor, still_linked=bool(others))
+    _event(network, actor, "challenge_unlinked", challenge.title)
+    db.session.flush()
+
+
+def dismiss_suggestion(*, challenge: Challenge, kind: str, other_id: int, actor: User) -> None:
+    """Remember that staff do not want this suggestion for the challenge (nor, for two challenges, the reverse)."""
+    if kind not in ("challenge", "network"):
+        raise DomainError(str(_l("Okänd sorts förslag.")))
+    pairs = [(challenge.id, kind, other_id)]
+    if kind == "challenge":
+        pairs.append((other_id, "challenge", challenge.id))
+    for challenge_id, pair_kind, pair_other in pairs:
+        exists = db.session.scalar(
+            sa.select(MatchDismissal.id).where(
+                MatchDismissal.challenge_id == challenge_id,
+                MatchDismissal.kind == pair_kind,
+                MatchDismissal.other_id == pair_other,
+            )
+        )
+        if exists is None and db.session.get(Challenge, challenge_id) is not None:
+            db.session.add(
+                MatchDismissal(challenge_id=challenge_id, kind=pair_kind, other_id=pair_other, dismissed_by_id=actor.id)
+            )
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class ActivityData:
+    """What the activity form holds, parsed (times in UTC)."""
+
+    kind: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    video_link: str
+    agenda: str
+    minutes: str
+    suppliers: str
+    shared_information: str
+    organisation_ids: list[int]
+
+
+def save_activity(
+    *, network: Network, activity: NetworkActivity | None, data: ActivityData, actor: User
+) -> NetworkActivity:
+    """Plan or update an activity; participants must be organisations of the network."""
+    if data.ends_at <= data.starts_at:
+        raise DomainError(str(_l("Sluttiden måste vara efter starttiden.")), field="end_time")
+    allowed = {m.organisation_id: m.organisation for m in network.members}
+    strangers = [i for i in data.organisation_ids if i not in allowed]
+    if strangers:
+        raise DomainError(str(_l("Deltagarna måste vara organisationer i nätverket.")), field="organisation_ids")
+    if activity is None:
+        activity = NetworkActivity(network=network, created_by_id=actor.id)
+        _event(network, actor, "activity", data.title)
+    else:
+        activity.sequence += 1
+    for name in ActivityData.__dataclass_fields__:
+        if name != "organisation_ids":
+            setattr(activity, name, getattr(data, name))
+    activity.organisations = [allowed[i] for i in data.organisation_ids]
+    db.session.add(activity)
+    db.session.flush()
+    return activity

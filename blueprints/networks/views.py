@@ -1,0 +1,598 @@
+"""Views: match suggestions for a challenge, similar items beside the challenge form, networks with their
+members, phases, checklist, linked challenges and activities (with .ics files)."""
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from blueprints.accounts.access import login_required, role_required
+from blueprints.accounts.models import User, UserRole
+from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR, STAFF
+from blueprints.admin.models import NeedArea
+from blueprints.challenges.forms import ChallengeForm
+from blueprints.challenges.models import Challenge
+from blueprints.challenges.queries import cpv_codes_by_id, get_visible_challenge
+from blueprints.core.db import DomainError, db
+from blueprints.core.forms import commit_or_show_error, form_status
+from blueprints.core.htmx import render
+from blueprints.networks import bp
+from blueprints.networks.calendar import activity_calendar
+from blueprints.networks.constants import (
+    ACTIVITY_KINDS,
+    BELONGING,
+    CHECKLIST,
+    EVENT_KINDS,
+    MEMBER_ROLES,
+    MEMBER_STATUSES,
+    PHASE_ORDER,
+    PHASES,
+)
+from blueprints.networks.forms import (
+    ActivityForm,
+    InviteForm,
+    LinkChallengeForm,
+    NetworkForm,
+    PhaseForm,
+    to_local,
+    to_utc,
+)
+from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
+from blueprints.networks.queries import (
+    NetworkFilter,
+    get_visible_network,
+    member_organisations,
+    search_networks,
+    similar_to_draft,
+    suggestions_for,
+)
+from blueprints.networks.services import (
+    ActivityData,
+    NetworkData,
+    answer_invitation,
+    change_member_role,
+    change_phase,
+    create_network,
+    dismiss_suggestion,
+    invite_organisation,
+    leave_network,
+    link_challenge,
+    may_answer,
+    save_activity,
+    set_checklist_item,
+    unlink_challenge,
+    update_network,
+)
+from blueprints.organisations.queries import organisation_choices
+from blueprints.organisations.regions import COUNTIES
+
+RUNNERS = (FACILITATOR, ADMIN)  # staff who create and run networks
+EDITORS = (BUYER, FACILITATOR, ADMIN)
+SUGGESTION_COUNT = 10
+
+
+def _language() -> str:
+    return str(get_locale() or "sv")
+
+
+# --- suggestions for a challenge -----------------------------------------------------------------------
+
+
+def _staff_challenge(challenge_id: int) -> Challenge:
+    challenge = get_visible_challenge(challenge_id, g.user)
+    if challenge is None:
+        abort(404)
+    return challenge
+
+
+@bp.get("/utmaningar/<int:challenge_id>/forslag")
+@role_required(*STAFF)
+def suggestions(challenge_id: int) -> ResponseReturnValue:
+    """Ranked networks to join and challenges to form a network with, with reasons and pooled volume."""
+    challenge = _staff_challenge(challenge_id)
+    matches = suggestions_for(challenge, g.user, k=SUGGESTION_COUNT, language=_language())
+    return render(
+        "networks/suggestions.html",
+        block="suggestions",
+        challenge=challenge,
+        matches=matches,
+        can_act=g.user.has_role(*RUNNERS),
+    )
+
+
+@bp.post("/utmaningar/<int:challenge_id>/forslag")
+@role_required(*RUNNERS)
+def act_on_suggestion(challenge_id: int) -> ResponseReturnValue:
+    """Create a network from selected challenges, add the challenge to a network, or dismiss a suggestion."""
+    challenge = _staff_challenge(challenge_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    action, _sep, target = request.form.get("action", "").partition(":")
+    back = url_for("networks.suggestions", challenge_id=challenge.id)
+    if action == "create":
+        selected = [challenge.id, *request.form.getlist("challenge", type=int)]
+        return redirect(url_for("networks.create", challenge=selected), 303)
+    kind, _sep, other = target.partition(":")
+    if not other.isdigit():
+        abort(400)
+    try:
+        if action == "dismiss":
+            dismiss_suggestion(challenge=challenge, kind=kind, other_id=int(other), actor=g.user)
+            message = _("Förslaget är avfärdat och visas inte igen.")
+        elif action == "join" and kind == "network":
+            network = db.get_or_404(Network, int(other))
+            invited = link_challenge(network=network, challenge=challenge, invite=True, actor=g.user)
+            message = (
+                _("Utmaningen är kopplad till nätverket och organisationen är inbjuden.")
+                if invited
+                else _("Utmaningen är kopplad till nätverket.")
+            )
+            back = url_for("networks.detail", network_id=network.id)
+        else:
+            abort(400)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back, 303)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(back, 303)
+
+
+@bp.post("/utmaningar/liknande")
+@role_required(*EDITORS)
+def similar() -> ResponseReturnValue:
+    """Similar challenges and networks for the challenge being written (beside the form, as the user types)."""
+    form = ChallengeForm()
+    challenge_id = request.args.get("challenge", 0, type=int)
+    matches = similar_to_draft(form, db.session.get(Challenge, challenge_id), g.user, _language())
+    return render("networks/_similar.html", matches=matches)
+
+
+# --- networks ------------------------------------------------------------------------------------------
+
+
+def _need_areas() -> list[tuple[int, str]]:
+    return [(a.id, a.name) for a in db.session.scalars(sa.select(NeedArea).order_by(NeedArea.sort_key))]
+
+
+@bp.get("/natverk/")
+@login_required
+def index() -> ResponseReturnValue:
+    """Find networks: search and filters (phase, need area, län, member organisation) in the URL."""
+    flt = NetworkFilter.from_args(request.args)
+    return render(
+        "networks/index.html",
+        block="results",
+        flt=flt,
+        page=search_networks(flt, g.user),
+        phases=PHASES,
+        need_areas=_need_areas(),
+        counties=COUNTIES,
+        organisations=member_organisations(),
+    )
+
+
+def _coordinators() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        sa.select(User.id, User.name)
+        .join(UserRole)
+        .where(User.is_active, UserRole.role.in_(RUNNERS))
+        .distinct()
+        .order_by(User.name)
+    )
+    return [(0, _("Ingen samordnare vald")), *((row.id, row.name) for row in rows)]
+
+
+def _network_form(network: Network | None, challenges: list[Challenge]) -> NetworkForm:
+    form = NetworkForm(obj=network) if network else NetworkForm()
+    form.need_area_id.choices = [(0, _("Välj behovsområde")), *_need_areas()]
+    form.host_organisation_id.choices = organisation_choices()
+    form.coordinator_id.choices = _coordinators()
+    form.challenge_ids.choices = [(c.id, f"{c.title} ({c.organisation.name})") for c in challenges]
+    if request.method == "GET":
+        if network:
+            form.cpv_codes.data = " ".join(c.code for c in network.cpv_codes)
+            form.openness.data = "open" if network.is_open else "closed"
+            form.need_area_id.data = network.need_area_id or 0
+            form.host_organisation_id.data = network.host_organisation_id or 0
+            form.coordinator_id.data = network.coordinator_id or 0
+        else:
+            form.challenge_ids.data = [c.id for c in challenges]
+            form.coordinator_id.data = g.user.id if g.user.has_role(*RUNNERS) else 0
+            if challenges:
+                first = challenges[0]
+                form.name.data = _("Nätverk: %(title)s", title=first.title)
+                form.common_challenge.data = "\n\n".join(c.description or c.title for c in challenges)
+                form.need_area_id.data = first.need_area_id or 0
+                form.cpv_codes.data = " ".join(dict.fromkeys(code.code for c in challenges for code in c.cpv_codes))
+                form.host_organisation_id.data = first.organisation_id
+    return form
+
+
+def _network_data(form: NetworkForm) -> NetworkData:
+    return NetworkData(
+        name=(form.name.data or "").strip(),
+        common_challenge=(form.common_challenge.data or "").strip(),
+        need_area_id=form.need_area_id.data or None,
+        cpv_codes=getattr(form.cpv_codes, "parsed", []),
+        host_organisation_id=form.host_organisation_id.data or None,
+        coordinator_id=form.coordinator_id.data or None,
+        is_open=form.openness.data != "closed",
+    )
+
+
+def _selected_cpv(form: NetworkForm) -> list[tuple[str, str]]:
+    codes = [c for c in (form.cpv_codes.data or "").replace(",", " ").replace(";", " ").split() if c.isdigit()]
+    rows = cpv_codes_by_id(codes)
+    return [(c, rows[c].label(_language())) for c in codes if c in rows]
+
+
+@bp.route("/natverk/ny", methods=["GET", "POST"])
+@role_required(*RUNNERS)
+def create() -> ResponseReturnValue:
+    """Create a network, from scratch or from challenges chosen among the suggestions."""
+    ids = request.args.getlist("challenge", type=int) or request.form.getlist("challenge_ids", type=int)
+    challenges = list(
+        db.session.scalars(
+            sa.select(Challenge).where(Challenge.id.in_(ids)).options(sa.orm.joinedload(Challenge.organisation))
+        )
+    )
+    form = _network_form(None, challenges)
+    if form.validate_on_submit():
+        network = commit_or_show_error(
+            form,
+            lambda: create_network(
+                data=_network_data(form),
+                challenge_ids=form.challenge_ids.data or [],
+                invite=form.invite.data == "yes",
+                actor=g.user,
+            ),
+        )
+        if network is not None:
+            flash(_("Nätverket är skapat."), "success")
+            return redirect(url_for("networks.detail", network_id=network.id), 303)
+    return render(
+        "networks/form.html", form=form, network=None, selected_cpv=_selected_cpv(form), status=form_status(form)
+    )
+
+
+def _visible_network(network_id: int) -> Network:
+    network = get_visible_network(network_id, g.user)
+    if network is None:
+        abort(404)
+    return network
+
+
+def _runner_network(network_id: int) -> Network:
+    return db.get_or_404(Network, network_id)
+
+
+@bp.route("/natverk/<int:network_id>/redigera", methods=["GET", "POST"])
+@role_required(*RUNNERS)
+def edit(network_id: int) -> ResponseReturnValue:
+    """Change a network's facts, host, coordinator and openness."""
+    network = _runner_network(network_id)
+    form = _network_form(network, [])
+    if form.validate_on_submit() and commit_or_show_error(
+        form, lambda: update_network(network=network, data=_network_data(form), actor=g.user)
+    ):
+        flash(_("Nätverket är sparat."), "success")
+        return redirect(url_for("networks.detail", network_id=network.id), 303)
+    return render(
+        "networks/form.html", form=form, network=network, selected_cpv=_selected_cpv(form), status=form_status(form)
+    )
+
+
+def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
+    user = g.user
+    own = network.member_for(user.organisation_id)
+    belongs = own is not None and own.status in BELONGING
+    invite_form = forms.get("invite_form") or InviteForm(formdata=None)
+    invite_form.organisation_id.choices = [(0, _("Välj organisation"))] + [
+        choice for choice in organisation_choices()[1:] if not _already_in(network, choice[0])
+    ]
+    phase_form = forms.get("phase_form") or PhaseForm(formdata=None)
+    index = PHASE_ORDER.index(network.phase)
+    phase_form.phase.choices = [(p, PHASES[p]) for p in PHASE_ORDER if abs(PHASE_ORDER.index(p) - index) == 1]
+    if not forms.get("phase_form") and index + 1 < len(PHASE_ORDER):
+        phase_form.phase.data = PHASE_ORDER[index + 1]
+    done = {(c.phase, c.item): c for c in network.checklist}
+    return render(
+        "networks/detail.html",
+        network=network,
+        own=own,
+        can_run=user.has_role(*RUNNERS),
+        sees_details=user.is_staff or belongs,
+        may_answer=own is not None and may_answer(own, user),
+        invite_form=invite_form,
+        phase_form=phase_form,
+        link_form=forms.get("link_form") or LinkChallengeForm(formdata=None),
+        done=done,
+        checklist=CHECKLIST,
+        phases=PHASES,
+        phase_order=PHASE_ORDER,
+        member_roles=MEMBER_ROLES,
+        member_statuses=MEMBER_STATUSES,
+        activity_kinds=ACTIVITY_KINDS,
+        history=[(event, _event_text(event)) for event in reversed(network.events)],
+        to_local=to_local,
+        status=status,
+    )
+
+
+def _event_text(event: NetworkEvent) -> str:
+    detail = str(PHASES[event.detail]).lower() if event.kind == "phase" else event.detail
+    return str(EVENT_KINDS[event.kind]) % {"detail": detail}
+
+
+def _already_in(network: Network, organisation_id: int) -> bool:
+    member = network.member_for(organisation_id)
+    return member is not None and member.status in BELONGING
+
+
+@bp.get("/natverk/<int:network_id>")
+@login_required
+def detail(network_id: int) -> ResponseReturnValue:
+    """A network: facts, phase and checklist, members and pooled volume, challenges, activities, history."""
+    return _detail_page(_visible_network(network_id))
+
+
+def _done(message: str, network: Network, anchor: str = "") -> ResponseReturnValue:
+    flash(message, "success")
+    return redirect(url_for("networks.detail", network_id=network.id) + anchor, 303)
+
+
+@bp.post("/natverk/<int:network_id>/fas")
+@role_required(*RUNNERS)
+def phase(network_id: int) -> ResponseReturnValue:
+    """Move the network to the next (or previous) phase."""
+    network = _runner_network(network_id)
+    form = PhaseForm()
+    form.phase.choices = list(PHASES.items())
+    if form.validate_on_submit() and commit_or_show_error(
+        form, lambda: change_phase(network=network, to_phase=form.phase.data, note=form.note.data or "", actor=g.user)
+    ):
+        return _done(_("Nätverket är i fasen %(phase)s.", phase=str(PHASES[network.phase]).lower()), network, "#fas")
+    return _detail_page(_visible_network(network_id), 422, phase_form=form)
+
+
+@bp.post("/natverk/<int:network_id>/checklista")
+@role_required(*RUNNERS)
+def checklist(network_id: int) -> ResponseReturnValue:
+    """Mark a checklist point as done or not done."""
+    network = _runner_network(network_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        set_checklist_item(
+            network=network,
+            phase=request.form.get("phase", ""),
+            item=request.form.get("item", ""),
+            done=request.form.get("done") == "1",
+            actor=g.user,
+        )
+    except DomainError:
+        db.session.rollback()
+        abort(400)
+    db.session.commit()
+    return _done(_("Checklistan är uppdaterad."), network, "#checklista")
+
+
+@bp.post("/natverk/<int:network_id>/medlemmar")
+@role_required(*RUNNERS)
+def invite(network_id: int) -> ResponseReturnValue:
+    """Invite an organisation; its buyers get an e-mail with a link to answer."""
+    network = _runner_network(network_id)
+    form = InviteForm()
+    form.organisation_id.choices = organisation_choices()
+    if form.validate_on_submit():
+        member = commit_or_show_error(
+            form,
+            lambda: invite_organisation(
+                network=network, organisation_id=form.organisation_id.data or 0, role=form.role.data, actor=g.user
+            ),
+        )
+        if member is not None:
+            return _done(_("%(name)s är inbjuden.", name=member.organisation.name), network, "#medlemmar")
+    return _detail_page(_visible_network(network_id), 422, invite_form=form)
+
+
+def _member(network: Network, member_id: int) -> NetworkMember:
+    member = db.session.get(NetworkMember, member_id)
+    if member is None or member.network_id != network.id:
+        abort(404)
+    return member
+
+
+@bp.post("/natverk/<int:network_id>/medlemmar/<int:member_id>")
+@role_required(*RUNNERS)
+def update_member(network_id: int, member_id: int) -> ResponseReturnValue:
+    """Change a member's role, or record that the organisation has left."""
+    network = _runner_network(network_id)
+    member = _member(network, member_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    try:
+        if action == "leave":
+            leave_network(member=member, actor=g.user)
+        else:
+            change_member_role(member=member, role=request.form.get("role", ""), actor=g.user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("networks.detail", network_id=network.id) + "#medlemmar", 303)
+    db.session.commit()
+    return _done(_("Medlemmen är uppdaterad."), network, "#medlemmar")
+
+
+@bp.post("/natverk/<int:network_id>/svar")
+@role_required(BUYER)
+def answer(network_id: int) -> ResponseReturnValue:
+    """The user's organisation accepts or declines its invitation, or leaves the network."""
+    network = _visible_network(network_id)
+    member = network.member_for(g.user.organisation_id)
+    if member is None or not may_answer(member, g.user):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("action")
+    try:
+        if action in ("accept", "decline"):
+            answer_invitation(member=member, accept=action == "accept", user=g.user)
+        elif action == "leave":
+            leave_network(member=member, actor=g.user)
+        else:
+            abort(400)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("networks.detail", network_id=network.id), 303)
+    db.session.commit()
+    messages = {
+        "accept": _("Välkommen i nätverket %(name)s!", name=network.name),
+        "decline": _("Ni har tackat nej till nätverket %(name)s.", name=network.name),
+        "leave": _("Ni har lämnat nätverket %(name)s.", name=network.name),
+    }
+    flash(messages[action], "success")
+    target = request.form.get("back") == "start"
+    return redirect(url_for("core.index") if target else url_for("networks.detail", network_id=network.id), 303)
+
+
+@bp.post("/natverk/<int:network_id>/utmaningar")
+@role_required(*RUNNERS)
+def link(network_id: int) -> ResponseReturnValue:
+    """Link a challenge to the network (its organisation is invited when not yet in)."""
+    network = _runner_network(network_id)
+    form = LinkChallengeForm()
+    if form.validate_on_submit():
+        challenge = db.session.get(Challenge, int(form.challenge_id.data))
+        if challenge is None:
+            form.challenge_id.errors = [_("Det finns ingen utmaning med det numret.")]
+        elif commit_or_show_error(
+            form, lambda: link_challenge(network=network, challenge=challenge, invite=True, actor=g.user)
+        ):
+            return _done(_("Utmaningen är kopplad till nätverket."), network, "#utmaningar")
+    return _detail_page(_visible_network(network_id), 422, link_form=form)
+
+
+@bp.post("/natverk/<int:network_id>/utmaningar/<int:challenge_id>/ta-bort")
+@role_required(*RUNNERS)
+def unlink(network_id: int, challenge_id: int) -> ResponseReturnValue:
+    """Take a challenge out of the network."""
+    network = _runner_network(network_id)
+    challenge = db.get_or_404(Challenge, challenge_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        unlink_challenge(network=network, challenge=challenge, actor=g.user)
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    return _done(_("Utmaningen är borttagen från nätverket."), network, "#utmaningar")
+
+
+# --- activities ----------------------------------------------------------------------------------------
+
+
+def _activity(network: Network, activity_id: int) -> NetworkActivity:
+    activity = db.session.get(NetworkActivity, activity_id)
+    if activity is None or activity.network_id != network.id:
+        abort(404)
+    return activity
+
+
+def _insider_network(network_id: int) -> Network:
+    """A network whose activities the user may read: staff, and members of it."""
+    network = _visible_network(network_id)
+    member = network.member_for(g.user.organisation_id)
+    if not g.user.is_staff and (member is None or member.status not in BELONGING):
+        abort(404)
+    return network
+
+
+def _activity_form(network: Network, activity: NetworkActivity | None) -> ActivityForm:
+    form = ActivityForm(obj=activity) if activity else ActivityForm()
+    form.organisation_ids.choices = [
+        (m.organisation_id, m.organisation.name) for m in network.members if m.status in BELONGING
+    ]
+    if request.method == "GET" and activity:
+        start, end = to_local(activity.starts_at), to_local(activity.ends_at)
+        form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
+        form.organisation_ids.data = [o.id for o in activity.organisations]
+    return form
+
+
+def _activity_data(form: ActivityForm) -> ActivityData:
+    return ActivityData(
+        kind=form.kind.data,
+        title=(form.title.data or "").strip(),
+        starts_at=to_utc(form.day.data, form.start_time.data),
+        ends_at=to_utc(form.day.data, form.end_time.data),
+        place=(form.place.data or "").strip(),
+        video_link=(form.video_link.data or "").strip(),
+        agenda=(form.agenda.data or "").strip(),
+        minutes=(form.minutes.data or "").strip(),
+        suppliers=(form.suppliers.data or "").strip(),
+        shared_information=(form.shared_information.data or "").strip(),
+        organisation_ids=form.organisation_ids.data or [],
+    )
+
+
+def _activity_form_page(network: Network, activity: NetworkActivity | None) -> ResponseReturnValue:
+    form = _activity_form(network, activity)
+    if form.validate_on_submit():
+        saved = commit_or_show_error(
+            form, lambda: save_activity(network=network, activity=activity, data=_activity_data(form), actor=g.user)
+        )
+        if saved is not None:
+            flash(_("Aktiviteten är sparad."), "success")
+            return redirect(url_for("networks.activity", network_id=network.id, activity_id=saved.id), 303)
+    return render(
+        "networks/activity_form.html", form=form, network=network, activity=activity, status=form_status(form)
+    )
+
+
+@bp.route("/natverk/<int:network_id>/aktiviteter/ny", methods=["GET", "POST"])
+@role_required(*RUNNERS)
+def create_activity(network_id: int) -> ResponseReturnValue:
+    """Plan a network meeting, market dialogue, study visit or workshop."""
+    return _activity_form_page(_runner_network(network_id), None)
+
+
+@bp.route("/natverk/<int:network_id>/aktiviteter/<int:activity_id>/redigera", methods=["GET", "POST"])
+@role_required(*RUNNERS)
+def edit_activity(network_id: int, activity_id: int) -> ResponseReturnValue:
+    """Change an activity, or write its minutes and the suppliers' part afterwards."""
+    network = _runner_network(network_id)
+    return _activity_form_page(network, _activity(network, activity_id))
+
+
+@bp.get("/natverk/<int:network_id>/aktiviteter/<int:activity_id>")
+@login_required
+def activity(network_id: int, activity_id: int) -> ResponseReturnValue:
+    """One activity: time, place, agenda, participants, minutes and, for market dialogues, the suppliers."""
+    network = _insider_network(network_id)
+    return render(
+        "networks/activity.html",
+        network=network,
+        activity=_activity(network, activity_id),
+        activity_kinds=ACTIVITY_KINDS,
+        to_local=to_local,
+        can_run=g.user.has_role(*RUNNERS),
+    )
+
+
+@bp.get("/natverk/<int:network_id>/aktiviteter/<int:activity_id>.ics")
+@login_required
+def activity_ics(network_id: int, activity_id: int) -> Response:
+    """The activity as a calendar file."""
+    network = _insider_network(network_id)
+    activity = _activity(network, activity_id)
+    response = Response(activity_calendar(activity), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="aktivitet-{activity.id}.ics"'
+    return response
