@@ -180,7 +180,7 @@ def _profile_page(status: int = 200, **forms: object) -> ResponseReturnValue:
         ).all()
         if user.is_staff
         else [],
-        "token_form": ApiTokenForm(formdata=None),
+        "token_form": ApiTokenForm(formdata=None, prefix="token"),
         "new_secret": None,
     }
     context.update(forms)
@@ -246,7 +246,7 @@ def end_own_session(session_id: int) -> ResponseReturnValue:
 @role_required(*STAFF)
 def create_own_api_token() -> ResponseReturnValue:
     """Create a personal API token; its secret is shown this once."""
-    form = ApiTokenForm()
+    form = ApiTokenForm(prefix="token")
     created = form.validate_on_submit() and commit_or_show_error(
         form, lambda: create_api_token(user=g.user, name=form.name.data or "")
     )

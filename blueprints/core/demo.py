@@ -95,7 +95,6 @@ def _seed_need_areas() -> int:
 def seed_demo() -> int:
     """Add whatever demo rows are missing; return how many were created."""
     from blueprints.challenges.demo import seed_demo_challenges
-
     from blueprints.networks.demo import seed_demo_networks
 
     return _seed_organisations() + _seed_users() + _seed_need_areas() + seed_demo_challenges() + seed_demo_networks()

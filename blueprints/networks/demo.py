@@ -24,7 +24,8 @@ from blueprints.networks.services import (
 from blueprints.organisations.models import Organisation
 
 # name, need area, host, open?, phase, CPV codes, common challenge, [(member, role, accepts?)], linked challenge titles
-NETWORKS = [
+DemoNetwork = tuple[str, str, str, bool, str, list[str], str, list[tuple[str, str, bool | None]], list[str]]
+NETWORKS: list[DemoNetwork] = [
     (
         "Laddinfrastruktur för offentliga fordonsflottor",
         "Fossilfria transporter",

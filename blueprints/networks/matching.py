@@ -244,14 +244,18 @@ class MatchingEngine:
         """Learn the vocabulary from ``items`` and index them (the full build)."""
         self._text = TfidfVectorizer(analyzer=self.analyzer.features, sublinear_tf=True)
         self._profile = DictVectorizer()
-        self._fitted = bool(items)
+        self._fitted = False
+        self._matrix = sparse.csr_matrix((0, 0))
         if items:
             texts = [self._text_of(item) for item in items]
-            words_matrix = self._text.fit_transform(texts)
-            profiles = normalize(self._profile.fit_transform([self.cpv.profile(t) for t in texts]))
-            self._matrix = normalize(sparse.hstack([words_matrix, profiles * CPV_PROFILE_WEIGHT]).tocsr())
-        else:
-            self._matrix = sparse.csr_matrix((0, 0))
+            try:
+                words_matrix = self._text.fit_transform(texts)
+            except ValueError:  # not one word to learn from (only digits or stopwords): stay unfitted
+                words_matrix = None
+            if words_matrix is not None:
+                self._profile.fit([self.cpv.profile(t) for t in texts])
+                self._fitted = True
+                self._matrix = normalize(sparse.hstack([words_matrix, self._profiles(texts)]).tocsr())
         self.items: list[Item] = []
         self._delta_rows: list[sparse.csr_matrix] = []
         self._delta = sparse.csr_matrix((0, self._matrix.shape[1]))
@@ -300,8 +304,10 @@ class MatchingEngine:
         changed = list(items)
         if not changed:
             return
-        if not self._fitted:  # no vocabulary learnt yet: build from these
-            self._build(changed)
+        if not self._fitted:  # no vocabulary learnt yet: build from these and the items kept so far
+            fresh = {item.key for item in changed}
+            kept = [self.items[i] for i in sorted(self._by_key.values()) if self.items[i].key not in fresh]
+            self._build(kept + changed)
             return
         for item in changed:
             old = self._by_key.get(item.key)
@@ -316,10 +322,15 @@ class MatchingEngine:
     def _text_of(item: Item) -> str:
         return f"{item.title} {item.title} {item.description}"  # the title counts double
 
+    def _profiles(self, texts: list[str]) -> sparse.csr_matrix:
+        """The texts' CPV profiles, weighted (no columns when the vocabulary suggested nothing at all)."""
+        if not self._profile.feature_names_:
+            return sparse.csr_matrix((len(texts), 0))
+        return normalize(self._profile.transform([self.cpv.profile(t) for t in texts])) * CPV_PROFILE_WEIGHT
+
     def _vector(self, item: Item) -> sparse.csr_matrix:
         text = self._text_of(item)
-        profile = normalize(self._profile.transform([self.cpv.profile(text)]))
-        return normalize(sparse.hstack([self._text.transform([text]), profile * CPV_PROFILE_WEIGHT]).tocsr())
+        return normalize(sparse.hstack([self._text.transform([text]), self._profiles([text])]).tocsr())
 
     def text_scores(self, item: Item) -> np.ndarray:
         """Cosine similarity of the item's text with every indexed item's (0 for removed ones)."""

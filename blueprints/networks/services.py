@@ -324,15 +324,17 @@ def save_activity(
     strangers = [i for i in data.organisation_ids if i not in allowed]
     if strangers:
         raise DomainError(str(_l("Deltagarna måste vara organisationer i nätverket.")), field="organisation_ids")
+    created = activity is None
     if activity is None:
-        activity = NetworkActivity(network=network, created_by_id=actor.id)
-        _event(network, actor, "activity", data.title)
+        activity = NetworkActivity(created_by_id=actor.id)
     else:
         activity.sequence += 1
     for name in ActivityData.__dataclass_fields__:
         if name != "organisation_ids":
             setattr(activity, name, getattr(data, name))
     activity.organisations = [allowed[i] for i in data.organisation_ids]
-    db.session.add(activity)
+    if created:
+        network.activities.append(activity)
+        _event(network, actor, "activity", data.title)
     db.session.flush()
     return activity

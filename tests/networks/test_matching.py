@@ -143,3 +143,11 @@ def test_dismissed_and_hidden_items_are_left_out():
     assert ("challenge", 2) not in [(s.kind, s.id) for s in engine.rank(ITEMS[0], public_only=True)]
     kept = engine.rank(ITEMS[0], exclude=[("network", 7), ("challenge", 3)])
     assert {("network", 7), ("challenge", 3)}.isdisjoint((s.kind, s.id) for s in kept)
+
+
+def test_items_without_words_or_cpv_hints_do_not_break_the_index():
+    engine = _engine([Item("challenge", 1, frozenset({1}), "2026"), Item("challenge", 2, frozenset({2}), "och")])
+    assert engine.rank(ITEMS[0]) == []
+    engine.upsert([Item("challenge", 3, frozenset({3}), "Xyzzy plugh")])  # words, but none the CPV labels know
+    assert engine.rank(Item("challenge", 4, frozenset({4}), "Xyzzy"))[0].id == 3
+    assert len(engine) == 3

@@ -1,0 +1,359 @@
+"""Networks end to end: from suggestions to a network, invitations by e-mail, answers, pooled volume, phases,
+checklist, activities with calendar files, the list, and who may see what."""
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from icalendar import Calendar
+
+from blueprints.challenges.models import Challenge
+from blueprints.core.db import db
+from blueprints.core.models import OutboxEmail
+from blueprints.networks.models import MatchDismissal, Network, NetworkActivity, NetworkMember
+from blueprints.organisations.models import Organisation
+from tests.conftest import csrf_token, deliver_outbox, link_in, text_body
+
+
+def _volumes(app, people, home=9_800_000_000, other=6_100_000_000):
+    with app.app_context():
+        db.session.get(Organisation, people["home"].id).annual_volume_sek = home
+        db.session.get(Organisation, people["other"].id).annual_volume_sek = other
+        db.session.commit()
+
+
+def test_staff_see_suggestions_create_a_network_and_the_invited_buyer_accepts(
+    app, client, auth, people, areas, make_challenge, smtp
+):
+    _volumes(app, people)
+    area = areas["Fossilfria transporter"]
+    mine = make_challenge("Fossilfri skolskjuts på landsbygden", need_area_id=area, planned_year=2027)
+    theirs = make_challenge(
+        "Skolskjutsar med elbussar",
+        organisation="other",
+        need_area_id=area,
+        planned_year=2027,
+        created_by_id=people["buyer2"],
+    )
+    make_challenge("Ekologiska skolmåltider", organisation="other", codes=("15894210",))
+    auth.login("facilitator@example.org")
+
+    page = client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    assert "Skolskjutsar med elbussar" in page
+    assert "Samma CPV-kod: 60130000" in page and "Gemensamma ord: skolskjuts" in page
+    assert "Samma behovsområde" in page and "Planerad upphandling inom 6 månader" in page
+    assert "Samlad köpkraft: 15 900 000 000 kr" in page.replace("\u00a0", " ")
+    assert page.index("Skolskjutsar med elbussar") < page.index("Ekologiska skolmåltider")
+
+    token = csrf_token(client, f"/utmaningar/{mine}/forslag")
+    response = client.post(
+        f"/utmaningar/{mine}/forslag", data={"csrf_token": token, "action": "create", "challenge": str(theirs)}
+    )
+    assert response.status_code == 303
+    form_url = response.headers["Location"]
+    form = client.get(form_url).get_data(as_text=True)
+    assert "Skolskjutsar med elbussar (Malmö kommun)" in form
+    response = client.post(
+        form_url,
+        data={
+            "csrf_token": csrf_token(client, form_url),
+            "name": "Fossilfri skolskjuts i Sydväst",
+            "common_challenge": "Gemensam upphandling av fossilfri skolskjuts.",
+            "need_area_id": str(area),
+            "cpv_codes": "60130000",
+            "host_organisation_id": str(people["home"].id),
+            "coordinator_id": str(people["facilitator"]),
+            "openness": "closed",
+            "challenge_ids": [str(mine), str(theirs)],
+            "invite": "yes",
+        },
+    )
+    assert response.status_code == 303
+    network_url = response.headers["Location"]
+    with app.app_context():
+        network = db.session.scalar(sa.select(Network))
+        members = {m.organisation_id: (m.role, m.status) for m in network.members}
+        assert members == {people["home"].id: ("vard", "aktiv"), people["other"].id: ("medlem", "inbjuden")}
+        assert {c.id for c in network.challenges} == {mine, theirs}
+        assert {c.status for c in network.challenges} == {"matched"}
+
+    assert deliver_outbox(app)["sent"] >= 1
+    invitation = next(m for m in smtp.messages if m["To"] == "buyer2@example.org" and "Inbjudan" in m["Subject"])
+    assert "Malmö kommun är inbjuden till beställarnätverket" in text_body(invitation)
+    assert link_in(invitation).startswith(network_url.split("#")[0])
+
+    auth.logout()
+    auth.login("buyer2@example.org")
+    start = client.get("/").get_data(as_text=True)
+    assert "Inbjudningar till beställarnätverk" in start and "Fossilfri skolskjuts i Sydväst" in start
+    network_id = network_url.rstrip("/").split("/")[-1]
+    response = client.post(
+        f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client, "/"), "action": "accept", "back": "start"}
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    page = client.get(network_url).get_data(as_text=True).replace("\u00a0", " ")
+    assert "Samlad köpkraft: 15 900 000 000 kr" in page
+    assert "Malmö kommun tackade ja" in page
+    assert "Inbjudningar till beställarnätverk" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_dismissed_suggestion_does_not_return_either_way(app, client, auth, people, make_challenge):
+    mine = make_challenge("Fossilfri skolskjuts")
+    theirs = make_challenge("Skolskjutsar med elbuss", organisation="other")
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/utmaningar/{mine}/forslag")
+    response = client.post(
+        f"/utmaningar/{mine}/forslag", data={"csrf_token": token, "action": f"dismiss:challenge:{theirs}"}
+    )
+    assert response.status_code == 303
+    assert "Skolskjutsar med elbuss" not in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    assert "Fossilfri skolskjuts" not in client.get(f"/utmaningar/{theirs}/forslag").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(MatchDismissal)) == 2
+
+
+def test_suggestions_partial_and_adding_a_challenge_to_a_suggested_network(
+    app, client, auth, people, make_challenge, make_network
+):
+    mine = make_challenge("Fossilfri skolskjuts")
+    network_id = make_network("Nätverk för fossilfria skolskjutsar")
+    auth.login("facilitator@example.org")
+    partial = client.get(f"/utmaningar/{mine}/forslag", headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+    body = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and "<html" not in body and 'id="forslag"' in body
+    assert "Nätverk för fossilfria skolskjutsar" in body
+    response = client.post(
+        f"/utmaningar/{mine}/forslag",
+        data={"csrf_token": csrf_token(client, "/"), "action": f"join:network:{network_id}"},
+    )
+    assert response.status_code == 303 and response.headers["Location"] == f"/natverk/{network_id}"
+    with app.app_context():
+        network = db.session.get(Network, network_id)
+        assert [c.id for c in network.challenges] == [mine]
+        assert network.member_for(people["home"].id).status == "inbjuden"
+        assert db.session.scalar(sa.select(OutboxEmail.recipient)) == "buyer@example.org"
+    # Once linked, the network is no longer suggested for the challenge.
+    assert "Nätverk för fossilfria skolskjutsar" not in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+
+
+def test_similar_items_beside_the_form_respect_what_a_buyer_may_see(app, client, auth, people, make_challenge):
+    make_challenge("Skolskjutsar med elbuss", organisation="other")
+    make_challenge("Skolskjuts internt", organisation="other", visibility="staff")
+    make_challenge("Skolskjuts i norr", organisation="home")  # own organisation
+    auth.login("buyer@example.org")
+    token = csrf_token(client, "/utmaningar/ny")
+    response = client.post(
+        "/utmaningar/liknande",
+        data={"csrf_token": token, "title": "Fossilfri skolskjuts", "cpv_codes": "60130000"},
+        headers={"HX-Request": "true", "HX-Request-Type": "partial"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body
+    assert "Skolskjutsar med elbuss" in body
+    assert "Skolskjuts internt" not in body and "Skolskjuts i norr" not in body
+    empty = client.post("/utmaningar/liknande", data={"csrf_token": token, "title": ""}).get_data(as_text=True)
+    assert "Skriv en titel eller beskrivning" in empty
+
+
+def test_a_new_or_changed_challenge_is_matched_on_the_next_request_in_another_worker(
+    app, database_url, client, auth, people, make_challenge
+):
+    from app import create_app
+    from tests.conftest import base_config
+
+    mine = make_challenge("Fossilfri skolskjuts")
+    auth.login("facilitator@example.org")
+    assert "Elbussar för skolskjutsning" not in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    # Another worker (its own app and index) writes; this worker's index must notice on the next request.
+    other_worker = create_app(base_config(database_url))
+    with other_worker.app_context():
+        other = Challenge(title="Elbussar för skolskjutsning", organisation_id=people["other"].id, status="submitted")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    assert "Elbussar för skolskjutsning" in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    with other_worker.app_context():
+        db.session.get(Challenge, other_id).status = "archived"
+        db.session.commit()
+        db.engine.dispose()
+    assert "Elbussar för skolskjutsning" not in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+
+
+def test_buyers_see_open_networks_and_their_own_closed_ones(app, client, auth, people, make_network, make_organisation):
+    make_network("Öppet nätverk")
+    make_network("Slutet med oss", is_open=False, members=[("home", "aktiv")])
+    hidden = make_network("Slutet utan oss", is_open=False)
+    auth.login("buyer@example.org")
+    page = client.get("/natverk/").get_data(as_text=True)
+    assert "Öppet nätverk" in page and "Slutet med oss" in page and "Slutet utan oss" not in page
+    assert client.get(f"/natverk/{hidden}").status_code == 404
+    partial = client.get(
+        "/natverk/?phase=initiera&q=slutet", headers={"HX-Request": "true", "HX-Request-Type": "partial"}
+    )
+    body = partial.get_data(as_text=True)
+    assert "<html" not in body and "Slutet med oss" in body and "Öppet nätverk" not in body
+    assert "Slutet med oss" not in client.get("/natverk/?phase=driva").get_data(as_text=True)
+
+
+def test_list_filters_by_county_and_member(app, client, auth, people, make_network):
+    make_network("Skånskt", host="other")
+    make_network("Västsvenskt", host="home")
+    auth.login("manager@example.org")
+    page = client.get("/natverk/?county=12").get_data(as_text=True)
+    assert "Skånskt" in page and "Västsvenskt" not in page
+    page = client.get(f"/natverk/?organisation={people['home'].id}").get_data(as_text=True)
+    assert "Västsvenskt" in page and "Skånskt" not in page
+
+
+def test_a_buyer_cannot_answer_another_organisations_invitation(
+    app, client, auth, people, make_network, make_organisation
+):
+    lund = make_organisation(name="Lunds kommun", org_number="2120001132", county_code="12")
+    network_id = make_network(host="home")
+    with app.app_context():
+        db.session.add(NetworkMember(network_id=network_id, organisation_id=lund.id, role="medlem", status="inbjuden"))
+        db.session.commit()
+    auth.login("buyer2@example.org")  # Malmö: neither host nor invited
+    response = client.post(
+        f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client, "/"), "action": "accept"}
+    )
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Network, network_id).member_for(lund.id).status == "inbjuden"
+
+
+def test_phases_move_one_step_with_dated_history_and_a_checklist(app, client, auth, people, make_network):
+    network_id = make_network()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/natverk/{network_id}")
+    jump = client.post(f"/natverk/{network_id}/fas", data={"csrf_token": token, "phase": "driva"})
+    assert jump.status_code == 422 and "en fas i taget" in jump.get_data(as_text=True)
+    assert (
+        client.post(
+            f"/natverk/{network_id}/fas", data={"csrf_token": token, "phase": "starta", "note": "Klart"}
+        ).status_code
+        == 303
+    )
+    client.post(
+        f"/natverk/{network_id}/checklista",
+        data={"csrf_token": token, "phase": "initiera", "item": "host", "done": "1"},
+    )
+    page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
+    assert "Fas: Starta" in page and "Ny fas: starta" in page and "Klart" in page
+    assert "(klar)" in page
+    bad = client.post(f"/natverk/{network_id}/checklista", data={"csrf_token": token, "phase": "initiera", "item": "x"})
+    assert bad.status_code == 400
+
+
+def test_inviting_a_member_twice_is_refused_in_swedish(app, client, auth, people, make_network):
+    network_id = make_network(members=[("home", "aktiv")])
+    auth.login("facilitator@example.org")
+    response = client.post(
+        f"/natverk/{network_id}/medlemmar",
+        data={"csrf_token": csrf_token(client, "/"), "organisation_id": str(people["home"].id), "role": "medlem"},
+    )
+    assert response.status_code == 422
+    assert "Göteborgs kommun är redan med i nätverket." in response.get_data(as_text=True)
+
+
+def _activity_form(token, **changes):
+    return {
+        "csrf_token": token,
+        "kind": "marknadsdialog",
+        "title": "Marknadsdialog om elbussar",
+        "day": "2026-10-26",
+        "start_time": "09:00",
+        "end_time": "11:30",
+        "place": "Malmö stadshus",
+        "video_link": "",
+        "agenda": "Behov och frågor",
+        "minutes": "",
+        "suppliers": "Elbuss AB\nSkolskjuts Syd AB",
+        "shared_information": "Behovsbeskrivning 1.0 till alla",
+        **changes,
+    }
+
+
+def test_activities_in_swedish_time_with_suppliers_and_a_calendar_file(app, client, auth, people, make_network):
+    network_id = make_network(members=[("home", "aktiv")])
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/natverk/{network_id}/aktiviteter/ny")
+    bad = client.post(f"/natverk/{network_id}/aktiviteter/ny", data=_activity_form(token, end_time="08:00"))
+    assert bad.status_code == 422 and "Sluttiden måste vara efter starttiden." in bad.get_data(as_text=True)
+    link = client.post(f"/natverk/{network_id}/aktiviteter/ny", data=_activity_form(token, video_link="javascript:x"))
+    assert link.status_code == 422 and "https://" in link.get_data(as_text=True)
+    response = client.post(
+        f"/natverk/{network_id}/aktiviteter/ny",
+        data=_activity_form(token, organisation_ids=[str(people["home"].id)]),
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        activity = db.session.scalar(sa.select(NetworkActivity))
+        # The day after the change to winter time: 09:00 in Stockholm is 08:00 UTC.
+        assert activity.starts_at == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
+        assert [o.name for o in activity.organisations] == ["Göteborgs kommun"]
+        activity_id = activity.id
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Elbuss AB" in page and "Skolskjuts Syd AB" in page and "Behovsbeskrivning 1.0 till alla" in page
+
+    ics = client.get(f"/natverk/{network_id}/aktiviteter/{activity_id}.ics")
+    assert ics.mimetype == "text/calendar"
+    event = Calendar.from_ical(ics.data).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == datetime(2026, 10, 26, 8, 0, tzinfo=UTC)
+    assert str(event["dtstart"].params["TZID"]) == "Europe/Stockholm"
+    uid, sequence = str(event["uid"]), int(event["sequence"])
+
+    edit = f"/natverk/{network_id}/aktiviteter/{activity_id}/redigera"
+    assert (
+        client.post(
+            edit, data=_activity_form(csrf_token(client, edit), start_time="10:00", end_time="12:00")
+        ).status_code
+        == 303
+    )
+    event = Calendar.from_ical(client.get(f"/natverk/{network_id}/aktiviteter/{activity_id}.ics").data).walk("VEVENT")[
+        0
+    ]
+    assert str(event["uid"]) == uid and int(event["sequence"]) == sequence + 1
+
+    auth.logout()
+    auth.login("buyer2@example.org")  # Malmö hosts: a member sees the activity
+    assert client.get(f"/natverk/{network_id}/aktiviteter/{activity_id}").status_code == 200
+
+
+def test_a_buyer_outside_the_network_cannot_read_its_activities(app, client, auth, people, make_network):
+    network_id = make_network(host="other")
+    with app.app_context():
+        activity = NetworkActivity(
+            network_id=network_id,
+            kind="workshop",
+            title="Intern workshop",
+            starts_at=datetime(2026, 12, 1, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 12, 1, 10, tzinfo=UTC),
+        )
+        db.session.add(activity)
+        db.session.commit()
+        activity_id = activity.id
+    auth.login("buyer@example.org")
+    page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
+    assert "Intern workshop" in page and f"/aktiviteter/{activity_id}" not in page
+    assert client.get(f"/natverk/{network_id}/aktiviteter/{activity_id}").status_code == 404
+    assert client.get(f"/natverk/{network_id}/aktiviteter/{activity_id}.ics").status_code == 404
+
+
+def test_a_buyer_may_leave_but_the_host_may_not(app, client, auth, people, make_network):
+    network_id = make_network(members=[("home", "aktiv")])
+    auth.login("buyer@example.org")
+    response = client.post(
+        f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client, "/"), "action": "leave"}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Network, network_id).member_for(people["home"].id).status == "lamnat"
+    auth.logout()
+    auth.login("facilitator@example.org")
+    with app.app_context():
+        host = db.session.scalar(sa.select(NetworkMember).where(NetworkMember.role == "vard"))
+    client.post(
+        f"/natverk/{network_id}/medlemmar/{host.id}",
+        data={"csrf_token": csrf_token(client, "/"), "action": "leave"},
+    )
+    assert "Värdorganisationen kan inte lämna nätverket" in client.get(f"/natverk/{network_id}").get_data(as_text=True)
