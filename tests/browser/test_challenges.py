@@ -140,7 +140,9 @@ def test_active_search_and_every_page_passes_axe(app, page, make_organisation, n
     page.get_by_role("button", name="Skicka in").click()
     check("form with errors")
     page.goto(f"/utmaningar/{challenge_id}")
+    page.locator("#forslag, #matchning p").first.wait_for()  # the lazily loaded suggestions settle first
     page.get_by_role("button", name="Återlämna för komplettering").click()
+    page.get_by_text("Skriv vad som behöver kompletteras.").first.wait_for()  # the 422 page has arrived
     assert page.get_by_text("Skriv vad som behöver kompletteras.").first.is_visible()
     check("review with errors")
     page.goto("/utmaningar/import")
