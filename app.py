@@ -51,6 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_security(app)
     init_audit()
     init_templating(app)
+    from blueprints.core.args import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
 
     from blueprints.core.cli import register_cli

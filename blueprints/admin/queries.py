@@ -8,19 +8,13 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
 from blueprints.accounts.roles import ROLES
+from blueprints.core.args import page_arg
 from blueprints.core.db import db
 from blueprints.core.formatting import escape_like, search_text
 from blueprints.core.models import AuditEvent, OutboxEmail
 
 PER_PAGE = 25
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def _page_arg(args: dict[str, str]) -> int:
-    try:
-        return max(1, int(args.get("page", 1)))
-    except ValueError:
-        return 1
 
 
 def _date_arg(args: dict[str, str], name: str) -> date | None:
@@ -47,7 +41,7 @@ def search_users(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
     elif status == "invited":
         query = query.where(User.is_active, User.password_hash.is_(None))
     query = query.order_by(User.sort_key, User.id).options(sa.orm.joinedload(User.organisation))
-    page = db.paginate(query, page=_page_arg(args), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_arg(args.get("page")), per_page=PER_PAGE, error_out=False)
     return page, _non_empty({"q": q, "role": role, "status": status})
 
 
@@ -78,7 +72,7 @@ def search_audit(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
     if date_to:
         query = query.where(AuditEvent.at < _day_start(date_to + timedelta(days=1)))
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = db.paginate(query, page=_page_arg(args), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_arg(args.get("page")), per_page=PER_PAGE, error_out=False)
     clean = {
         "action": action,
         "object_type": object_type,

@@ -9,6 +9,7 @@ from blueprints.accounts.models import User
 from blueprints.challenges.constants import PUBLISHED, SORTS, STATUSES
 from blueprints.challenges.cpv import CpvEntry, branch_prefix, rank, tokens
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, CpvCode, challenge_cpv
+from blueprints.core.args import int_arg, page_arg, url_args
 from blueprints.core.db import db
 from blueprints.core.formatting import escape_like, search_text
 from blueprints.organisations.models import Organisation
@@ -41,13 +42,6 @@ def get_visible_challenge(challenge_id: int, user: User) -> Challenge | None:
     )
 
 
-def _int_arg(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class ChallengeFilter:
     """The list's whole state, as read from (and written back to) the URL."""
@@ -69,21 +63,20 @@ class ChallengeFilter:
         sort = args.get("sort", "newest")
         return cls(
             q=args.get("q", "").strip()[:200],
-            need_area=_int_arg(args.get("need_area")),
+            need_area=int_arg(args.get("need_area")),
             cpv=branch_prefix(cpv) if len(cpv) == 8 else cpv,
             county=args.get("county", "") if args.get("county") in COUNTIES else "",
             kind=args.get("kind", "") if args.get("kind") in KINDS else "",
             status=args.get("status", "") if args.get("status") in STATUSES else "",
-            year=_int_arg(args.get("year")),
+            year=int_arg(args.get("year"), maximum=9999),
             sort=sort if sort in SORTS else "newest",
-            page=max(1, _int_arg(args.get("page")) or 1),
+            page=page_arg(args.get("page")),
         )
 
     def url_args(self, **changes: object) -> dict[str, object]:
         """Query arguments for this state with ``changes``, defaults left out."""
         values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
-        defaults = {"sort": "newest", "page": 1}
-        return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
+        return url_args(values, {"sort": "newest", "page": 1})
 
 
 _CHALLENGE_FTS = sa.table("challenge_fts", sa.column("rowid"), sa.column("search_text"))

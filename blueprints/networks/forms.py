@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
 from blueprints.challenges.forms import parse_cpv_field
+from blueprints.core.args import int_arg
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
 
 REQUIRED = _l("Fyll i fältet.")
@@ -89,9 +90,12 @@ class LinkChallengeForm(FlaskForm):
     )
 
     def validate_challenge_id(self, field: Field) -> None:
-        """A positive whole number."""
+        """A positive whole number that could name a challenge."""
         if not (field.data or "").strip().isdigit():
             raise ValidationError(str(_l("Skriv utmaningens nummer med siffror.")))
+        field.parsed = int_arg(field.data)
+        if field.parsed is None:
+            raise ValidationError(str(_l("Det finns ingen utmaning med det numret.")))
 
 
 class ActivityForm(FlaskForm):

@@ -13,6 +13,7 @@ from blueprints.accounts.models import User
 from blueprints.challenges.cpv import split_codes
 from blueprints.challenges.models import Challenge, CpvCode
 from blueprints.challenges.queries import cpv_codes_by_id
+from blueprints.core.args import int_arg, page_arg, url_args
 from blueprints.core.db import db
 from blueprints.core.formatting import escape_like, search_text
 from blueprints.networks.constants import BELONGING, INVITED, PHASES
@@ -59,13 +60,6 @@ def get_visible_network(network_id: int, user: User) -> Network | None:
     )
 
 
-def _int_arg(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class NetworkFilter:
     """The list's state, read from (and written back to) the URL."""
@@ -83,16 +77,16 @@ class NetworkFilter:
         return cls(
             q=args.get("q", "").strip()[:200],
             phase=args.get("phase", "") if args.get("phase") in PHASES else "",
-            need_area=_int_arg(args.get("need_area")),
+            need_area=int_arg(args.get("need_area")),
             county=args.get("county", "") if args.get("county") in COUNTIES else "",
-            organisation=_int_arg(args.get("organisation")),
-            page=max(1, _int_arg(args.get("page")) or 1),
+            organisation=int_arg(args.get("organisation")),
+            page=page_arg(args.get("page")),
         )
 
     def url_args(self, **changes: object) -> dict[str, object]:
         """Query arguments for this state with ``changes``, defaults left out."""
         values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
-        return {k: v for k, v in values.items() if v not in ("", None) and not (k == "page" and v == 1)}
+        return url_args(values, {"page": 1})
 
 
 def search_networks(flt: NetworkFilter, user: User) -> Pagination:
@@ -297,7 +291,7 @@ def similar_to_draft(form: FlaskForm, challenge: Challenge | None, user: User, l
     """What resembles the challenge being written (the form's values), for the list beside the form."""
     data = form.data
     codes = [piece[:8] for piece in split_codes(data.get("cpv_codes") or "") if piece[:8].isdigit()]
-    organisation_id = (data.get("organisation_id") or None) if user.is_staff else user.organisation_id
+    organisation_id = int_arg(data.get("organisation_id")) if user.is_staff else user.organisation_id
     query = draft_item(
         challenge_id=challenge.id if challenge else 0,
         organisation_id=organisation_id,

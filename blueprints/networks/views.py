@@ -15,6 +15,7 @@ from blueprints.admin.models import NeedArea
 from blueprints.challenges.forms import ChallengeForm
 from blueprints.challenges.models import Challenge
 from blueprints.challenges.queries import cpv_codes_by_id, get_visible_challenge
+from blueprints.core.args import int_arg, int_args
 from blueprints.core.db import DomainError, db
 from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
@@ -107,22 +108,21 @@ def suggestions(challenge_id: int) -> ResponseReturnValue:
 def act_on_suggestion(challenge_id: int) -> ResponseReturnValue:
     """Create a network from selected challenges, add the challenge to a network, or dismiss a suggestion."""
     challenge = _staff_challenge(challenge_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     action, _sep, target = request.form.get("action", "").partition(":")
     back = url_for("networks.suggestions", challenge_id=challenge.id)
     if action == "create":
-        selected = [challenge.id, *request.form.getlist("challenge", type=int)]
+        selected = int_args([challenge.id, *request.form.getlist("challenge")])
         return redirect(url_for("networks.create", challenge=selected), 303)
     kind, _sep, other = target.partition(":")
-    if not other.isdigit():
+    other_id = int_arg(other)
+    if other_id is None:
         abort(400)
     try:
         if action == "dismiss":
-            dismiss_suggestion(challenge=challenge, kind=kind, other_id=int(other), actor=g.user)
+            dismiss_suggestion(challenge=challenge, kind=kind, other_id=other_id, actor=g.user)
             message = _("Förslaget är avfärdat och visas inte igen.")
         elif action == "join" and kind == "network":
-            network = db.get_or_404(Network, int(other))
+            network = db.get_or_404(Network, other_id)
             invited = link_challenge(network=network, challenge=challenge, invite=True, actor=g.user)
             message = (
                 _("Utmaningen är kopplad till nätverket och organisationen är inbjuden.")
@@ -145,9 +145,9 @@ def act_on_suggestion(challenge_id: int) -> ResponseReturnValue:
 @role_required(*EDITORS)
 def similar() -> ResponseReturnValue:
     """Similar challenges and networks for the challenge being written (beside the form, as the user types)."""
-    form = ChallengeForm()
-    challenge_id = request.args.get("challenge", 0, type=int)
-    matches = similar_to_draft(form, db.session.get(Challenge, challenge_id), g.user, _language())
+    challenge_id = int_arg(request.args.get("challenge"))
+    challenge = get_visible_challenge(challenge_id, g.user) if challenge_id else None
+    matches = similar_to_draft(ChallengeForm(), challenge, g.user, _language())
     return render("networks/_similar.html", matches=matches)
 
 
@@ -234,7 +234,7 @@ def _selected_cpv(form: NetworkForm) -> list[tuple[str, str]]:
 @role_required(*RUNNERS)
 def create() -> ResponseReturnValue:
     """Create a network, from scratch or from challenges chosen among the suggestions."""
-    ids = request.args.getlist("challenge", type=int) or request.form.getlist("challenge_ids", type=int)
+    ids = int_args(request.args.getlist("challenge") or request.form.getlist("challenge_ids"))
     challenges = list(
         db.session.scalars(
             sa.select(Challenge).where(Challenge.id.in_(ids)).options(sa.orm.joinedload(Challenge.organisation))
@@ -364,8 +364,6 @@ def phase(network_id: int) -> ResponseReturnValue:
 def checklist(network_id: int) -> ResponseReturnValue:
     """Mark a checklist point as done or not done."""
     network = _runner_network(network_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     try:
         set_checklist_item(
             network=network,
@@ -413,8 +411,6 @@ def update_member(network_id: int, member_id: int) -> ResponseReturnValue:
     """Change a member's role, or record that the organisation has left."""
     network = _runner_network(network_id)
     member = _member(network, member_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     action = request.form.get("action", "")
     try:
         if action == "leave":
@@ -437,8 +433,6 @@ def answer(network_id: int) -> ResponseReturnValue:
     member = network.member_for(g.user.organisation_id)
     if member is None or not may_answer(member, g.user):
         abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     action = request.form.get("action")
     try:
         if action in ("accept", "decline"):
@@ -469,7 +463,7 @@ def link(network_id: int) -> ResponseReturnValue:
     network = _runner_network(network_id)
     form = LinkChallengeForm()
     if form.validate_on_submit():
-        challenge = db.session.get(Challenge, int(form.challenge_id.data))
+        challenge = db.session.get(Challenge, form.challenge_id.parsed)
         if challenge is None:
             form.challenge_id.errors = [_("Det finns ingen utmaning med det numret.")]
         elif commit_or_show_error(
@@ -485,8 +479,6 @@ def unlink(network_id: int, challenge_id: int) -> ResponseReturnValue:
     """Take a challenge out of the network."""
     network = _runner_network(network_id)
     challenge = db.get_or_404(Challenge, challenge_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
     try:
         unlink_challenge(network=network, challenge=challenge, actor=g.user)
     except DomainError:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
 
+from blueprints.core.args import page_arg, url_args
 from blueprints.core.db import db
 from blueprints.core.formatting import escape_like, search_text
 from blueprints.organisations.models import Organisation
@@ -26,23 +27,19 @@ class OrganisationFilter:
     @classmethod
     def from_args(cls, args: dict[str, str]) -> "OrganisationFilter":
         """Read the filter from query arguments, ignoring values that are not valid."""
-        try:
-            page = max(1, int(args.get("page", 1)))
-        except ValueError:
-            page = 1
         kind = args.get("kind", "")
         county = args.get("county", "")
         return cls(
             q=args.get("q", "").strip()[:100],
             kind=kind if kind in KINDS else "",
             county=county if county in COUNTIES else "",
-            page=page,
+            page=page_arg(args.get("page")),
         )
 
     def url_args(self, **changes: object) -> dict[str, object]:
         """Query arguments for a link to this state with ``changes`` (empty values left out)."""
         values = {"q": self.q, "kind": self.kind, "county": self.county, "page": self.page, **changes}
-        return {k: v for k, v in values.items() if v not in ("", None, 1)}
+        return url_args(values, {"page": 1})
 
 
 def search_organisations(flt: OrganisationFilter) -> Pagination:

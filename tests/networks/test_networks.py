@@ -357,3 +357,30 @@ def test_a_buyer_may_leave_but_the_host_may_not(app, client, auth, people, make_
         data={"csrf_token": csrf_token(client, "/"), "action": "leave"},
     )
     assert "Värdorganisationen kan inte lämna nätverket" in client.get(f"/natverk/{network_id}").get_data(as_text=True)
+
+
+HUGE = "99999999999"  # beyond PostgreSQL's integer range
+
+
+def test_huge_numbers_in_network_forms_get_a_message(app, client, auth, people, make_challenge, make_network):
+    mine = make_challenge()
+    network_id = make_network()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/")
+    response = client.post(f"/natverk/{network_id}/utmaningar", data={"csrf_token": token, "challenge_id": HUGE})
+    assert response.status_code == 422
+    assert "Det finns ingen utmaning med det numret." in response.get_data(as_text=True)
+    response = client.post(
+        f"/utmaningar/{mine}/forslag", data={"csrf_token": token, "action": f"dismiss:challenge:{HUGE}"}
+    )
+    assert response.status_code == 400
+    response = client.post(
+        f"/utmaningar/{mine}/forslag", data={"csrf_token": token, "action": "create", "challenge": [HUGE, "x"]}
+    )
+    assert response.headers["Location"] == f"/natverk/ny?challenge={mine}"
+    assert client.get(f"/natverk/ny?challenge={HUGE}").status_code == 200
+    similar = client.post(
+        f"/utmaningar/liknande?challenge={HUGE}",
+        data={"csrf_token": token, "title": "Skolskjuts", "organisation_id": HUGE},
+    )
+    assert similar.status_code == 200

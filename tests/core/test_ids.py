@@ -1,0 +1,44 @@
+"""Numbers beyond the database's range in addresses, filters and forms: a clean 404, an ignored filter or a
+Swedish message, never a 500 (PostgreSQL refuses such numbers as integer parameters)."""
+
+import pytest
+
+from blueprints.core.args import MAX_ID, int_arg, int_args, page_arg
+
+HUGE = "99999999999"
+
+
+def test_int_arg_keeps_only_ids_in_range():
+    assert int_arg("42") == 42 and int_arg(" 7 ") == 7 and int_arg(MAX_ID) == MAX_ID
+    assert [int_arg(v) for v in (None, "", "0", "-3", "4.5", "x", HUGE, str(MAX_ID + 1))] == [None] * 8
+    assert int_arg("2027", maximum=9999) == 2027 and int_arg("99999", maximum=9999) is None
+    assert int_args(["3", "x", "3", HUGE, "5"]) == [3, 5]
+    assert page_arg(HUGE) == 1 and page_arg("4") == 4
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/utmaningar/{HUGE}",
+        f"/utmaningar/{HUGE}/forslag",
+        f"/natverk/{HUGE}",
+        f"/organisationer/{HUGE}",
+        f"/api/v1/challenges/{HUGE}/matches",
+        f"/admin/anvandare/{HUGE}",
+    ],
+)
+def test_huge_ids_in_addresses_are_not_found(app, client, auth, people, path):
+    auth.login("admin@example.org")
+    assert client.get(path).status_code == 404
+
+
+def test_huge_numbers_in_list_filters_are_ignored(app, client, auth, people):
+    auth.login("admin@example.org")
+    for path in (
+        f"/utmaningar/?need_area={HUGE}&year=99999&page={HUGE}",
+        f"/natverk/?organisation={HUGE}&need_area={HUGE}&page={HUGE}",
+        f"/organisationer/?page={HUGE}",
+        f"/admin/anvandare?page={HUGE}",
+        f"/admin/logg?page={HUGE}",
+    ):
+        assert client.get(path).status_code == 200, path
