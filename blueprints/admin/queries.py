@@ -1,7 +1,6 @@
 """Reads for the admin area: user search and the audit log."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -10,11 +9,10 @@ from blueprints.accounts.models import User, UserRole
 from blueprints.accounts.roles import ROLES
 from blueprints.core.args import page_arg
 from blueprints.core.db import db
-from blueprints.core.formatting import escape_like, search_text
+from blueprints.core.formatting import STOCKHOLM, escape_like, search_text
 from blueprints.core.models import AuditEvent, OutboxEmail
 
 PER_PAGE = 25
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _date_arg(args: dict[str, str], name: str) -> date | None:

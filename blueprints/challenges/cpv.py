@@ -41,6 +41,17 @@ def split_codes(text: str) -> list[str]:
     return [piece for piece in _SEPARATORS.split(text or "") if piece]
 
 
+def valid_codes(text: str) -> list[str]:
+    """The well-formed codes in typed text, in order and without repeats; other pieces are skipped."""
+    codes: list[str] = []
+    for piece in split_codes(text):
+        try:
+            codes.append(parse_code(piece))
+        except InvalidCpvCode:
+            continue
+    return list(dict.fromkeys(codes))
+
+
 def branch_prefix(code: str) -> str:
     """The significant leading digits: 45000000 → 45, 45230000 → 4523 (the code's branch of the tree)."""
     significant = code.rstrip("0")

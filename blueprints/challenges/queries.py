@@ -7,7 +7,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import PUBLISHED, SORTS, STATUSES
-from blueprints.challenges.cpv import CpvEntry, branch_prefix, rank, tokens
+from blueprints.challenges.cpv import CpvEntry, branch_prefix, rank, tokens, valid_codes
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, CpvCode, challenge_cpv
 from blueprints.core.args import int_arg, page_arg, url_args
 from blueprints.core.db import db
@@ -177,6 +177,13 @@ def cpv_codes_by_id(codes: list[str]) -> dict[str, CpvCode]:
     if not codes:
         return {}
     return {c.code: c for c in db.session.scalars(sa.select(CpvCode).where(CpvCode.code.in_(codes)))}
+
+
+def selected_cpv(text: str, language: str) -> list[tuple[str, str]]:
+    """(code, label) of the known codes typed in a CPV field, for the picker's chips."""
+    codes = valid_codes(text)
+    rows = cpv_codes_by_id(codes)
+    return [(c, rows[c].label(language)) for c in codes if c in rows]
 
 
 def search_cpv(query: str, language: str, limit: int = 15) -> list[tuple[CpvCode, CpvCode | None]]:

@@ -22,20 +22,19 @@ from blueprints.challenges.constants import (
     STATUSES,
     VISIBILITY,
 )
-from blueprints.challenges.cpv import InvalidCpvCode, parse_code, split_codes
 from blueprints.challenges.exports import export_csv, export_xlsx
 from blueprints.challenges.forms import ChallengeForm, CommentForm, DecisionForm, ImportForm
 from blueprints.challenges.imports import check_file, import_preview
 from blueprints.challenges.models import Challenge, ChallengeImport
 from blueprints.challenges.queries import (
     ChallengeFilter,
-    cpv_codes_by_id,
     cpv_divisions,
     get_visible_challenge,
     planned_years,
     review_queue,
     search_challenges,
     search_cpv,
+    selected_cpv,
 )
 from blueprints.challenges.services import (
     ChallengeData,
@@ -110,15 +109,7 @@ def _form_data(form: ChallengeForm) -> ChallengeData:
 
 
 def _selected_cpv(form: ChallengeForm) -> list[tuple[str, str]]:
-    """(code, label) of the codes in the field, for the picker's chips."""
-    codes = []
-    for piece in split_codes(form.cpv_codes.data or ""):
-        try:
-            codes.append(parse_code(piece))
-        except InvalidCpvCode:
-            continue
-    rows = cpv_codes_by_id(codes)
-    return [(c, rows[c].label(_language())) for c in codes if c in rows]
+    return selected_cpv(form.cpv_codes.data or "", _language())
 
 
 def _form_page(form: ChallengeForm, challenge: Challenge | None) -> ResponseReturnValue:

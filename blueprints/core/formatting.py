@@ -2,12 +2,22 @@
 
 import re
 import unicodedata
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+# Times are stored in UTC and shown, and typed, in Swedish time.
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 # Swedish collation: Å Ä Ö come after Z; Æ sorts with Ä, Ø with Ö, Ü with Y; other accents are ignored.
 # "{", "|" and "}" are the code points right after "z", so keys compare correctly byte by byte
 # (the database columns holding them use the "C" collation on PostgreSQL).
 _SWEDISH_LETTERS = {"å": "{", "ä": "|", "æ": "|", "ö": "}", "ø": "}", "ü": "y"}
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
+
+
+def swedish_time_to_utc(day: date, at: time) -> datetime:
+    """A Swedish wall-clock time (summer or winter time as it falls that day) as an aware UTC datetime."""
+    return datetime.combine(day, at, tzinfo=STOCKHOLM).astimezone(UTC)
 
 
 def swedish_sort_key(text: str) -> str:

@@ -39,6 +39,11 @@ def date_time(value: datetime | None) -> str:
     return "" if value is None else format_datetime(value, "yyyy-MM-dd HH:mm")
 
 
+def clock(value: datetime | None) -> str:
+    """09:05 in Swedish time."""
+    return "" if value is None else format_datetime(value, "HH:mm")
+
+
 def number(value: float | int | None) -> str:
     """1 234 567,5 (grouping and decimal comma of the current locale)."""
     return "" if value is None else format_decimal(value, locale=str(get_locale()))
@@ -55,7 +60,7 @@ def init_i18n(app: Flask) -> None:
     """Install Babel and the format filters."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.filters.update(
-        iso_date=iso_date, long_date=long_date, date_time=date_time, number=number, money=money
+        iso_date=iso_date, long_date=long_date, date_time=date_time, clock=clock, number=number, money=money
     )
 
 

@@ -3,8 +3,8 @@
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from blueprints.core.formatting import STOCKHOLM
 from blueprints.networks.constants import ACTIVITY_KINDS
-from blueprints.networks.forms import STOCKHOLM
 from blueprints.networks.models import NetworkActivity
 
 

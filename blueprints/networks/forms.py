@@ -1,7 +1,4 @@
-"""Forms: a network, its phase, an invitation, an activity, and a personal API token."""
-
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+"""Forms: a network, its phase, an invitation, a linked challenge, an activity."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,17 +11,6 @@ from blueprints.core.args import int_arg
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
 
 REQUIRED = _l("Fyll i fältet.")
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
-
-
-def to_utc(day: date, at: time) -> datetime:
-    """A Swedish wall-clock time as an aware UTC datetime."""
-    return datetime.combine(day, at, tzinfo=STOCKHOLM).astimezone(UTC)
-
-
-def to_local(moment: datetime) -> datetime:
-    """A stored UTC time in Swedish time."""
-    return moment.astimezone(STOCKHOLM)
 
 
 class NetworkForm(FlaskForm):

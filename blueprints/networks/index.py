@@ -214,8 +214,8 @@ def _rebuild_in_background(app: Flask, index: _Index) -> None:
     threading.Thread(target=run, name="matching-rebuild", daemon=True).start()
 
 
-def current_engine() -> MatchingEngine:
-    """This worker's engine, up to date with the database (call with the index lock held)."""
+def _current_engine() -> MatchingEngine:
+    """This worker's engine, up to date with the database (called with the index lock held)."""
     index = _state(current_app)
     if index.engine is None:
         index.watermark = utcnow()
@@ -234,4 +234,4 @@ def rank(
     """The best matches for ``query`` among what the database holds now."""
     index = _state(current_app)
     with index.lock:
-        return current_engine().rank(query, k, exclude=exclude, public_only=public_only)
+        return _current_engine().rank(query, k, exclude=exclude, public_only=public_only)

@@ -10,7 +10,7 @@ from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 
 from blueprints.accounts.models import User
-from blueprints.challenges.cpv import split_codes
+from blueprints.challenges.cpv import valid_codes
 from blueprints.challenges.models import Challenge, CpvCode
 from blueprints.challenges.queries import cpv_codes_by_id
 from blueprints.core.args import int_arg, page_arg, url_args
@@ -19,7 +19,7 @@ from blueprints.core.formatting import escape_like, search_text
 from blueprints.networks.constants import BELONGING, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
 from blueprints.networks.matching import CPV_REASONS, REASON_TEXTS, Item, Reason, Suggestion
-from blueprints.networks.models import MatchDismissal, Network, NetworkActivity, NetworkMember, network_challenge
+from blueprints.networks.models import MatchDismissal, Network, NetworkMember, network_challenge
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES
 
@@ -143,11 +143,6 @@ def networks_of(organisation_id: int | None) -> list[Network]:
     if organisation_id is None:
         return []
     return list(db.session.scalars(sa.select(Network).where(_belongs(organisation_id)).order_by(Network.sort_key)))
-
-
-def upcoming_activities(network: Network) -> list[NetworkActivity]:
-    """Activities in the order they happen."""
-    return sorted(network.activities, key=lambda a: a.starts_at)
 
 
 # --- suggestions ---------------------------------------------------------------------------------------
@@ -290,7 +285,7 @@ def suggestions_for(challenge: Challenge, user: User, *, k: int, language: str) 
 def similar_to_draft(form: FlaskForm, challenge: Challenge | None, user: User, language: str) -> list[Match]:
     """What resembles the challenge being written (the form's values), for the list beside the form."""
     data = form.data
-    codes = [piece[:8] for piece in split_codes(data.get("cpv_codes") or "") if piece[:8].isdigit()]
+    codes = valid_codes(data.get("cpv_codes") or "")
     organisation_id = int_arg(data.get("organisation_id")) if user.is_staff else user.organisation_id
     query = draft_item(
         challenge_id=challenge.id if challenge else 0,

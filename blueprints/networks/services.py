@@ -115,7 +115,7 @@ def update_network(*, network: Network, data: NetworkData, actor: User) -> Netwo
     """Change a network's name, challenge, area, codes, host, coordinator or openness."""
     _apply(network, data)
     _ensure_host(network)
-    network.updated_at = utcnow()
+    network.updated_at = utcnow()  # CPV codes live in their own table: the matching index must still notice
     db.session.flush()
     return network
 

@@ -14,9 +14,10 @@ from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR, STAFF
 from blueprints.admin.models import NeedArea
 from blueprints.challenges.forms import ChallengeForm
 from blueprints.challenges.models import Challenge
-from blueprints.challenges.queries import cpv_codes_by_id, get_visible_challenge
+from blueprints.challenges.queries import get_visible_challenge, selected_cpv
 from blueprints.core.args import int_arg, int_args
 from blueprints.core.db import DomainError, db
+from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
 from blueprints.networks import bp
@@ -37,8 +38,6 @@ from blueprints.networks.forms import (
     LinkChallengeForm,
     NetworkForm,
     PhaseForm,
-    to_local,
-    to_utc,
 )
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
 from blueprints.networks.queries import (
@@ -225,9 +224,7 @@ def _network_data(form: NetworkForm) -> NetworkData:
 
 
 def _selected_cpv(form: NetworkForm) -> list[tuple[str, str]]:
-    codes = [c for c in (form.cpv_codes.data or "").replace(",", " ").replace(";", " ").split() if c.isdigit()]
-    rows = cpv_codes_by_id(codes)
-    return [(c, rows[c].label(_language())) for c in codes if c in rows]
+    return selected_cpv(form.cpv_codes.data or "", _language())
 
 
 @bp.route("/natverk/ny", methods=["GET", "POST"])
@@ -290,10 +287,13 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
     user = g.user
     own = network.member_for(user.organisation_id)
     belongs = own is not None and own.status in BELONGING
+    can_run = user.has_role(*RUNNERS)
     invite_form = forms.get("invite_form") or InviteForm(formdata=None)
-    invite_form.organisation_id.choices = [(0, _("Välj organisation"))] + [
-        choice for choice in organisation_choices()[1:] if not _already_in(network, choice[0])
-    ]
+    if can_run:  # only runners see the form: spare everyone else the list of every organisation
+        belonging = {m.organisation_id for m in network.members if m.status in BELONGING}
+        invite_form.organisation_id.choices = [(0, _("Välj organisation"))] + [
+            choice for choice in organisation_choices()[1:] if choice[0] not in belonging
+        ]
     phase_form = forms.get("phase_form") or PhaseForm(formdata=None)
     index = PHASE_ORDER.index(network.phase)
     phase_form.phase.choices = [(p, PHASES[p]) for p in PHASE_ORDER if abs(PHASE_ORDER.index(p) - index) == 1]
@@ -304,7 +304,7 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         "networks/detail.html",
         network=network,
         own=own,
-        can_run=user.has_role(*RUNNERS),
+        can_run=can_run,
         sees_details=user.is_staff or belongs,
         may_answer=own is not None and may_answer(own, user),
         invite_form=invite_form,
@@ -318,7 +318,6 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         member_statuses=MEMBER_STATUSES,
         activity_kinds=ACTIVITY_KINDS,
         history=[(event, _event_text(event)) for event in reversed(network.events)],
-        to_local=to_local,
         status=status,
     )
 
@@ -326,11 +325,6 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
 def _event_text(event: NetworkEvent) -> str:
     detail = str(PHASES[event.detail]).lower() if event.kind == "phase" else event.detail
     return str(EVENT_KINDS[event.kind]) % {"detail": detail}
-
-
-def _already_in(network: Network, organisation_id: int) -> bool:
-    member = network.member_for(organisation_id)
-    return member is not None and member.status in BELONGING
 
 
 @bp.get("/natverk/<int:network_id>")
@@ -513,7 +507,7 @@ def _activity_form(network: Network, activity: NetworkActivity | None) -> Activi
         (m.organisation_id, m.organisation.name) for m in network.members if m.status in BELONGING
     ]
     if request.method == "GET" and activity:
-        start, end = to_local(activity.starts_at), to_local(activity.ends_at)
+        start, end = activity.starts_at.astimezone(STOCKHOLM), activity.ends_at.astimezone(STOCKHOLM)
         form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
         form.organisation_ids.data = [o.id for o in activity.organisations]
     return form
@@ -523,8 +517,8 @@ def _activity_data(form: ActivityForm) -> ActivityData:
     return ActivityData(
         kind=form.kind.data,
         title=(form.title.data or "").strip(),
-        starts_at=to_utc(form.day.data, form.start_time.data),
-        ends_at=to_utc(form.day.data, form.end_time.data),
+        starts_at=swedish_time_to_utc(form.day.data, form.start_time.data),
+        ends_at=swedish_time_to_utc(form.day.data, form.end_time.data),
         place=(form.place.data or "").strip(),
         video_link=(form.video_link.data or "").strip(),
         agenda=(form.agenda.data or "").strip(),
@@ -574,7 +568,6 @@ def activity(network_id: int, activity_id: int) -> ResponseReturnValue:
         network=network,
         activity=_activity(network, activity_id),
         activity_kinds=ACTIVITY_KINDS,
-        to_local=to_local,
         can_run=g.user.has_role(*RUNNERS),
     )
 
