@@ -43,6 +43,16 @@ def parse_cpv_field(text: str) -> list[str]:
     return codes
 
 
+class CpvCodesField(StringField):
+    """CPV codes as text ("60130000 34144910"): typed, picked, or filled from an object's codes."""
+
+    def process_data(self, value: object) -> None:
+        """An object's list of codes becomes the text of their numbers."""
+        if isinstance(value, list | tuple):
+            value = " ".join(getattr(code, "code", str(code)) for code in value)
+        super().process_data(value)
+
+
 class ChallengeForm(FlaskForm):
     """Propose or edit a challenge."""
 
@@ -53,7 +63,7 @@ class ChallengeForm(FlaskForm):
         description=_l("Vad behöver ni, varför, och vad vet ni redan om marknaden?"),
     )
     need_area_id = SelectField(_l("Behovsområde"), coerce=int, validators=[Optional()])
-    cpv_codes = StringField(
+    cpv_codes = CpvCodesField(
         _l("CPV-koder"),
         description=_l(
             "Sök med ord som skolskjuts eller städning, eller skriv koder (45233120 eller 45233120-6) "

@@ -73,7 +73,6 @@ def _challenge_form(challenge: Challenge | None) -> ChallengeForm:
     form.organisation_id.choices = organisation_choices()
     if request.method == "GET":
         if challenge:
-            form.cpv_codes.data = " ".join(c.code for c in challenge.cpv_codes)
             form.annual_volume.data = (
                 f"{challenge.annual_volume_sek:,}".replace(",", " ")
                 if (challenge.annual_volume_sek is not None)

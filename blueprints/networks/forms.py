@@ -6,7 +6,7 @@ from wtforms import DateField, Field, RadioField, SelectField, StringField, Text
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.challenges.forms import parse_cpv_field
+from blueprints.challenges.forms import CpvCodesField, parse_cpv_field
 from blueprints.core.args import int_arg
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
 
@@ -23,7 +23,7 @@ class NetworkForm(FlaskForm):
         description=_l("Vilket behov samlas nätverket kring, och vad vill det åstadkomma tillsammans?"),
     )
     need_area_id = SelectField(_l("Behovsområde"), coerce=int, validators=[Optional()])
-    cpv_codes = StringField(
+    cpv_codes = CpvCodesField(
         _l("CPV-koder"),
         description=_l("Sök med ord eller skriv koder åtskilda med mellanslag, komma eller semikolon."),
     )
