@@ -262,6 +262,7 @@ class MatchingEngine:
         self._active: list[bool] = []
         self._public: list[bool] = []
         self._by_organisation: dict[int, list[int]] = defaultdict(list)
+        self._by_cpv: dict[str, list[int]] = defaultdict(list)  # full code and 3-digit group → items
         self._by_key: dict[tuple[str, int], int] = {}
         for item in items:
             self._append(item)
@@ -282,6 +283,8 @@ class MatchingEngine:
         self._public.append(item.visible_to_all)
         for organisation_id in item.organisation_ids:
             self._by_organisation[organisation_id].append(index)
+        for prefix in {p for code in item.cpv_codes for p in (code, code[:3])}:
+            self._by_cpv[prefix].append(index)
         self._by_key[item.key] = index
 
     def _mask_arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -369,15 +372,22 @@ class MatchingEngine:
         count = min(pool, len(similarity))
         if count == 0:
             return []
-        candidates = np.argpartition(-similarity, count - 1)[:count]
-        scored = [
-            (self._score(query, self.items[i], float(similarity[i])), self.items[i])
-            for i in candidates
-            if similarity[i] > 0
-        ]
+        by_text = np.argpartition(-similarity, count - 1)[:count]
+        candidates = {int(i) for i in by_text if similarity[i] > 0}
+        candidates.update(i for i in self._same_cpv(query, pool) if similarity[i] >= 0)
+        scored = [(self._score(query, self.items[i], float(similarity[i])), self.items[i]) for i in candidates]
         scored.sort(key=lambda pair: (-pair[0], pair[1].kind, pair[1].id))
         # Reasons cost word-by-word work: only for the few that are shown.
         return [Suggestion(other.kind, other.id, score, self._reasons(query, other)) for score, other in scored[:k]]
+
+    def _same_cpv(self, query: Item, pool: int) -> list[int]:
+        """Items sharing a code, then a CPV group, with the query (up to ``pool`` of each): a match on the
+        codes counts even when the words differ."""
+        found: list[int] = []
+        for level in (8, 3):
+            shared = {i for code in query.cpv_codes for i in self._by_cpv.get(code[:level], ())}
+            found.extend(sorted(shared)[-pool:])  # the newest, when very many share a group
+        return found
 
     def _region(self, query: Item, other: Item) -> float:
         if query.county_code is None or other.county_code is None:

@@ -151,3 +151,14 @@ def test_items_without_words_or_cpv_hints_do_not_break_the_index():
     engine.upsert([Item("challenge", 3, frozenset({3}), "Xyzzy plugh")])  # words, but none the CPV labels know
     assert engine.rank(Item("challenge", 4, frozenset({4}), "Xyzzy"))[0].id == 3
     assert len(engine) == 3
+
+
+def test_a_shared_cpv_code_is_suggested_even_without_shared_words():
+    other = Item("network", 40, frozenset({40}), "Resor", cpv_codes=("60130000",))
+    group = Item("challenge", 41, frozenset({41}), "Färdtjänst", cpv_codes=("60100000",))
+    engine = _engine([*ITEMS, other, group])
+    ranked = {(s.kind, s.id): s for s in engine.rank(ITEMS[0], k=20)}
+    assert "Samma CPV-kod: 60130000 Passagerartransport på väg för särskilda ändamål" in ranked[("network", 40)].texts
+    assert "Samma CPV-grupp: 601 Vägtransporter" in ranked[("challenge", 41)].texts
+    assert ranked[("network", 40)].score > ranked[("challenge", 41)].score
+    assert ("network", 40) not in {(s.kind, s.id) for s in engine.rank(ITEMS[0], k=20, exclude=[("network", 40)])}
