@@ -259,12 +259,14 @@ def resolve(suggestions: list[Suggestion], query_organisation: Organisation | No
     labels = cpv_codes_by_id(prefixes)
     matches = []
     for s in suggestions:
-        challenge, network = challenges.get(s.id) if s.kind == "challenge" else None, None
-        if s.kind == "network":
-            network = networks.get(s.id)
-        if challenge is None and network is None:
-            continue
-        involved = [challenge.organisation] if challenge else [m.organisation for m in network.active_members]  # type: ignore[union-attr]
+        challenge = challenges.get(s.id) if s.kind == "challenge" else None
+        network = networks.get(s.id) if s.kind == "network" else None
+        if challenge is not None:
+            involved = [challenge.organisation]
+        elif network is not None:
+            involved = [m.organisation for m in network.active_members]
+        else:
+            continue  # deleted after the index last looked
         volume = _volume([query_organisation, *involved])
         matches.append(Match(s.kind, s.id, s.score, describe(s.reasons, labels, language), challenge, network, volume))
     return matches

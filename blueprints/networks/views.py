@@ -193,7 +193,6 @@ def _network_form(network: Network | None, challenges: list[Challenge]) -> Netwo
     form.challenge_ids.choices = [(c.id, f"{c.title} ({c.organisation.name})") for c in challenges]
     if request.method == "GET":
         if network:
-            form.cpv_codes.data = " ".join(c.code for c in network.cpv_codes)
             form.openness.data = "open" if network.is_open else "closed"
             form.need_area_id.data = network.need_area_id or 0
             form.host_organisation_id.data = network.host_organisation_id or 0
@@ -446,8 +445,8 @@ def answer(network_id: int) -> ResponseReturnValue:
         "leave": _("Ni har lämnat nätverket %(name)s.", name=network.name),
     }
     flash(messages[action], "success")
-    target = request.form.get("back") == "start"
-    return redirect(url_for("core.index") if target else url_for("networks.detail", network_id=network.id), 303)
+    back_to_start = request.form.get("back") == "start"
+    return redirect(url_for("core.index") if back_to_start else url_for("networks.detail", network_id=network.id), 303)
 
 
 @bp.post("/natverk/<int:network_id>/utmaningar")

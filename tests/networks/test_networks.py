@@ -384,3 +384,121 @@ def test_huge_numbers_in_network_forms_get_a_message(app, client, auth, people, 
         data={"csrf_token": token, "title": "Skolskjuts", "organisation_id": HUGE},
     )
     assert similar.status_code == 200
+
+
+def test_managers_read_suggestions_but_cannot_act_on_them(app, client, auth, people, make_challenge):
+    mine = make_challenge("Fossilfri skolskjuts")
+    make_challenge("Skolskjutsar med elbuss", organisation="other")
+    auth.login("manager@example.org")
+    page = client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    assert "Skolskjutsar med elbuss" in page and "Samma CPV-kod: 60130000" in page
+    assert "Avfärda" not in page and 'type="checkbox"' not in page and "Skapa nätverk av valda" not in page
+
+
+def test_reasons_follow_the_users_language(app, client, auth, people, make_challenge):
+    from blueprints.accounts.models import User
+
+    with app.app_context():
+        db.session.get(User, people["facilitator"]).language = "en"
+        db.session.commit()
+    mine = make_challenge("Fossilfri skolskjuts")
+    make_challenge("Skolskjutsar med elbuss", organisation="other")
+    auth.login("facilitator@example.org")
+    page = client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    assert "Same CPV code: 60130000 Special-purpose road passenger-transport services" in page
+    assert "Shared words: skolskjuts" in page and "Samma CPV-kod" not in page
+
+
+def test_without_javascript_the_pages_still_show_suggestions_and_similar_items(
+    app, client, auth, people, make_challenge
+):
+    make_challenge("Skolskjutsar med elbuss", organisation="other")
+    mine = make_challenge("Fossilfri skolskjuts", status="draft")
+    auth.login("facilitator@example.org")
+    detail = client.get(f"/utmaningar/{mine}").get_data(as_text=True)
+    assert f'href="/utmaningar/{mine}/forslag"' in detail  # a plain link where htmx would load the list
+    edit = client.get(f"/utmaningar/{mine}/redigera").get_data(as_text=True)
+    similar = edit[edit.index('id="similar"') :]
+    assert "Skolskjutsar med elbuss" in similar  # rendered by the server beside the form
+    invalid = client.post(
+        f"/utmaningar/{mine}/redigera",
+        data={"csrf_token": csrf_token(client, "/"), "title": "Fossilfri skolskjuts", "contact_email": "nej"},
+    )
+    assert invalid.status_code == 422 and "Skolskjutsar med elbuss" in invalid.get_data(as_text=True)
+
+
+def test_editing_a_network_changes_its_suggestions_at_once(app, client, auth, people, make_challenge, make_network):
+    mine = make_challenge("Fossilfri skolskjuts")
+    network_id = make_network("Nätverk för resor", common_challenge="Resor")
+    auth.login("facilitator@example.org")
+    assert "Samma CPV-kod" not in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    edit = f"/natverk/{network_id}/redigera"
+    form = {
+        "csrf_token": csrf_token(client, edit),
+        "name": "Nätverk för resor",
+        "common_challenge": "Resor",
+        "need_area_id": "0",
+        "cpv_codes": "60130000",
+        "host_organisation_id": str(people["other"].id),
+        "coordinator_id": "0",
+        "openness": "open",
+    }
+    assert client.post(edit, data=form).status_code == 303  # only the codes change (they live in another table)
+    page = client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    assert "Nätverk för resor" in page and "Samma CPV-kod: 60130000" in page
+
+    assert client.post(edit, data={**form, "host_organisation_id": str(people["home"].id)}).status_code == 303
+    with app.app_context():
+        members = {m.organisation_id: m.role for m in db.session.get(Network, network_id).members}
+        assert members == {people["other"].id: "medlem", people["home"].id: "vard"}  # the former host stays
+    # Göteborg now hosts it: it is no longer suggested to Göteborg's own challenge.
+    assert "Nätverk för resor" not in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+
+
+def test_a_challenge_taken_out_of_its_last_network_is_reviewed_again(
+    app, client, auth, people, make_challenge, make_network
+):
+    mine = make_challenge("Fossilfri skolskjuts")
+    network_id = make_network()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/")
+    client.post(f"/natverk/{network_id}/utmaningar", data={"csrf_token": token, "challenge_id": str(mine)})
+    with app.app_context():
+        assert db.session.get(Challenge, mine).status == "matched"
+    response = client.post(f"/natverk/{network_id}/utmaningar/{mine}/ta-bort", data={"csrf_token": token})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Challenge, mine).status == "reviewed"
+    assert (
+        client.post(f"/natverk/{network_id}/utmaningar/{mine}/ta-bort", data={"csrf_token": token}).status_code == 404
+    )
+
+
+def test_invitations_and_participants_must_be_real_choices(app, client, auth, people, make_network):
+    network_id = make_network()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/")
+    response = client.post(
+        f"/natverk/{network_id}/medlemmar", data={"csrf_token": token, "organisation_id": "777", "role": "medlem"}
+    )
+    assert response.status_code == 422 and "Inte ett giltigt val" in response.get_data(as_text=True)
+    response = client.post(
+        f"/natverk/{network_id}/aktiviteter/ny",
+        data={**_activity_form(token), "organisation_ids": [str(people["home"].id)]},  # not a member
+    )
+    assert response.status_code == 422 and "inte ett giltigt val" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(NetworkActivity)) == 0
+
+
+def test_demo_networks_are_seeded_once(app, people):
+    from blueprints.core.demo import seed_demo
+
+    with app.test_request_context():
+        seed_demo()
+        db.session.commit()
+        names = set(db.session.scalars(sa.select(Network.name)))
+        assert {"Laddinfrastruktur för offentliga fordonsflottor", "Hållbara offentliga måltider i Skåne"} <= names
+        skane = db.session.scalar(sa.select(Network).where(Network.name == "Hållbara offentliga måltider i Skåne"))
+        assert not skane.is_open and skane.phase == "starta"
+        assert seed_demo() == 0  # nothing twice
