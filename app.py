@@ -69,7 +69,8 @@ def _register_models() -> None:
     import blueprints.challenges.models
     import blueprints.core.models
     import blueprints.networks.models
-    import blueprints.organisations.models  # noqa: F401
+    import blueprints.organisations.models
+    import blueprints.support.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -80,13 +81,15 @@ def _register_blueprints(app: Flask) -> None:
     import blueprints.core.views
     import blueprints.networks.api
     import blueprints.networks.views
-    import blueprints.organisations.views  # noqa: F401
+    import blueprints.organisations.views
+    import blueprints.support.views  # noqa: F401
     from blueprints.accounts import bp as accounts_bp
     from blueprints.admin import bp as admin_bp
     from blueprints.challenges import bp as challenges_bp
     from blueprints.core import bp as core_bp
     from blueprints.networks import bp as networks_bp
     from blueprints.organisations import bp as organisations_bp
+    from blueprints.support import bp as support_bp
 
-    for blueprint in (core_bp, accounts_bp, organisations_bp, challenges_bp, networks_bp, admin_bp):
+    for blueprint in (core_bp, accounts_bp, organisations_bp, challenges_bp, networks_bp, support_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -3,6 +3,7 @@ a client, factories and a login helper. Every test that uses ``app`` runs once p
 
 import os
 import re
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,7 @@ def base_config(url: str, **overrides: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": url,
         "SESSION_COOKIE_SECURE": False,
         "BASE_URL": "http://localhost",
+        "UPLOAD_DIR": str(Path(tempfile.gettempdir()) / f"kopkraft-test-uploads-{os.getpid()}"),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,  # nothing listens; tests that deliver start their own SMTP server
         **FAST_HASHING,
@@ -66,15 +68,17 @@ def migrate_database(url: str) -> None:
         db.engine.dispose()
 
 
-def _install_pg_trgm(engine: sa.Engine) -> None:
-    """Install pg_trgm in public once, so no test schema owns it (two workers may race to do it)."""
-    for _attempt in range(3):
-        try:
-            with engine.begin() as conn:
-                conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
-            return
-        except sa.exc.IntegrityError:
-            continue  # the other worker created it at the same moment
+def _install_extensions(engine: sa.Engine) -> None:
+    """Install pg_trgm and btree_gist in public once, so no test schema owns (and drops) them; two workers may
+    race to do it."""
+    for extension in ("pg_trgm", "btree_gist"):
+        for _attempt in range(3):
+            try:
+                with engine.begin() as conn:
+                    conn.execute(sa.text(f"CREATE EXTENSION IF NOT EXISTS {extension} SCHEMA public"))
+                break
+            except sa.exc.IntegrityError:
+                continue  # the other worker created it at the same moment
 
 
 @pytest.fixture(scope="session", params=_backends())
@@ -90,9 +94,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     engine = sa.create_engine(base)
     with engine.begin() as conn:
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    _install_pg_trgm(engine)
+    _install_extensions(engine)
     separator = "&" if "?" in base else "?"
-    # public stays on the path for pg_trgm's operators, installed there once for every test schema.
+    # public stays on the path for the extensions' operators, installed there once for every test schema.
     url = f"{base}{separator}options=-csearch_path%3D{schema},public"
     migrate_database(url)
     yield url

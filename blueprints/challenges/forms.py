@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from blueprints.challenges.constants import INNOVATION_LEVELS, NETWORK_INTEREST, QUARTERS, VISIBILITY
 from blueprints.challenges.cpv import InvalidCpvCode, parse_code, split_codes
 from blueprints.challenges.queries import cpv_codes_by_id
-from blueprints.core.formatting import parse_swedish_integer
+from blueprints.core.forms import KronorField
 
 REQUIRED = _l("Fyll i fältet.")
 
@@ -80,10 +80,10 @@ class ChallengeForm(FlaskForm):
             Length(max=254),
         ],
     )
-    annual_volume = StringField(
+    annual_volume = KronorField(
         _l("Uppskattad årlig volym i kronor"),
         description=_l("Heltal i kronor, till exempel 1 250 000."),
-        render_kw={"inputmode": "numeric"},
+        invalid_message=_l("Skriv volymen som ett heltal i kronor, till exempel 1 250 000."),
     )
     planned_year = SelectField(_l("Planerad upphandling: år"), coerce=int, validators=[Optional()])
     planned_quarter = SelectField(
@@ -108,18 +108,6 @@ class ChallengeForm(FlaskForm):
     def validate_cpv_codes(self, field: Field) -> None:
         """Every code well-formed (check digit too) and in the vocabulary."""
         field.parsed = parse_cpv_field(field.data or "")
-
-    def validate_annual_volume(self, field: Field) -> None:
-        """Whole kronor, typed the Swedish way."""
-        field.parsed = None
-        if not (field.data or "").strip():
-            return
-        try:
-            field.parsed = parse_swedish_integer(field.data)
-        except ValueError as error:
-            raise ValidationError(str(_l("Skriv volymen som ett heltal i kronor, till exempel 1 250 000."))) from error
-        if field.parsed < 0:
-            raise ValidationError(str(_l("Volymen kan inte vara negativ.")))
 
 
 class DecisionForm(FlaskForm):

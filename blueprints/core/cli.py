@@ -1,4 +1,4 @@
-"""Command-line commands: seed-demo and outbox send."""
+"""Command-line commands: seed-demo, outbox send, and each area's own."""
 
 import click
 from flask import Flask
@@ -39,3 +39,7 @@ def register_cli(app: Flask) -> None:
     from blueprints.challenges.cli import register_challenge_commands
 
     register_challenge_commands(app)
+
+    from blueprints.support.cli import register_support_commands
+
+    register_support_commands(app)

@@ -44,6 +44,15 @@ def clock(value: datetime | None) -> str:
     return "" if value is None else format_datetime(value, "HH:mm")
 
 
+def weekday_name(value: date | datetime | None) -> str:
+    """måndag (in Swedish time for datetimes)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, "EEEE")
+    return format_date(value, "EEEE")
+
+
 def number(value: float | int | None) -> str:
     """1 234 567,5 (grouping and decimal comma of the current locale)."""
     return "" if value is None else format_decimal(value, locale=str(get_locale()))
@@ -60,7 +69,13 @@ def init_i18n(app: Flask) -> None:
     """Install Babel and the format filters."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.filters.update(
-        iso_date=iso_date, long_date=long_date, date_time=date_time, clock=clock, number=number, money=money
+        iso_date=iso_date,
+        long_date=long_date,
+        weekday_name=weekday_name,
+        date_time=date_time,
+        clock=clock,
+        number=number,
+        money=money,
     )
 
 

@@ -46,3 +46,6 @@ class OutboxEmail(Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # An iCalendar invitation sent along (text/calendar part and .ics attachment), with its METHOD.
+    calendar_ics: Mapped[str | None] = mapped_column(sa.Text)
+    calendar_method: Mapped[str | None] = mapped_column(sa.String(10))

@@ -23,10 +23,19 @@ MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)
 
 
-def queue_email(*, recipient: str, language: str, template: str, subject: str, **context: Any) -> OutboxEmail:
+def queue_email(
+    *,
+    recipient: str,
+    language: str,
+    template: str,
+    subject: str,
+    calendar: tuple[str, str] | None = None,
+    **context: Any,
+) -> OutboxEmail:
     """Render ``email/<template>.txt`` and ``.html`` in the recipient's language and add them to the outbox.
 
-    ``subject`` is a msgid, translated in the recipient's language as well.
+    ``subject`` is a msgid, translated in the recipient's language as well. ``calendar`` is an iCalendar
+    invitation sent along, as (METHOD, text).
     """
     with force_locale(language):
         translated_subject = gettext(subject, **context)
@@ -39,6 +48,8 @@ def queue_email(*, recipient: str, language: str, template: str, subject: str, *
         subject=translated_subject,
         body_text=body_text,
         body_html=body_html,
+        calendar_method=calendar[0] if calendar else None,
+        calendar_ics=calendar[1] if calendar else None,
     )
     db.session.add(email)
     return email
@@ -86,6 +97,12 @@ def _build_message(email: OutboxEmail) -> EmailMessage:
     message["Message-ID"] = email.message_id
     message.set_content(email.body_text)
     message.add_alternative(email.body_html, subtype="html")
+    if email.calendar_ics:
+        # Calendar programs read the text/calendar part (with its METHOD); the .ics file is for everyone else.
+        message.add_alternative(email.calendar_ics, subtype="calendar", params={"method": email.calendar_method})
+        message.add_attachment(
+            email.calendar_ics.encode(), maintype="application", subtype="ics", filename="inbjudan.ics"
+        )
     return message
 
 

@@ -33,6 +33,7 @@ NAVIGATION = (
     NavItem("core.index", _l("Start"), None),
     NavItem("challenges.index", _l("Utmaningar"), None),
     NavItem("networks.index", _l("Nätverk"), None),
+    NavItem("support.index", _l("Stöd"), None),
     NavItem("organisations.index", _l("Organisationer"), STAFF),
     NavItem("accounts.invite", _l("Bjud in"), (FACILITATOR, ADMIN)),
     NavItem("admin.users", _l("Administration"), (ADMIN,)),

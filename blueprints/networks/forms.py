@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from blueprints.accounts.forms import MultiCheckboxField
 from blueprints.challenges.forms import CpvCodesField, parse_cpv_field
 from blueprints.core.args import int_arg
+from blueprints.core.forms import https_only
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
 
 REQUIRED = _l("Fyll i fältet.")
@@ -99,7 +100,7 @@ class ActivityForm(FlaskForm):
     place = StringField(_l("Plats"), validators=[Length(max=300)])
     video_link = StringField(
         _l("Länk till videomöte"),
-        validators=[Optional(), Length(max=500)],
+        validators=[Optional(), Length(max=500), https_only],
         description=_l("En adress som börjar med https://"),
         render_kw={"inputmode": "url"},
     )
@@ -116,11 +117,6 @@ class ActivityForm(FlaskForm):
         validators=[Length(max=20000)],
         description=_l("Så att det går att visa att alla leverantörer fick samma information."),
     )
-
-    def validate_video_link(self, field: Field) -> None:
-        """Only https links (no other schemes in a page people click)."""
-        if field.data and not field.data.strip().lower().startswith("https://"):
-            raise ValidationError(str(_l("Länken måste börja med https://")))
 
     def validate_end_time(self, field: Field) -> None:
         """The end comes after the start."""

@@ -7,7 +7,7 @@ from stdnum.se import orgnr
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from blueprints.core.formatting import parse_swedish_integer
+from blueprints.core.forms import KronorField
 from blueprints.organisations.regions import COUNTIES, KINDS
 
 REQUIRED = _l("Fyll i fältet.")
@@ -47,11 +47,10 @@ class OrganisationForm(FlaskForm):
         validators=[Optional(), Regexp(r"^\d{4}$", message=_l("Kommunkoden har fyra siffror, till exempel 1280."))],
         description=_l("Fyra siffror; de två första är länets kod."),
     )
-    annual_volume = StringField(
+    annual_volume = KronorField(
         _l("Årlig upphandlingsvolym i kronor (valfri)"),
-        validators=[Optional()],
         description=_l("Heltal i kronor, till exempel 1 250 000."),
-        render_kw={"inputmode": "numeric"},
+        invalid_message=_l("Skriv volymen som ett heltal i kronor, till exempel 1 250 000."),
     )
 
     def validate_org_number(self, field: Field) -> None:
@@ -62,13 +61,3 @@ class OrganisationForm(FlaskForm):
         """A kommunkod starts with its county's code."""
         if field.data and self.county_code.data and not field.data.startswith(self.county_code.data):
             raise ValidationError(str(_l("Kommunkoden hör inte till det valda länet.")))
-
-    def validate_annual_volume(self, field: Field) -> None:
-        """A whole, non-negative number of kronor."""
-        try:
-            volume = parse_swedish_integer(field.data)
-        except ValueError as error:
-            raise ValidationError(str(_l("Skriv volymen som ett heltal i kronor, till exempel 1 250 000."))) from error
-        if volume < 0 or volume > 10**15:
-            raise ValidationError(str(_l("Volymen måste vara mellan 0 och 1 000 000 000 000 000 kronor.")))
-        field.parsed = volume

@@ -1,0 +1,288 @@
+"""Forms: a support request, attachments, triage decisions, notes, availability and rules, booking,
+rescheduling, cancelling, following up and feedback."""
+
+from datetime import UTC, datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    Field,
+    IntegerField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from blueprints.accounts.forms import MultiCheckboxField
+from blueprints.challenges.forms import CpvCodesField, parse_cpv_field
+from blueprints.core.forms import KronorField, https_only
+from blueprints.support.constants import (
+    DONE,
+    EXCEPTION_KINDS,
+    FORMATS,
+    NO_SHOW,
+    ON_SITE,
+    PROJECT_PHASES,
+    SUPPORT_KINDS,
+    WEEKDAYS,
+)
+
+REQUIRED = _l("Fyll i fältet.")
+DATE_MESSAGE = _l("Ange ett datum som ÅÅÅÅ-MM-DD.")
+TIME_MESSAGE = _l("Ange en tid som TT:MM.")
+
+
+class SupportRequestForm(FlaskForm):
+    """What a buyer tells the agency when asking for support."""
+
+    title = StringField(_l("Upphandlingsprojektets namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
+    description = TextAreaField(
+        _l("Beskrivning"),
+        validators=[DataRequired(message=REQUIRED), Length(max=10000)],
+        description=_l("Vad ska upphandlas, vad har ni gjort hittills och vad vill ni ha hjälp med?"),
+    )
+    need_area_id = SelectField(_l("Behovsområde"), coerce=int, validators=[Optional()])
+    cpv_codes = CpvCodesField(
+        _l("CPV-koder"),
+        description=_l("Sök med ord eller skriv koder åtskilda med mellanslag, komma eller semikolon."),
+    )
+    estimated_value = KronorField(
+        _l("Uppskattat värde i kronor (valfritt)"),
+        description=_l("Heltal i kronor, till exempel 1 250 000."),
+        invalid_message=_l("Skriv värdet som ett heltal i kronor, till exempel 1 250 000."),
+    )
+    phase = RadioField(
+        _l("Var i upphandlingen är ni?"),
+        choices=list(PROJECT_PHASES.items()),
+        validators=[InputRequired(message=_l("Välj en fas."))],
+    )
+    support_kinds = MultiCheckboxField(
+        _l("Vilket stöd vill ni ha?"),
+        choices=list(SUPPORT_KINDS.items()),
+        validators=[DataRequired(message=_l("Välj minst en stödform."))],
+    )
+    preferred_from = DateField(
+        _l("Önskad period från"), validators=[Optional()], description=_l("Till exempel 2026-03-14.")
+    )
+    preferred_to = DateField(_l("Önskad period till"), validators=[Optional()])
+    format = RadioField(_l("Form"), choices=list(FORMATS.items()), default=ON_SITE)
+    place = StringField(
+        _l("Plats"), validators=[Length(max=300)], description=_l("Adress eller ort, om stödet ges på plats.")
+    )
+    attachments = MultipleFileField(
+        _l("Bilagor (valfria)"),
+        description=_l("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument (ODT), högst 10 MB per fil och 5 filer."),
+    )
+
+    def validate_cpv_codes(self, field: Field) -> None:
+        """Every code well-formed and in the vocabulary."""
+        field.parsed = parse_cpv_field(field.data or "")
+
+    def validate_preferred_to(self, field: Field) -> None:
+        """The period ends on or after its start."""
+        if field.data and self.preferred_from.data and field.data < self.preferred_from.data:
+            raise ValidationError(str(_l("Perioden måste sluta samma dag eller efter att den börjar.")))
+
+
+class AttachmentForm(FlaskForm):
+    """More documents for a request."""
+
+    attachments = MultipleFileField(
+        _l("Lägg till bilagor"),
+        description=_l("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument (ODT), högst 10 MB per fil och 5 filer."),
+    )
+
+
+class GrantForm(FlaskForm):
+    """Grant support and assign a facilitator."""
+
+    facilitator_id = SelectField(
+        _l("Facilitator"), coerce=int, validators=[DataRequired(message=_l("Välj en facilitator."))]
+    )
+    comment = TextAreaField(_l("Meddelande till beställaren (valfritt)"), validators=[Length(max=5000)])
+
+
+class DeclineForm(FlaskForm):
+    """Decline, with the reason the buyer is sent."""
+
+    reason = TextAreaField(
+        _l("Skäl till avslag"),
+        validators=[DataRequired(message=_l("Skriv varför förfrågan avslås.")), Length(max=5000)],
+        description=_l("Skälet skickas till beställaren."),
+    )
+
+
+class ReassignForm(FlaskForm):
+    """Another facilitator for a granted request."""
+
+    facilitator_id = SelectField(
+        _l("Ny facilitator"), coerce=int, validators=[DataRequired(message=_l("Välj en facilitator."))]
+    )
+
+
+class NoteForm(FlaskForm):
+    """An internal note."""
+
+    body = TextAreaField(
+        _l("Intern anteckning"),
+        validators=[DataRequired(message=_l("Skriv en anteckning.")), Length(max=10000)],
+        description=_l("Visas bara för myndighetens medarbetare."),
+    )
+
+
+class CloseForm(FlaskForm):
+    """Close a request with a summary."""
+
+    summary = TextAreaField(
+        _l("Sammanfattning"),
+        validators=[DataRequired(message=_l("Skriv en sammanfattning.")), Length(max=10000)],
+        description=_l("Vad stödet gav och vad som återstår. Syns för beställaren."),
+    )
+
+
+def parse_slot_start(value: str) -> datetime | None:
+    """A slot's start as sent by a slot button (ISO 8601 with offset), as UTC; None when malformed."""
+    try:
+        start = datetime.fromisoformat(value.strip())
+    except (ValueError, AttributeError):
+        return None
+    return start.astimezone(UTC) if start.tzinfo else None
+
+
+class SlotField(StringField):
+    """The start of a chosen slot; ``parsed`` is an aware UTC datetime."""
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """A well-formed time with its offset."""
+        self.parsed = parse_slot_start(self.data or "")
+        if self.parsed is None:
+            raise ValidationError(str(_l("Välj en av de lediga tiderna.")))
+
+
+class BookingForm(FlaskForm):
+    """Book a session: the kind of support, where, and the chosen slot."""
+
+    kind = SelectField(_l("Stödform"), choices=list(SUPPORT_KINDS.items()))
+    place = StringField(_l("Plats"), validators=[Length(max=300)])
+    video_link = StringField(
+        _l("Länk till videomöte"),
+        validators=[Optional(), Length(max=500), https_only],
+        description=_l("En adress som börjar med https://"),
+        render_kw={"inputmode": "url"},
+    )
+    start = SlotField(_l("Tid"))
+
+
+class RescheduleForm(FlaskForm):
+    """A new time for a session."""
+
+    start = SlotField(_l("Ny tid"))
+
+
+class CancelForm(FlaskForm):
+    """Cancel a session."""
+
+    reason = TextAreaField(
+        _l("Varför avbokas sessionen?"),
+        validators=[DataRequired(message=_l("Skriv varför sessionen avbokas.")), Length(max=2000)],
+    )
+
+
+class OutcomeForm(FlaskForm):
+    """The facilitator's follow-up of a held session."""
+
+    status = RadioField(
+        _l("Hur gick det?"),
+        choices=[(DONE, _l("Sessionen genomfördes")), (NO_SHOW, _l("Beställaren uteblev"))],
+        validators=[InputRequired(message=_l("Välj genomförd eller uteblev."))],
+    )
+    outcome = TextAreaField(_l("Resultat"), validators=[Length(max=10000)])
+    lessons = TextAreaField(_l("Lärdomar"), validators=[Length(max=10000)])
+
+
+class FeedbackForm(FlaskForm):
+    """The buyer's rating of a session."""
+
+    rating = RadioField(
+        _l("Hur nöjd är du med sessionen?"),
+        choices=[
+            ("5", _l("5 – Mycket nöjd")),
+            ("4", _l("4 – Nöjd")),
+            ("3", _l("3 – Varken eller")),
+            ("2", _l("2 – Missnöjd")),
+            ("1", _l("1 – Mycket missnöjd")),
+        ],
+        validators=[InputRequired(message=_l("Välj ett betyg från 1 till 5."))],
+    )
+    comment = TextAreaField(_l("Kommentar (valfri)"), validators=[Length(max=5000)])
+
+
+MINUTES = _l("Ange ett antal minuter.")
+
+
+class RulesForm(FlaskForm):
+    """A facilitator's booking rules and need-area expertise."""
+
+    buffer_minutes = IntegerField(
+        _l("Buffert mellan sessioner (minuter)"),
+        validators=[InputRequired(message=MINUTES), NumberRange(0, 240, message=_l("Mellan 0 och 240 minuter."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    notice_working_days = IntegerField(
+        _l("Minsta framförhållning (arbetsdagar)"),
+        validators=[
+            InputRequired(message=_l("Ange ett antal arbetsdagar.")),
+            NumberRange(0, 30, message=_l("Mellan 0 och 30 arbetsdagar.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    horizon_days = IntegerField(
+        _l("Hur långt fram det går att boka (dagar)"),
+        validators=[
+            InputRequired(message=_l("Ange ett antal dagar.")),
+            NumberRange(1, 365, message=_l("Mellan 1 och 365 dagar.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    need_area_ids = MultiCheckboxField(_l("Behovsområden jag kan"), coerce=int)
+
+
+def _length_field(kind: str) -> IntegerField:
+    return IntegerField(
+        SUPPORT_KINDS[kind],
+        validators=[InputRequired(message=MINUTES), NumberRange(15, 480, message=_l("Mellan 15 och 480 minuter."))],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+for _kind in SUPPORT_KINDS:
+    setattr(RulesForm, f"minutes_{_kind}", _length_field(_kind))
+
+
+class WindowForm(FlaskForm):
+    """A weekly working window."""
+
+    weekday = SelectField(_l("Veckodag"), coerce=int, choices=list(enumerate(WEEKDAYS)))
+    start_time = TimeField(_l("Från"), validators=[DataRequired(message=TIME_MESSAGE)])
+    end_time = TimeField(_l("Till"), validators=[DataRequired(message=TIME_MESSAGE)])
+
+    def validate_end_time(self, field: Field) -> None:
+        """The end comes after the start."""
+        if field.data and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError(str(_l("Sluttiden måste vara efter starttiden.")))
+
+
+class ExceptionForm(FlaskForm):
+    """Absence or extra time."""
+
+    kind = RadioField(_l("Typ"), choices=list(EXCEPTION_KINDS.items()), default="franvaro")
+    start_day = DateField(_l("Från datum"), validators=[DataRequired(message=DATE_MESSAGE)])
+    start_time = TimeField(_l("Från klockan"), validators=[DataRequired(message=TIME_MESSAGE)])
+    end_day = DateField(_l("Till datum"), validators=[DataRequired(message=DATE_MESSAGE)])
+    end_time = TimeField(_l("Till klockan"), validators=[DataRequired(message=TIME_MESSAGE)])
+    note = StringField(_l("Anteckning (valfri)"), validators=[Length(max=200)])

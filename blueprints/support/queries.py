@@ -1,0 +1,394 @@
+"""Reads: who sees which request, the triage queue, facilitators' calendars and free slots, the facilitator
+suggestion, sessions per role, and feedback links."""
+
+import hashlib
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
+
+from blueprints.accounts.models import User, UserRole
+from blueprints.accounts.roles import FACILITATOR
+from blueprints.core.args import int_arg, page_arg, url_args
+from blueprints.core.db import db, utcnow
+from blueprints.core.formatting import STOCKHOLM, escape_like, search_text
+from blueprints.organisations.models import Organisation
+from blueprints.organisations.regions import COUNTIES
+from blueprints.support.constants import (
+    BOOKABLE_STATUSES,
+    BOOKED,
+    DEFAULT_SESSION_MINUTES,
+    EXTRA,
+    FIRST_RESPONSE_WORKING_DAYS,
+    OPEN_STATUSES,
+    PROJECT_PHASES,
+    REQUEST_STATUSES,
+    SUPPORT_KINDS,
+)
+from blueprints.support.models import (
+    AvailabilityException,
+    AvailabilityWindow,
+    Booking,
+    FacilitatorProfile,
+    Feedback,
+    SupportRequest,
+)
+from blueprints.support.slots import Availability, Interval, Rules, Window, free_slots, open_time
+from blueprints.support.workdays import add_working_days
+
+PER_PAGE = 25
+AGES = {"forsenad": None, "7": 7, "30": 30}  # over the first-response target, or older than N days
+
+
+# --- who sees what -----------------------------------------------------------------------------------------
+
+
+def request_visible_to(user: User) -> sa.ColumnElement[bool]:
+    """Staff see every request; buyers only their own organisation's."""
+    if user.is_staff:
+        return sa.true()
+    return SupportRequest.organisation_id == user.organisation_id
+
+
+def get_visible_request(request_id: int, user: User) -> SupportRequest | None:
+    """The request if it exists and the user may see it (else None, shown as 404)."""
+    return db.session.scalar(
+        sa.select(SupportRequest)
+        .where(SupportRequest.id == request_id, request_visible_to(user))
+        .options(
+            sa.orm.joinedload(SupportRequest.organisation),
+            sa.orm.joinedload(SupportRequest.requester),
+            sa.orm.joinedload(SupportRequest.facilitator),
+            sa.orm.joinedload(SupportRequest.need_area),
+            sa.orm.selectinload(SupportRequest.cpv_codes),
+            sa.orm.selectinload(SupportRequest.attachments),
+            sa.orm.selectinload(SupportRequest.events),
+            sa.orm.selectinload(SupportRequest.bookings),
+        )
+    )
+
+
+def get_visible_booking(booking_id: int, user: User) -> Booking | None:
+    """The session if the user may see its request."""
+    return db.session.scalar(
+        sa.select(Booking)
+        .join(SupportRequest)
+        .where(Booking.id == booking_id, request_visible_to(user))
+        .options(sa.orm.joinedload(Booking.request), sa.orm.joinedload(Booking.facilitator))
+    )
+
+
+# --- first response ----------------------------------------------------------------------------------------
+
+
+def response_due(request: SupportRequest) -> date:
+    """The last day of the first-response target (5 working days after submission)."""
+    return add_working_days(request.submitted_at.astimezone(STOCKHOLM).date(), FIRST_RESPONSE_WORKING_DAYS)
+
+
+def is_overdue(request: SupportRequest, today: date | None = None) -> bool:
+    """Still waiting for a first response after the target."""
+    today = today or utcnow().astimezone(STOCKHOLM).date()
+    return request.first_response_at is None and request.status in OPEN_STATUSES and today > response_due(request)
+
+
+def last_overdue_submission_day(today: date) -> date:
+    """Requests submitted on this day or earlier are past the target today (if still unanswered)."""
+    day = today - timedelta(days=1)
+    while add_working_days(day, FIRST_RESPONSE_WORKING_DAYS) >= today:
+        day -= timedelta(days=1)
+    return day
+
+
+# --- the list / triage queue ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """The list's state, read from (and written back to) the URL."""
+
+    q: str = ""
+    status: str = ""
+    phase: str = ""
+    kind: str = ""
+    county: str = ""
+    facilitator: int | None = None
+    age: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: dict[str, str]) -> "RequestFilter":
+        """Read the filter, dropping values that are not valid (a bad link never fails)."""
+
+        def pick(name: str, allowed: object) -> str:
+            value = args.get(name, "")
+            return value if value in allowed else ""  # type: ignore[operator]
+
+        return cls(
+            q=args.get("q", "").strip()[:200],
+            status=pick("status", REQUEST_STATUSES),
+            phase=pick("phase", PROJECT_PHASES),
+            kind=pick("kind", SUPPORT_KINDS),
+            county=pick("county", COUNTIES),
+            facilitator=int_arg(args.get("facilitator")),
+            age=pick("age", AGES),
+            page=page_arg(args.get("page")),
+        )
+
+    def url_args(self, **changes: object) -> dict[str, object]:
+        """Query arguments for this state with ``changes``, defaults left out."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
+        return url_args(values, {"page": 1})
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=STOCKHOLM)
+
+
+def search_requests(flt: RequestFilter, user: User) -> Pagination:
+    """One page of the requests the user may see that match the filter, oldest waiting first for staff."""
+    query = sa.select(SupportRequest).where(request_visible_to(user))
+    for word in search_text(flt.q).split():
+        query = query.where(SupportRequest.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    if flt.status:
+        query = query.where(SupportRequest.status == flt.status)
+    if flt.phase:
+        query = query.where(SupportRequest.phase == flt.phase)
+    if flt.kind:
+        query = query.where(SupportRequest.kinds.contains(f" {flt.kind} "))
+    if flt.county:
+        query = query.where(
+            SupportRequest.organisation_id.in_(sa.select(Organisation.id).where(Organisation.county_code == flt.county))
+        )
+    if flt.facilitator:
+        query = query.where(SupportRequest.facilitator_id == flt.facilitator)
+    if flt.age:
+        today = utcnow().astimezone(STOCKHOLM).date()
+        days = AGES[flt.age]
+        if days is None:
+            cutoff = _start_of(last_overdue_submission_day(today) + timedelta(days=1))
+            query = query.where(SupportRequest.status.in_(OPEN_STATUSES), SupportRequest.first_response_at.is_(None))
+        else:
+            cutoff = _start_of(today - timedelta(days=days))
+        query = query.where(SupportRequest.submitted_at < cutoff)
+    waiting_first = sa.case((SupportRequest.status.in_(OPEN_STATUSES), 0), else_=1)
+    order = (waiting_first, SupportRequest.submitted_at) if user.is_staff else (SupportRequest.submitted_at.desc(),)
+    query = query.order_by(*order, SupportRequest.id).options(
+        sa.orm.joinedload(SupportRequest.organisation), sa.orm.joinedload(SupportRequest.facilitator)
+    )
+    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+
+
+def facilitators() -> list[User]:
+    """Active facilitators, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(User.is_active, UserRole.role == FACILITATOR)
+            .order_by(User.sort_key, User.id)
+        )
+    )
+
+
+# --- calendars ---------------------------------------------------------------------------------------------
+
+
+def facilitator_profile(user_id: int, *, create: bool = False) -> FacilitatorProfile | None:
+    """The facilitator's rules and expertise (made with the defaults when ``create``)."""
+    profile = db.session.get(FacilitatorProfile, user_id)
+    if profile is None and create:
+        profile = FacilitatorProfile(user_id=user_id, session_minutes=dict(DEFAULT_SESSION_MINUTES))
+        db.session.add(profile)
+    return profile
+
+
+def rules_of(profile: FacilitatorProfile | None) -> Rules:
+    """The booking rules of a facilitator (the defaults when none are set)."""
+    if profile is None:
+        return Rules()
+    return Rules(
+        buffer=timedelta(minutes=profile.buffer_minutes),
+        notice_working_days=profile.notice_working_days,
+        horizon_days=profile.horizon_days,
+    )
+
+
+def session_length(profile: FacilitatorProfile | None, kind: str) -> timedelta:
+    """How long a session of this kind lasts with this facilitator."""
+    return timedelta(minutes=profile.minutes_for(kind) if profile else DEFAULT_SESSION_MINUTES[kind])
+
+
+def availability_of(
+    facilitator_id: int, start: datetime, end: datetime, *, ignore: Booking | None = None
+) -> Availability:
+    """The facilitator's windows, exceptions and booked sessions that touch [start, end)."""
+    windows = db.session.scalars(
+        sa.select(AvailabilityWindow).where(AvailabilityWindow.facilitator_id == facilitator_id)
+    )
+    exceptions = list(
+        db.session.scalars(
+            sa.select(AvailabilityException).where(
+                AvailabilityException.facilitator_id == facilitator_id,
+                AvailabilityException.starts_at < end,
+                AvailabilityException.ends_at > start,
+            )
+        )
+    )
+    busy = db.session.scalars(
+        sa.select(Booking).where(
+            Booking.facilitator_id == facilitator_id,
+            Booking.status == BOOKED,
+            Booking.starts_at < end,
+            Booking.blocked_until > start,
+            Booking.id != (ignore.id if ignore else -1),
+        )
+    )
+    return Availability(
+        windows=tuple(Window(w.weekday, w.start_time, w.end_time) for w in windows),
+        extras=tuple(Interval(e.starts_at, e.ends_at) for e in exceptions if e.kind == EXTRA),
+        absences=tuple(Interval(e.starts_at, e.ends_at) for e in exceptions if e.kind != EXTRA),
+        busy=tuple(Interval(b.starts_at, b.ends_at) for b in busy),
+    )
+
+
+def _day_span(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    return _start_of(first_day), _start_of(last_day + timedelta(days=1))
+
+
+def free_slots_between(
+    facilitator_id: int, kind: str, first_day: date, last_day: date, *, ignore: Booking | None = None
+) -> list[Interval]:
+    """The facilitator's free slots for a session of ``kind`` on these days."""
+    profile = facilitator_profile(facilitator_id)
+    start, end = _day_span(first_day, last_day)
+    return free_slots(
+        availability_of(facilitator_id, start, end, ignore=ignore),
+        length=session_length(profile, kind),
+        rules=rules_of(profile),
+        now=utcnow(),
+        first_day=first_day,
+        last_day=last_day,
+    )
+
+
+def free_hours(facilitator_id: int, first_day: date, last_day: date) -> float:
+    """Working hours not yet booked between two days (for the suggestion)."""
+    start, end = _day_span(first_day, last_day)
+    availability = availability_of(facilitator_id, start, end)
+    open_hours = sum((i.end - i.start).total_seconds() for i in open_time(availability, first_day, last_day)) / 3600
+    busy_hours = sum((b.end - b.start).total_seconds() for b in availability.busy) / 3600
+    return max(open_hours - busy_hours, 0.0)
+
+
+# --- suggesting a facilitator ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacilitatorSuggestion:
+    """A facilitator with a score and the reasons behind it."""
+
+    user: User
+    score: float
+    knows_area: bool
+    free_hours: float
+    load: int
+
+
+def suggest_facilitators(request: SupportRequest, *, weeks: int = 4) -> list[FacilitatorSuggestion]:
+    """Facilitators ranked by need-area expertise, free time in the coming weeks and current load."""
+    people = facilitators()
+    if not people:
+        return []
+    loads = dict(
+        db.session.execute(
+            sa.select(SupportRequest.facilitator_id, sa.func.count())
+            .where(SupportRequest.status.in_(BOOKABLE_STATUSES))
+            .group_by(SupportRequest.facilitator_id)
+        ).all()
+    )
+    experts = {
+        profile.user_id
+        for profile in db.session.scalars(
+            sa.select(FacilitatorProfile).options(sa.orm.selectinload(FacilitatorProfile.need_areas))
+        )
+        if request.need_area_id in {area.id for area in profile.need_areas}
+    }
+    today = utcnow().astimezone(STOCKHOLM).date()
+    ranked = []
+    for person in people:
+        hours = free_hours(person.id, today, today + timedelta(weeks=weeks))
+        load = int(loads.get(person.id, 0))
+        knows = person.id in experts
+        score = (2.0 if knows else 0.0) + min(hours, 80.0) / 40.0 - 0.25 * load
+        ranked.append(FacilitatorSuggestion(person, round(score, 2), knows, round(hours, 1), load))
+    return sorted(ranked, key=lambda s: (-s.score, s.user.sort_key, s.user.id))
+
+
+def suggestion_reasons(suggestion: FacilitatorSuggestion) -> list[str]:
+    """The suggestion's reasons in the user's language."""
+    reasons = [_("kan behovsområdet")] if suggestion.knows_area else []
+    reasons.append(_("%(hours)s lediga timmar de närmaste fyra veckorna", hours=f"{suggestion.free_hours:g}"))
+    reasons.append(_("%(count)s pågående uppdrag", count=suggestion.load))
+    return reasons
+
+
+# --- sessions per role -------------------------------------------------------------------------------------
+
+
+def upcoming_sessions(user: User, *, limit: int = 50) -> list[Booking]:
+    """Booked sessions still to come: a facilitator's own, or a buyer's organisation's."""
+    query = (
+        sa.select(Booking)
+        .join(SupportRequest)
+        .where(Booking.status == BOOKED, Booking.ends_at > utcnow())
+        .order_by(Booking.starts_at)
+        .limit(limit)
+        .options(sa.orm.joinedload(Booking.request).joinedload(SupportRequest.organisation))
+    )
+    if user.has_role(FACILITATOR):
+        return list(db.session.scalars(query.where(Booking.facilitator_id == user.id)))
+    return list(db.session.scalars(query.where(SupportRequest.organisation_id == user.organisation_id)))
+
+
+def sessions_to_follow_up(user: User) -> list[Booking]:
+    """A facilitator's sessions that have started but are not yet marked done or no-show."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.facilitator_id == user.id, Booking.status == BOOKED, Booking.starts_at <= utcnow())
+            .order_by(Booking.starts_at)
+            .options(sa.orm.joinedload(Booking.request))
+        )
+    )
+
+
+def bookings_in_feed(facilitator_id: int) -> list[Booking]:
+    """The sessions a facilitator's calendar feed carries: from 90 days back, every one not cancelled."""
+    return list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.facilitator_id == facilitator_id, Booking.starts_at > utcnow() - timedelta(days=90))
+            .order_by(Booking.starts_at)
+            .options(sa.orm.joinedload(Booking.request).joinedload(SupportRequest.organisation))
+        )
+    )
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 of a secret link token (what is stored and looked up)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def profile_for_calendar_token(token: str) -> FacilitatorProfile | None:
+    """The facilitator whose live feed link this is."""
+    return db.session.scalar(
+        sa.select(FacilitatorProfile).where(FacilitatorProfile.calendar_token_hash == hash_token(token))
+    )
+
+
+def feedback_for_token(token: str) -> Feedback | None:
+    """The feedback request behind a one-time link."""
+    return db.session.scalar(sa.select(Feedback).where(Feedback.token_hash == hash_token(token)))

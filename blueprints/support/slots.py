@@ -1,0 +1,165 @@
+"""Free booking slots of one facilitator. Pure: no Flask, no database.
+
+Working windows are wall-clock times in Swedish time (09:00-16:00 stays 09:00-16:00 in summer and winter);
+everything else is an aware UTC interval, so lengths are real minutes also on the days the clocks change.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from blueprints.support.workdays import add_working_days, is_holiday
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A weekly working window: weekday (0 = Monday) and local start and end times."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A span of time between two aware datetimes, end excluded."""
+
+    start: datetime
+    end: datetime
+
+    def overlaps(self, other: "Interval") -> bool:
+        """True when the two share any moment."""
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The facilitator's booking rules."""
+
+    buffer: timedelta = timedelta(minutes=15)
+    notice_working_days: int = 2
+    horizon_days: int = 90
+    step: timedelta = timedelta(minutes=30)
+
+
+def local_to_utc(day: date, at: time, zone: ZoneInfo = STOCKHOLM) -> datetime:
+    """A wall-clock time on a day as UTC (a time the spring change skips is read with the winter offset)."""
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def earliest_start(now: datetime, rules: Rules, zone: ZoneInfo = STOCKHOLM) -> datetime:
+    """The first bookable moment: the start of the day ``notice_working_days`` working days from today."""
+    today = now.astimezone(zone).date()
+    return local_to_utc(add_working_days(today, rules.notice_working_days), time(0), zone)
+
+
+def last_bookable_day(now: datetime, rules: Rules, zone: ZoneInfo = STOCKHOLM) -> date:
+    """The last day within the booking horizon."""
+    return now.astimezone(zone).date() + timedelta(days=rules.horizon_days)
+
+
+def _days(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for interval in sorted(intervals, key=lambda i: i.start):
+        if merged and interval.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Interval(last.start, max(last.end, interval.end))
+        else:
+            merged.append(interval)
+    return merged
+
+
+def _cut(piece: Interval, hole: Interval) -> list[Interval]:
+    if not piece.overlaps(hole):
+        return [piece]
+    parts = (Interval(piece.start, hole.start), Interval(hole.end, piece.end))
+    return [part for part in parts if part.start < part.end]
+
+
+def _subtract(intervals: list[Interval], holes: list[Interval]) -> list[Interval]:
+    result = []
+    for interval in intervals:
+        pieces = [interval]
+        for hole in holes:
+            pieces = [part for piece in pieces for part in _cut(piece, hole)]
+        result.extend(pieces)
+    return result
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What a facilitator's calendar holds: weekly windows, extra time, absence and sessions already booked."""
+
+    windows: tuple[Window, ...] = ()
+    extras: tuple[Interval, ...] = ()
+    absences: tuple[Interval, ...] = ()
+    busy: tuple[Interval, ...] = ()
+
+
+def open_time(
+    availability: Availability, first_day: date, last_day: date, zone: ZoneInfo = STOCKHOLM
+) -> list[Interval]:
+    """When the facilitator works between two days: windows and extra time, less absence and holidays."""
+    pieces: list[Interval] = []
+    for day in _days(first_day, last_day):
+        if is_holiday(day):
+            continue
+        day_span = Interval(local_to_utc(day, time(0), zone), local_to_utc(day + timedelta(days=1), time(0), zone))
+        pieces.extend(
+            Interval(local_to_utc(day, w.start, zone), local_to_utc(day, w.end, zone))
+            for w in availability.windows
+            if w.weekday == day.weekday() and w.start < w.end
+        )
+        pieces.extend(
+            Interval(max(e.start, day_span.start), min(e.end, day_span.end))
+            for e in availability.extras
+            if e.overlaps(day_span)
+        )
+    return _subtract(_merge(pieces), _merge(availability.absences))
+
+
+def free_slots(
+    availability: Availability,
+    *,
+    length: timedelta,
+    rules: Rules,
+    now: datetime,
+    first_day: date,
+    last_day: date,
+    zone: ZoneInfo = STOCKHOLM,
+) -> list[Interval]:
+    """Every start (on the rules' step) where a session of ``length`` fits: inside open time, after the minimum
+    notice, within the horizon, and at least the buffer away from every busy interval."""
+    earliest = max(earliest_start(now, rules, zone), now)
+    last_day = min(last_day, last_bookable_day(now, rules, zone))
+    blocked = _merge(Interval(b.start - rules.buffer, b.end + rules.buffer) for b in availability.busy)
+    slots = []
+    for piece in open_time(availability, first_day, last_day, zone):
+        start = piece.start
+        while start + length <= piece.end:
+            slot = Interval(start, start + length)
+            if start >= earliest and not any(slot.overlaps(b) for b in blocked):
+                slots.append(slot)
+            start += rules.step
+    return slots
+
+
+def is_free(
+    slot: Interval, availability: Availability, *, rules: Rules, now: datetime, zone: ZoneInfo = STOCKHOLM
+) -> bool:
+    """True when ``slot`` is one of the free slots offered on its day."""
+    day = slot.start.astimezone(zone).date()
+    offered = free_slots(
+        availability, length=slot.end - slot.start, rules=rules, now=now, first_day=day, last_day=day, zone=zone
+    )
+    return slot in offered

@@ -1,0 +1,244 @@
+"""Requesting support: diarienummer, confirmation e-mail, validation, documents, who sees what, and triage."""
+
+import io
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from blueprints.core.db import db, utcnow
+from blueprints.core.models import OutboxEmail
+from blueprints.support.models import SupportAttachment, SupportNote, SupportRequest
+from tests.conftest import csrf_token
+from tests.support.conftest import PDF, PNG, docx_bytes, get_request, xlsx_bytes
+
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+def _form(client, **fields):
+    return {
+        "csrf_token": csrf_token(client, "/stod/ny"),
+        "title": "Upphandling av skolmåltider",
+        "description": "Vi vill ha stöd i marknadsdialogen.",
+        "estimated_value": "12 500 000",
+        "phase": "marknadsanalys",
+        "support_kinds": ["dialogmote", "workshop"],
+        "preferred_from": "2027-01-11",
+        "preferred_to": "2027-02-26",
+        "format": "plats",
+        "place": "Göteborgs stadshus",
+        "cpv_codes": "55523100",
+        **fields,
+    }
+
+
+def _submit(client, files=(), **fields):
+    data = _form(client, **fields)
+    data["attachments"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post("/stod/ny", data=data, content_type="multipart/form-data")
+
+
+def _requests(app):
+    with app.app_context():
+        return db.session.scalars(sa.select(SupportRequest).order_by(SupportRequest.id)).all()
+
+
+def _emails(app, recipient=None):
+    with app.app_context():
+        query = sa.select(OutboxEmail).order_by(OutboxEmail.id)
+        if recipient:
+            query = query.where(OutboxEmail.recipient == recipient)
+        return db.session.scalars(query).all()
+
+
+def test_buyer_submits_and_gets_a_diary_number_and_a_confirmation(app, client, auth, people):
+    auth.login("buyer@example.org")
+    response = _submit(
+        client, files=[("behov.pdf", PDF), ("underlag.docx", docx_bytes()), ("budget.xlsx", xlsx_bytes())]
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    year = utcnow().year
+    assert f"UM {year}/0001" in page and "Upphandling av skolmåltider" in page and "Inkommen" in page
+    assert "12\u00a0500\u00a0000\u00a0kr" in page and "Dialogmöte med leverantörer" in page
+    (stored,) = _requests(app)
+    assert stored.diary_number == f"UM {year}/0001" and stored.status == "inkommen"
+    assert stored.estimated_value_sek == 12_500_000 and stored.support_kinds == ["workshop", "dialogmote"]
+    with app.app_context():
+        files = db.session.scalars(sa.select(SupportAttachment).order_by(SupportAttachment.id)).all()
+        assert [f.content_type.rsplit(".", 1)[-1] for f in files] == ["application/pdf", "document", "sheet"]
+    (email,) = _emails(app, "buyer@example.org")
+    assert f"UM {year}/0001" in email.subject and "5 arbetsdagar" in email.body_text
+    second = _submit(client, title="Nästa projekt")
+    assert second.status_code == 303
+    assert [r.diary_number for r in _requests(app)] == [f"UM {year}/0001", f"UM {year}/0002"]
+
+
+def test_missing_answers_get_swedish_messages_and_nothing_is_stored(app, client, auth, people):
+    auth.login("buyer@example.org")
+    response = _submit(client, title="", support_kinds=[], phase="", estimated_value="många", preferred_to="2026-12-01")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Fyll i fältet." in html and "Välj minst en stödform." in html and "Välj en fas." in html
+    assert "Skriv värdet som ett heltal i kronor" in html
+    assert "Perioden måste sluta samma dag eller efter att den börjar." in html
+    assert _requests(app) == [] and _emails(app) == []
+
+
+def test_a_file_renamed_to_pdf_is_refused_by_its_content(app, client, auth, people):
+    auth.login("buyer@example.org")
+    response = _submit(client, files=[("bild.pdf", PNG)])
+    assert response.status_code == 422
+    assert "bild.pdf är inte en PDF-, Word-, Excel- eller OpenDocument-fil." in response.get_data(as_text=True)
+    word_named_pdf = _submit(client, files=[("avtal.pdf", docx_bytes())])
+    assert word_named_pdf.status_code == 422
+    assert "avtal.pdf har fel filändelse för sitt innehåll (docx)." in word_named_pdf.get_data(as_text=True)
+    assert _requests(app) == [] and _emails(app) == []
+
+
+def test_an_oversized_file_gets_413_and_nothing_is_stored(app, client, auth, people):
+    auth.login("buyer@example.org")
+    response = _submit(client, files=[("stor.pdf", PDF + b"0" * (10 * 1024 * 1024))])
+    assert response.status_code == 413
+    assert "stor.pdf är större än 10 MB." in response.get_data(as_text=True)
+    assert _requests(app) == []
+
+
+def test_documents_are_downloadable_only_by_those_who_see_the_request(app, client, auth, people, make_user):
+    auth.login("buyer@example.org")
+    request_id = int(_submit(client, files=[("behov.pdf", PDF)]).headers["Location"].rsplit("/", 1)[-1])
+    (attachment,) = get_request(app, request_id).attachments
+    url = f"/stod/{request_id}/bilagor/{attachment.id}"
+    download = client.get(url)
+    assert download.status_code == 200 and download.data == PDF
+    assert "behov.pdf" in download.headers["Content-Disposition"]
+    auth.logout()
+    auth.login("buyer2@example.org")
+    assert client.get(url).status_code == 404
+    assert client.get(f"/stod/{request_id}").status_code == 404
+    auth.logout()
+    auth.login("manager@example.org")
+    assert client.get(url).status_code == 200
+
+
+def test_buyers_add_documents_later_and_wrong_types_are_refused(app, client, auth, people, make_request):
+    request_id = make_request()
+    auth.login("buyer@example.org")
+    token = csrf_token(client, f"/stod/{request_id}")
+    bad = client.post(
+        f"/stod/{request_id}/bilagor",
+        data={"csrf_token": token, "attachments": [(io.BytesIO(PNG), "skiss.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 422 and "skiss.pdf är inte en PDF" in bad.get_data(as_text=True)
+    good = client.post(
+        f"/stod/{request_id}/bilagor",
+        data={"csrf_token": token, "attachments": [(io.BytesIO(PDF), "protokoll.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert good.status_code == 303
+    assert [a.filename for a in get_request(app, request_id).attachments] == ["protokoll.pdf"]
+
+
+def test_internal_notes_are_never_shown_to_buyers(app, client, auth, people, make_request):
+    request_id = make_request()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/stod/{request_id}")
+    response = client.post(
+        f"/stod/{request_id}/anteckningar", data={"csrf_token": token, "body": "Kommunen har bråttom"}
+    )
+    assert response.status_code == 303
+    assert "Kommunen har bråttom" in client.get(f"/stod/{request_id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("buyer@example.org")
+    page = client.get(f"/stod/{request_id}").get_data(as_text=True)
+    assert "Upphandling av skolskjuts" in page and "Kommunen har bråttom" not in page
+    assert "Interna anteckningar" not in page
+    token = csrf_token(client, f"/stod/{request_id}")
+    assert client.post(f"/stod/{request_id}/anteckningar", data={"csrf_token": token, "body": "x"}).status_code == 403
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SupportNote)) == 1
+
+
+def test_staff_grant_with_the_suggested_facilitator(app, client, auth, people, make_request, working_week):
+    request_id = make_request()
+    auth.login("facilitator@example.org")
+    page = client.get(f"/stod/{request_id}").get_data(as_text=True)
+    assert "Förslag på facilitator" in page and "Fredrik Facilitator" in page and "lediga timmar" in page
+    token = csrf_token(client, f"/stod/{request_id}")
+    assert client.post(f"/stod/{request_id}/bedomning", data={"csrf_token": token}).status_code == 303
+    response = client.post(
+        f"/stod/{request_id}/bevilja",
+        data={"csrf_token": token, "facilitator_id": str(people["facilitator"]), "comment": "Välkomna!"},
+    )
+    assert response.status_code == 303
+    stored = get_request(app, request_id)
+    assert stored.status == "beviljad" and stored.facilitator_id == people["facilitator"]
+    assert [e.status for e in stored.events] == ["inkommen", "bedoms", "beviljad"]
+    assert stored.first_response_at is not None
+    granted = _emails(app, "buyer@example.org")[-1]
+    assert (
+        "är beviljad" in granted.subject
+        and "Fredrik Facilitator" in granted.body_text
+        and "Välkomna!" in granted.body_text
+    )
+    assert "Du är facilitator" in _emails(app, "facilitator@example.org")[-1].subject
+
+
+def test_declining_needs_a_reason_which_is_emailed(app, client, auth, people, make_request):
+    request_id = make_request()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/stod/{request_id}")
+    empty = client.post(f"/stod/{request_id}/avsla", data={"csrf_token": token, "reason": "  "})
+    assert empty.status_code == 422 and "Skriv varför förfrågan avslås." in empty.get_data(as_text=True)
+    assert get_request(app, request_id).status == "inkommen"
+    response = client.post(
+        f"/stod/{request_id}/avsla", data={"csrf_token": token, "reason": "Projektet är redan avslutat."}
+    )
+    assert response.status_code == 303
+    assert get_request(app, request_id).status == "avslagen"
+    email = _emails(app, "buyer@example.org")[-1]
+    assert "Projektet är redan avslutat." in email.body_text
+    again = client.post(
+        f"/stod/{request_id}/bevilja", data={"csrf_token": token, "facilitator_id": str(people["facilitator"])}
+    )
+    assert again.status_code == 422 and "kan inte ändras så" in again.get_data(as_text=True)
+
+
+def test_buyers_cannot_triage(app, client, auth, people, make_request):
+    request_id = make_request()
+    auth.login("buyer@example.org")
+    token = csrf_token(client, f"/stod/{request_id}")
+    response = client.post(
+        f"/stod/{request_id}/bevilja", data={"csrf_token": token, "facilitator_id": str(people["facilitator"])}
+    )
+    assert response.status_code == 403
+    assert get_request(app, request_id).status == "inkommen"
+
+
+def test_the_queue_filters_and_flags_requests_past_the_response_target(app, client, auth, people, make_request):
+    old = make_request(title="Gammal förfrågan", submitted_at=utcnow() - timedelta(days=14))
+    make_request(title="Ny förfrågan", kinds=("bollplank",))
+    auth.login("facilitator@example.org")
+    queue = client.get("/stod/").get_data(as_text=True)
+    assert queue.index("Gammal förfrågan") < queue.index("Ny förfrågan")
+    assert queue.count("Över svarstiden</span>") == 1
+    overdue = client.get("/stod/?age=forsenad").get_data(as_text=True)
+    assert "Gammal förfrågan" in overdue and "Ny förfrågan" not in overdue
+    workshop = client.get("/stod/?kind=workshop", headers=PARTIAL)
+    html = workshop.get_data(as_text=True)
+    assert workshop.status_code == 200 and "<html" not in html
+    assert "Gammal förfrågan" in html and "Ny förfrågan" not in html
+    assert f'href="/stod/{old}"' in html
+    assert "Ny förfrågan" in client.get("/stod/?status=inkommen&county=14").get_data(as_text=True)
+    assert "Ny förfrågan" not in client.get("/stod/?county=12").get_data(as_text=True)
+    assert client.get("/stod/?age=nonsense&page=-3&facilitator=x").status_code == 200
+
+
+def test_buyers_see_only_their_organisations_requests(app, client, auth, people, make_request):
+    make_request(title="Göteborgs projekt")
+    auth.login("buyer2@example.org")
+    page = client.get("/stod/").get_data(as_text=True)
+    assert "Göteborgs projekt" not in page and "Inga förfrågningar ännu." in page
+    auth.logout()
+    auth.login("buyer@example.org")
+    assert "Göteborgs projekt" in client.get("/stod/").get_data(as_text=True)
