@@ -1,0 +1,392 @@
+"""Booking sessions: the week view, calendar invitations, the database's no-overlap guarantee, rescheduling,
+cancelling, reminders, follow-up, feedback links and the private calendar feed."""
+
+import re
+from datetime import timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from blueprints.core.db import db, utcnow
+from blueprints.core.models import OutboxEmail
+from blueprints.support.models import Booking, Feedback
+from tests.conftest import csrf_token, deliver_outbox, link_in, text_body
+from tests.support.conftest import get_request
+
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+SLOT = re.compile(r'name="start" value="([^"]+)"')
+
+
+def _slots(client, path):
+    return SLOT.findall(client.get(path).get_data(as_text=True))
+
+
+def _book(client, request_id, start, kind="workshop"):
+    token = csrf_token(client, f"/stod/{request_id}/boka")
+    return client.post(
+        f"/stod/{request_id}/boka",
+        data={"csrf_token": token, "kind": kind, "start": start, "place": "Stadshuset", "video_link": ""},
+    )
+
+
+def _calendar_emails(app):
+    with app.app_context():
+        return db.session.scalars(
+            sa.select(OutboxEmail).where(OutboxEmail.calendar_ics.is_not(None)).order_by(OutboxEmail.id)
+        ).all()
+
+
+def _event(email):
+    calendar = icalendar.Calendar.from_ical(email.calendar_ics)
+    assert str(calendar["METHOD"]) == email.calendar_method
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def _booking(app, booking_id):
+    with app.app_context():
+        booking = db.session.get(Booking, booking_id)
+        db.session.expunge_all()
+        return booking
+
+
+@pytest.fixture
+def granted(make_request, working_week):
+    return make_request(granted=True)
+
+
+def test_buyer_books_a_free_slot_and_both_sides_get_an_invitation(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    page = client.get(f"/stod/{granted}/boka")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Boka tid med Fredrik Facilitator" in html and "Vecka " in html
+    starts = SLOT.findall(html)
+    assert starts, "the first bookable week has free times"
+    response = _book(client, granted, starts[0])
+    assert response.status_code == 303
+    booking_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    booking = _booking(app, booking_id)
+    assert booking.status == "bokad" and booking.ends_at - booking.starts_at == timedelta(hours=3)
+    assert booking.blocked_until - booking.ends_at == timedelta(minutes=15)
+    assert get_request(app, granted).status == "pagar"
+    emails = _calendar_emails(app)
+    assert sorted(e.recipient for e in emails) == ["buyer@example.org", "facilitator@example.org"]
+    for email in emails:
+        event = _event(email)
+        assert email.calendar_method == "REQUEST" and event["SEQUENCE"] == 0
+        assert str(event["UID"]) == f"support-booking-{booking_id}@localhost"
+        assert event.decoded("DTSTART") == booking.starts_at
+        assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
+        assert "Workshop: Upphandling av skolskjuts" in str(event["SUMMARY"])
+    detail = client.get(f"/stod/sessioner/{booking_id}").get_data(as_text=True)
+    assert "Bokad" in detail and "Stadshuset" in detail
+
+
+def test_the_week_view_moves_by_week_and_answers_partials(app, client, auth, people, granted):
+    auth.login("facilitator@example.org")
+    first = client.get(f"/stod/{granted}/boka").get_data(as_text=True)
+    following = re.search(r'href="([^"]*vecka=[^"]*)"[^>]*rel="next"', first).group(1).replace("&amp;", "&")
+    partial = client.get(following, headers=PARTIAL)
+    html = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and "<html" not in html and "Vecka " in html
+    assert SLOT.findall(html) and SLOT.findall(html)[0] not in SLOT.findall(first)
+    assert client.get(f"/stod/{granted}/boka?vecka=2026-W99").status_code == 200
+    bollplank = SLOT.findall(client.get(f"/stod/{granted}/boka?kind=bollplank").get_data(as_text=True))
+    assert len(bollplank) > len(SLOT.findall(first))  # one-hour sessions fit more often than three-hour ones
+
+
+def test_a_taken_slot_gets_409_and_fresh_slots(app, client, auth, people, granted, make_request):
+    other = make_request(title="Annat projekt", granted=True)
+    auth.login("facilitator@example.org")
+    starts = _slots(client, f"/stod/{granted}/boka")
+    assert _book(client, other, starts[0]).status_code == 303
+    response = _book(client, granted, starts[0])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Tiden är inte längre ledig" in html
+    assert starts[0] not in SLOT.findall(html) and SLOT.findall(html)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 1
+
+
+def test_the_database_itself_refuses_overlapping_bookings(app, people, granted):
+    with app.app_context():
+        start = utcnow() + timedelta(days=10)
+        common = {"request_id": granted, "facilitator_id": people["facilitator"], "kind": "workshop"}
+        db.session.add(
+            Booking(
+                **common,
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                blocked_until=start + timedelta(hours=1, minutes=15),
+            )
+        )
+        db.session.commit()
+        db.session.add(
+            Booking(
+                **common,
+                starts_at=start + timedelta(minutes=70),
+                ends_at=start + timedelta(hours=2),
+                blocked_until=start + timedelta(hours=2),
+            )
+        )
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        # A cancelled booking blocks nothing, and other facilitators are free.
+        db.session.add(
+            Booking(
+                **common,
+                status="avbokad",
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                blocked_until=start + timedelta(hours=1),
+            )
+        )
+        db.session.add(
+            Booking(
+                **{**common, "facilitator_id": people["admin"]},
+                starts_at=start,
+                ends_at=start + timedelta(hours=1),
+                blocked_until=start + timedelta(hours=1),
+            )
+        )
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 3
+
+
+def test_reschedule_then_cancel_updates_the_same_invitation(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    starts = _slots(client, f"/stod/{granted}/boka")
+    booking_id = int(_book(client, granted, starts[0]).headers["Location"].rsplit("/", 1)[-1])
+    new_starts = _slots(client, f"/stod/sessioner/{booking_id}/omboka")
+    target = new_starts[-1]
+    token = csrf_token(client, f"/stod/sessioner/{booking_id}/omboka")
+    response = client.post(f"/stod/sessioner/{booking_id}/omboka", data={"csrf_token": token, "start": target})
+    assert response.status_code == 303
+    moved = _booking(app, booking_id)
+    assert moved.starts_at.isoformat() == target and moved.sequence == 1
+    token = csrf_token(client, f"/stod/sessioner/{booking_id}")
+    empty = client.post(f"/stod/sessioner/{booking_id}/avboka", data={"csrf_token": token, "reason": ""})
+    assert empty.status_code == 422 and "Skriv varför sessionen avbokas." in empty.get_data(as_text=True)
+    response = client.post(f"/stod/sessioner/{booking_id}/avboka", data={"csrf_token": token, "reason": "Sjukdom"})
+    assert response.status_code == 303 and _booking(app, booking_id).status == "avbokad"
+    emails = [e for e in _calendar_emails(app) if e.recipient == "facilitator@example.org"]
+    assert [(e.calendar_method, _event(e)["SEQUENCE"]) for e in emails] == [
+        ("REQUEST", 0),
+        ("REQUEST", 1),
+        ("CANCEL", 2),
+    ]
+    assert len({str(_event(e)["UID"]) for e in emails}) == 1
+    assert str(_event(emails[-1])["STATUS"]) == "CANCELLED"
+    assert "Sjukdom" in emails[-1].body_text
+
+
+def test_buyers_cannot_change_a_session_inside_the_notice(app, client, auth, people, granted):
+    with app.app_context():
+        start = utcnow() + timedelta(hours=30)
+        booking = Booking(
+            request_id=granted,
+            facilitator_id=people["facilitator"],
+            kind="workshop",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            blocked_until=start + timedelta(hours=1),
+        )
+        db.session.add(booking)
+        db.session.commit()
+        booking_id = booking.id
+    auth.login("buyer@example.org")
+    page = client.get(f"/stod/sessioner/{booking_id}").get_data(as_text=True)
+    assert "för nära i tid" in page and "Avboka sessionen" not in page
+    token = csrf_token(client, f"/stod/sessioner/{booking_id}")
+    response = client.post(f"/stod/sessioner/{booking_id}/avboka", data={"csrf_token": token, "reason": "x"})
+    assert response.status_code == 422 and _booking(app, booking_id).status == "bokad"
+    assert client.get(f"/stod/sessioner/{booking_id}/omboka").status_code == 404
+    auth.logout()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/stod/sessioner/{booking_id}")
+    response = client.post(f"/stod/sessioner/{booking_id}/avboka", data={"csrf_token": token, "reason": "Krock"})
+    assert response.status_code == 303 and _booking(app, booking_id).status == "avbokad"
+
+
+def test_other_organisations_cannot_see_or_book(app, client, auth, people, granted):
+    auth.login("buyer2@example.org")
+    assert client.get(f"/stod/{granted}/boka").status_code == 404
+    token = csrf_token(client, "/stod/")
+    response = client.post(
+        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "workshop", "start": "2030-01-07T08:00:00+00:00"}
+    )
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 0
+
+
+def test_a_malformed_slot_is_a_clear_422(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    response = _book(client, granted, "nästa tisdag")
+    assert response.status_code == 422 and "Välj en av de lediga tiderna." in response.get_data(as_text=True)
+
+
+def _session_starting_in(app, people, request_id, delta):
+    with app.app_context():
+        start = utcnow() + delta
+        booking = Booking(
+            request_id=request_id,
+            facilitator_id=people["facilitator"],
+            kind="bollplank",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            blocked_until=start + timedelta(hours=1),
+        )
+        db.session.add(booking)
+        db.session.commit()
+        return booking.id
+
+
+def test_reminders_are_sent_once_for_sessions_within_a_day(app, people, granted):
+    soon = _session_starting_in(app, people, granted, timedelta(hours=20))
+    _session_starting_in(app, people, granted, timedelta(hours=30))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["reminders", "send"])
+    assert first.exit_code == 0 and "reminders sent for 1 sessions" in first.output
+    second = runner.invoke(args=["reminders", "send"])
+    assert "reminders sent for 0 sessions" in second.output
+    with app.app_context():
+        reminders = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.subject.like("Påminnelse%"))).all()
+        assert sorted(e.recipient for e in reminders) == ["buyer@example.org", "facilitator@example.org"]
+        assert db.session.get(Booking, soon).reminder_sent_at is not None
+
+
+def test_follow_up_sends_a_one_time_feedback_link(app, client, auth, people, granted, smtp):
+    held = _session_starting_in(app, people, granted, -timedelta(hours=2))
+    auth.login("facilitator@example.org")
+    sessions = client.get("/stod/sessioner/").get_data(as_text=True)
+    assert "Att följa upp" in sessions and f"/stod/sessioner/{held}" in sessions
+    token = csrf_token(client, f"/stod/sessioner/{held}")
+    response = client.post(
+        f"/stod/sessioner/{held}/uppfoljning",
+        data={
+            "csrf_token": token,
+            "status": "genomford",
+            "outcome": "Behovsanalysen klar",
+            "lessons": "Boka två timmar",
+        },
+    )
+    assert response.status_code == 303 and _booking(app, held).status == "genomford"
+    auth.logout()
+    deliver_outbox(app)
+    (message,) = [m for m in smtp.messages if "Hur var sessionen" in m["Subject"]]
+    assert message["To"] == "buyer@example.org"
+    link = link_in(message)
+    anonymous = app.test_client()
+    form = anonymous.get(link)
+    assert form.status_code == 200 and "Hur nöjd är du med sessionen?" in form.get_data(as_text=True)
+    token = csrf_token(anonymous, link)
+    bad = anonymous.post(link, data={"csrf_token": token, "rating": "9"})
+    assert bad.status_code == 422
+    answered = anonymous.post(link, data={"csrf_token": token, "rating": "5", "comment": "Mycket bra"})
+    assert answered.status_code == 200 and "Tack för din återkoppling!" in answered.get_data(as_text=True)
+    assert anonymous.get(link).status_code == 410
+    assert anonymous.post(link, data={"csrf_token": token, "rating": "1"}).status_code == 410
+    with app.app_context():
+        feedback = db.session.scalar(sa.select(Feedback))
+        assert (feedback.rating, feedback.comment) == (5, "Mycket bra")
+    assert anonymous.get("/aterkoppling/felskriven").status_code == 404
+    assert "30 dagar" in text_body(message)
+
+
+def test_feedback_links_expire(app, people, granted):
+    held = _session_starting_in(app, people, granted, -timedelta(hours=2))
+    with app.app_context():
+        from blueprints.support.queries import hash_token
+
+        db.session.add(
+            Feedback(booking_id=held, token_hash=hash_token("gammal"), expires_at=utcnow() - timedelta(minutes=1))
+        )
+        db.session.commit()
+    assert app.test_client().get("/aterkoppling/gammal").status_code == 410
+
+
+def test_delivered_invitations_carry_a_calendar_part_and_an_ics_file(app, client, auth, people, granted, smtp):
+    auth.login("buyer@example.org")
+    _book(client, granted, _slots(client, f"/stod/{granted}/boka")[0])
+    deliver_outbox(app)
+    invitations = [m for m in smtp.messages if m["Subject"].startswith("Bokad session")]
+    assert len(invitations) == 2
+    for message in invitations:
+        parts = {part.get_content_type(): part for part in message.walk()}
+        assert parts["text/calendar"].get_param("method") == "REQUEST"
+        attached = parts["application/ics"]
+        assert attached.get_filename() == "inbjudan.ics"
+        calendar = icalendar.Calendar.from_ical(attached.get_content())
+        assert len(calendar.walk("VEVENT")) == 1 and calendar.walk("VTIMEZONE")
+
+
+def test_the_private_calendar_feed_can_be_made_and_revoked(app, client, auth, people, granted):
+    _session_starting_in(app, people, granted, timedelta(days=5))
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/stod/tillganglighet")
+    page = client.post("/stod/tillganglighet/kalender", data={"csrf_token": token, "action": "new"}).get_data(
+        as_text=True
+    )
+    feed_url = re.search(r'value="(http://localhost/kalender/[^"]+\.ics)"', page).group(1)
+    path = feed_url.removeprefix("http://localhost")
+    auth.logout()
+    response = app.test_client().get(path)
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    assert len(icalendar.Calendar.from_ical(response.data).walk("VEVENT")) == 1
+    auth.login("facilitator@example.org")
+    client.post(
+        "/stod/tillganglighet/kalender",
+        data={"csrf_token": csrf_token(client, "/stod/tillganglighet"), "action": "revoke"},
+    )
+    assert app.test_client().get(path).status_code == 404
+
+
+def test_facilitators_keep_their_windows_exceptions_and_rules(app, client, auth, people, areas):
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/stod/tillganglighet")
+    assert (
+        client.post(
+            "/stod/tillganglighet/arbetstider",
+            data={"csrf_token": token, "weekday": "0", "start_time": "09:00", "end_time": "12:00"},
+        ).status_code
+        == 303
+    )
+    clash = client.post(
+        "/stod/tillganglighet/arbetstider",
+        data={"csrf_token": token, "weekday": "0", "start_time": "11:00", "end_time": "13:00"},
+    )
+    assert clash.status_code == 422 and "överlappar" in clash.get_data(as_text=True)
+    backwards = client.post(
+        "/stod/tillganglighet/arbetstider",
+        data={"csrf_token": token, "weekday": "1", "start_time": "13:00", "end_time": "09:00"},
+    )
+    assert backwards.status_code == 422 and "Sluttiden måste vara efter starttiden." in backwards.get_data(as_text=True)
+    absence = {
+        "csrf_token": token,
+        "kind": "franvaro",
+        "start_day": "2030-03-04",
+        "start_time": "08:00",
+        "end_day": "2030-03-08",
+        "end_time": "17:00",
+        "note": "Semester",
+    }
+    assert client.post("/stod/tillganglighet/undantag", data=absence).status_code == 303
+    rules = {
+        "csrf_token": token,
+        "buffer_minutes": "30",
+        "notice_working_days": "3",
+        "horizon_days": "60",
+        "need_area_ids": [str(areas["Fossilfria transporter"])],
+    }
+    rules |= {
+        f"minutes_{kind}": "90" for kind in ("workshop", "dialogmote", "processgranskning", "projektmote", "bollplank")
+    }
+    assert client.post("/stod/tillganglighet/regler", data=rules).status_code == 303
+    bad = client.post("/stod/tillganglighet/regler", data={**rules, "buffer_minutes": "-5"})
+    assert bad.status_code == 422 and "Mellan 0 och 240 minuter." in bad.get_data(as_text=True)
+    page = client.get("/stod/tillganglighet").get_data(as_text=True)
+    assert "Måndag 09:00–12:00" in page and "Semester" in page and 'value="30"' in page
