@@ -145,6 +145,59 @@ MATRIX = {
     "accounts.revoke_own_api_token": [
         ("POST", "/profil/api-nycklar/{facilitators_token}/aterkalla", {**STAFF, "manager": 404, "admin": 404}),
     ],
+    "support.index": [("GET", "/stod/", signed_in())],
+    "support.create": [("GET", "/stod/ny", only("buyer")), ("POST", "/stod/ny", only("buyer"))],
+    "support.detail": [
+        ("GET", "/stod/{home_request}", signed_in()),
+        ("GET", "/stod/{other_request}", signed_in(buyer=404)),
+    ],
+    "support.attach": [
+        ("POST", "/stod/{home_request}/bilagor", signed_in(manager=403)),
+        ("POST", "/stod/{other_request}/bilagor", signed_in(buyer=404, manager=403)),
+    ],
+    "support.attachment": [
+        ("GET", "/stod/{home_request}/bilagor/{home_attachment}", signed_in()),
+        ("GET", "/stod/{other_request}/bilagor/{other_attachment}", signed_in(buyer=404)),
+        (
+            "GET",
+            "/stod/{home_request}/bilagor/{other_attachment}",
+            signed_in(buyer=404, facilitator=404, manager=404, admin=404),
+        ),
+    ],
+    "support.assess": [("POST", "/stod/{home_request}/bedomning", INVITERS)],
+    "support.grant": [("POST", "/stod/{home_request}/bevilja", INVITERS)],
+    "support.decline": [("POST", "/stod/{home_request}/avsla", INVITERS)],
+    "support.reassign": [("POST", "/stod/{other_request}/facilitator", INVITERS)],
+    "support.note": [("POST", "/stod/{home_request}/anteckningar", INVITERS)],
+    "support.close": [("POST", "/stod/{other_request}/avsluta", INVITERS)],
+    "support.book": [
+        ("GET", "/stod/{other_request}/boka", only("buyer", "facilitator") | {"buyer": 404}),
+        ("POST", "/stod/{other_request}/boka", only("buyer", "facilitator") | {"buyer": 404}),
+        ("GET", "/stod/{home_request}/boka", only("buyer", "facilitator") | {"buyer": 404, "facilitator": 404}),
+    ],
+    "support.booking": [("GET", "/stod/sessioner/{booking}", signed_in(buyer=404))],
+    "support.booking_ics": [("GET", "/stod/sessioner/{booking}.ics", signed_in(buyer=404))],
+    "support.reschedule": [
+        ("GET", "/stod/sessioner/{booking}/omboka", only("buyer", "facilitator") | {"buyer": 404}),
+        ("POST", "/stod/sessioner/{booking}/omboka", only("buyer", "facilitator") | {"buyer": 404}),
+    ],
+    "support.cancel": [("POST", "/stod/sessioner/{booking}/avboka", only("buyer", "facilitator") | {"buyer": 404})],
+    "support.follow_up": [("POST", "/stod/sessioner/{booking}/uppfoljning", only("facilitator"))],
+    "support.sessions": [("GET", "/stod/sessioner/", signed_in())],
+    "support.availability": [("GET", "/stod/tillganglighet", only("facilitator"))],
+    "support.rules": [("POST", "/stod/tillganglighet/regler", only("facilitator"))],
+    "support.add_window_view": [("POST", "/stod/tillganglighet/arbetstider", only("facilitator"))],
+    "support.delete_window": [("POST", "/stod/tillganglighet/arbetstider/{window}/ta-bort", only("facilitator"))],
+    "support.add_exception_view": [("POST", "/stod/tillganglighet/undantag", only("facilitator"))],
+    "support.delete_exception": [
+        ("POST", "/stod/tillganglighet/undantag/{exception}/ta-bort", only("facilitator")),
+    ],
+    "support.calendar_link": [("POST", "/stod/tillganglighet/kalender", only("facilitator"))],
+    "support.calendar_feed": [("GET", "/kalender/not-a-token.ics", everyone(404))],
+    "support.feedback": [
+        ("GET", "/aterkoppling/not-a-token", everyone(404)),
+        ("POST", "/aterkoppling/not-a-token", everyone(404)),
+    ],
     "admin.users": [("GET", "/admin/anvandare", ADMINS)],
     "admin.user_detail": [("GET", "/admin/anvandare/{buyer}", ADMINS), ("POST", "/admin/anvandare/{buyer}", ADMINS)],
     "admin.toggle_user_active": [("POST", "/admin/anvandare/{manager}/aktiv", ADMINS)],
@@ -213,6 +266,7 @@ def objects(app, people):
         db.session.add(upload)
         db.session.flush()
         networks = _networks(people, challenges["other_public"])
+        support = _support(app, people)
         token, _secret = create_api_token(user=db.session.get(User, people["facilitator"]), name="Test")
         db.session.commit()
         return {
@@ -230,6 +284,7 @@ def objects(app, people):
             "closed_member": networks["closed"].members[-1].id,
             "activity": networks["closed"].activities[0].id,
             "facilitators_token": token.id,
+            **{name: row.id for name, row in support.items()},
         }
 
 
@@ -258,6 +313,73 @@ def _networks(people, linked_challenge):
     db.session.add_all([open_network, closed])
     db.session.flush()
     return {"open": open_network, "closed": closed}
+
+
+def _support(app, people):
+    """A received request of the buyer's organisation and a granted one of another organisation, each with a
+    document; a booked session of the other one; the facilitator's working window and absence."""
+    from datetime import time, timedelta
+    from pathlib import Path
+
+    from blueprints.core.db import utcnow
+    from blueprints.support.models import (
+        AvailabilityException,
+        AvailabilityWindow,
+        Booking,
+        SupportAttachment,
+        SupportRequest,
+    )
+
+    def request(organisation, serial, status, facilitator_id=None):
+        row = SupportRequest(
+            diary_number=f"UM 2026/{serial:04d}",
+            diary_year=2026,
+            diary_serial=serial,
+            title="Projekt",
+            description="x",
+            phase="behovsanalys",
+            format="digitalt",
+            status=status,
+            organisation_id=organisation.id,
+            facilitator_id=facilitator_id,
+        )
+        row.support_kinds = ["workshop"]
+        key = f"matrix-{serial}-{organisation.id}"
+        Path(app.config["UPLOAD_DIR"]).mkdir(parents=True, exist_ok=True)
+        (Path(app.config["UPLOAD_DIR"]) / key).write_bytes(b"%PDF-1.4")
+        row.attachments.append(
+            SupportAttachment(
+                filename="a.pdf", content_type="application/pdf", size_bytes=8, sha256="0" * 64, storage_key=key
+            )
+        )
+        return row
+
+    home = request(people["home"], 1, "inkommen")
+    other = request(people["other"], 2, "pagar", people["facilitator"])
+    start = utcnow() + timedelta(days=30)
+    booking = Booking(
+        request=other,
+        facilitator_id=people["facilitator"],
+        kind="workshop",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        blocked_until=start + timedelta(hours=1),
+    )
+    window = AvailabilityWindow(facilitator_id=people["facilitator"], weekday=0, start_time=time(9), end_time=time(12))
+    exception = AvailabilityException(
+        facilitator_id=people["facilitator"], kind="franvaro", starts_at=start, ends_at=start + timedelta(days=1)
+    )
+    db.session.add_all([home, other, booking, window, exception])
+    db.session.flush()
+    return {
+        "home_request": home,
+        "other_request": other,
+        "home_attachment": home.attachments[0],
+        "other_attachment": other.attachments[0],
+        "booking": booking,
+        "window": window,
+        "exception": exception,
+    }
 
 
 def _outcome(response) -> str | int:
