@@ -41,7 +41,7 @@ run: seed
 	@echo ""
 	@echo "  Köpkraft runs at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo "  Demo accounts, all with password demo-password-1:"
-	@echo "    admin@example.org, facilitator@example.org, manager@example.org,"
+	@echo "    admin@example.org, facilitator@example.org, facilitator2@example.org, manager@example.org,"
 	@echo "    buyer@example.org, buyer2@example.org"
 	@echo ""
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)

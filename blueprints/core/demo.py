@@ -28,6 +28,7 @@ DEMO_ORGANISATIONS = [
 DEMO_USERS = [
     ("admin@example.org", "Astrid Admin", ("admin",), None),
     ("facilitator@example.org", "Fredrik Facilitator", ("facilitator",), None),
+    ("facilitator2@example.org", "Frida Facilitator", ("facilitator",), None),
     ("manager@example.org", "Maria Chef", ("manager",), None),
     ("buyer@example.org", "Bengt Beställare", ("buyer",), "2120001355"),
     ("buyer2@example.org", "Britta Beställare", ("buyer",), "2120000837"),
@@ -96,5 +97,13 @@ def seed_demo() -> int:
     """Add whatever demo rows are missing; return how many were created."""
     from blueprints.challenges.demo import seed_demo_challenges
     from blueprints.networks.demo import seed_demo_networks
+    from blueprints.support.demo import seed_demo_support
 
-    return _seed_organisations() + _seed_users() + _seed_need_areas() + seed_demo_challenges() + seed_demo_networks()
+    return (
+        _seed_organisations()
+        + _seed_users()
+        + _seed_need_areas()
+        + seed_demo_challenges()
+        + seed_demo_networks()
+        + seed_demo_support()
+    )

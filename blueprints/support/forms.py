@@ -155,13 +155,16 @@ def parse_slot_start(value: str) -> datetime | None:
 
 
 class SlotField(StringField):
-    """The start of a chosen slot; ``parsed`` is an aware UTC datetime."""
+    """The start of a chosen slot; ``parsed`` is an aware UTC datetime once the form is valid."""
+
+    parsed: datetime
 
     def pre_validate(self, form: FlaskForm) -> None:
         """A well-formed time with its offset."""
-        self.parsed = parse_slot_start(self.data or "")
-        if self.parsed is None:
+        start = parse_slot_start(self.data or "")
+        if start is None:
             raise ValidationError(str(_l("Välj en av de lediga tiderna.")))
+        self.parsed = start
 
 
 class BookingForm(FlaskForm):

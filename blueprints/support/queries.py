@@ -196,10 +196,15 @@ def facilitators() -> list[User]:
 # --- calendars ---------------------------------------------------------------------------------------------
 
 
-def facilitator_profile(user_id: int, *, create: bool = False) -> FacilitatorProfile | None:
-    """The facilitator's rules and expertise (made with the defaults when ``create``)."""
-    profile = db.session.get(FacilitatorProfile, user_id)
-    if profile is None and create:
+def facilitator_profile(user_id: int) -> FacilitatorProfile | None:
+    """The facilitator's rules and expertise, if set."""
+    return db.session.get(FacilitatorProfile, user_id)
+
+
+def ensure_facilitator_profile(user_id: int) -> FacilitatorProfile:
+    """The facilitator's rules and expertise, made with the defaults when missing."""
+    profile = facilitator_profile(user_id)
+    if profile is None:
         profile = FacilitatorProfile(user_id=user_id, session_minutes=dict(DEFAULT_SESSION_MINUTES))
         db.session.add(profile)
     return profile
@@ -302,13 +307,14 @@ def suggest_facilitators(request: SupportRequest, *, weeks: int = 4) -> list[Fac
     people = facilitators()
     if not people:
         return []
-    loads = dict(
-        db.session.execute(
+    loads: dict[int | None, int] = {
+        facilitator_id: count
+        for facilitator_id, count in db.session.execute(
             sa.select(SupportRequest.facilitator_id, sa.func.count())
             .where(SupportRequest.status.in_(BOOKABLE_STATUSES))
             .group_by(SupportRequest.facilitator_id)
-        ).all()
-    )
+        )
+    }
     experts = {
         profile.user_id
         for profile in db.session.scalars(

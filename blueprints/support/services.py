@@ -54,7 +54,14 @@ from blueprints.support.models import (
     SupportRequest,
     SupportRequestEvent,
 )
-from blueprints.support.queries import availability_of, facilitator_profile, hash_token, rules_of, session_length
+from blueprints.support.queries import (
+    availability_of,
+    ensure_facilitator_profile,
+    facilitator_profile,
+    hash_token,
+    rules_of,
+    session_length,
+)
 from blueprints.support.slots import Interval, is_free
 from blueprints.support.workdays import add_working_days
 
@@ -343,7 +350,7 @@ class RulesData:
 
 def save_rules(*, facilitator: User, data: RulesData) -> FacilitatorProfile:
     """Store buffer, notice, horizon, session lengths and need-area expertise."""
-    profile = facilitator_profile(facilitator.id, create=True)
+    profile = ensure_facilitator_profile(facilitator.id)
     profile.buffer_minutes = data.buffer_minutes
     profile.notice_working_days = data.notice_working_days
     profile.horizon_days = data.horizon_days
@@ -387,7 +394,7 @@ def add_exception(
 def new_calendar_token(*, facilitator: User) -> str:
     """A new secret for the private calendar feed (the old link stops working); only its hash is kept."""
     token = secrets.token_urlsafe(32)
-    facilitator_profile(facilitator.id, create=True).calendar_token_hash = hash_token(token)
+    ensure_facilitator_profile(facilitator.id).calendar_token_hash = hash_token(token)
     return token
 
 

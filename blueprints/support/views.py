@@ -3,6 +3,7 @@ to book and reschedule, sessions and their follow-up, availability, the calendar
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, request, send_file, url_for
@@ -146,7 +147,7 @@ def _too_large_message(name: str) -> str:
     return _("%(name)s är större än 10 MB. Dela upp eller komprimera filen.", name=name)
 
 
-def _done(message: str, endpoint: str, anchor: str = "", **values: object) -> ResponseReturnValue:
+def _done(message: str, endpoint: str, anchor: str = "", **values: Any) -> ResponseReturnValue:
     flash(message, "success")
     return redirect(url_for(endpoint, **values) + anchor, 303)
 
