@@ -602,7 +602,7 @@ def _booking_page(booking: Booking, status: int = 200, **given: FlaskForm) -> Re
         booking=booking,
         req=booking.request,
         may_change=may_change(booking, user),
-        may_follow_up=user.has_role(FACILITATOR) and booking.starts_at <= utcnow() and booking.status != "avbokad",
+        may_follow_up=user.has_role(FACILITATOR) and booking.status != "avbokad",
         cancel_form=given.get("cancel_form") or CancelForm(formdata=None),
         outcome_form=given.get("outcome_form") or OutcomeForm(formdata=None, obj=booking),
         kinds=SUPPORT_KINDS,
