@@ -7,6 +7,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
 from blueprints.accounts.roles import ROLES
+from blueprints.admin.models import NeedArea
 from blueprints.core.args import page_arg
 from blueprints.core.db import db
 from blueprints.core.formatting import STOCKHOLM, escape_like, search_text
@@ -103,3 +104,8 @@ def undelivered_emails() -> list[OutboxEmail]:
             .limit(200)
         )
     )
+
+
+def need_area_choices() -> list[tuple[int, str]]:
+    """(id, name) of every need area in Swedish order, for select lists and checkboxes."""
+    return [(a.id, a.name) for a in db.session.scalars(sa.select(NeedArea).order_by(NeedArea.sort_key))]

@@ -7,17 +7,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.challenges.constants import DRAFT, INNOVATION_LEVELS, NETWORK_INTEREST, STATUSES, VISIBILITY
-from blueprints.core.db import Model, TimestampMixin, sort_key_type, utcnow
+from blueprints.core.db import Model, TimestampMixin, one_of, sort_key_type, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
 
 if TYPE_CHECKING:
     from blueprints.accounts.models import User
     from blueprints.admin.models import NeedArea
     from blueprints.organisations.models import Organisation
-
-
-def _in(column: str, values: object) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
 
 
 class CpvCode(Model):
@@ -58,13 +54,13 @@ class Challenge(TimestampMixin, Model):
     __audited__ = True
     __audit_exclude__ = {"search_text", "sort_key"}
     __table_args__ = (
-        sa.CheckConstraint(_in("status", STATUSES), name="status"),
-        sa.CheckConstraint(_in("visibility", VISIBILITY), name="visibility"),
+        sa.CheckConstraint(one_of("status", STATUSES), name="status"),
+        sa.CheckConstraint(one_of("visibility", VISIBILITY), name="visibility"),
         sa.CheckConstraint(
-            f"innovation_level IS NULL OR {_in('innovation_level', INNOVATION_LEVELS)}", name="innovation_level"
+            f"innovation_level IS NULL OR {one_of('innovation_level', INNOVATION_LEVELS)}", name="innovation_level"
         ),
         sa.CheckConstraint(
-            f"network_interest IS NULL OR {_in('network_interest', NETWORK_INTEREST)}", name="network_interest"
+            f"network_interest IS NULL OR {one_of('network_interest', NETWORK_INTEREST)}", name="network_interest"
         ),
         sa.CheckConstraint("planned_quarter IS NULL OR planned_quarter BETWEEN 1 AND 4", name="quarter"),
         sa.CheckConstraint("annual_volume_sek IS NULL OR annual_volume_sek >= 0", name="volume"),

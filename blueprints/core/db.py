@@ -65,6 +65,11 @@ def sort_key_type(length: int) -> sa.types.TypeEngine[str]:
     return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
 
 
+def one_of(column: str, values: object) -> str:
+    """SQL for a CHECK constraint: the column holds one of the values (the keys of a dict of labels)."""
+    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
+
+
 class TimestampMixin:
     """Created and updated times, set by the database session."""
 

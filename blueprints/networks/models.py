@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.challenges.models import Challenge, CpvCode
-from blueprints.core.db import Model, TimestampMixin, sort_key_type, utcnow
+from blueprints.core.db import Model, TimestampMixin, one_of, sort_key_type, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.networks.constants import (
     ACTIVE,
@@ -23,10 +23,6 @@ from blueprints.organisations.models import Organisation
 if TYPE_CHECKING:
     from blueprints.accounts.models import User
     from blueprints.admin.models import NeedArea
-
-
-def _in(column: str, values: object) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
 
 
 network_cpv = sa.Table(
@@ -57,7 +53,7 @@ class Network(TimestampMixin, Model):
     __audited__ = True
     __audit_exclude__ = {"search_text", "sort_key"}
     __table_args__ = (
-        sa.CheckConstraint(_in("phase", PHASES), name="phase"),
+        sa.CheckConstraint(one_of("phase", PHASES), name="phase"),
         sa.Index("ix_network_updated", "updated_at"),
     )
 
@@ -118,8 +114,8 @@ class NetworkMember(Model):
     __audited__ = True
     __table_args__ = (
         sa.UniqueConstraint("network_id", "organisation_id"),
-        sa.CheckConstraint(_in("role", MEMBER_ROLES), name="role"),
-        sa.CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
+        sa.CheckConstraint(one_of("role", MEMBER_ROLES), name="role"),
+        sa.CheckConstraint(one_of("status", MEMBER_STATUSES), name="status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +164,7 @@ class NetworkActivity(TimestampMixin, Model):
 
     __audited__ = True
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", ACTIVITY_KINDS), name="kind"),
+        sa.CheckConstraint(one_of("kind", ACTIVITY_KINDS), name="kind"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from blueprints.accounts.access import login_required, role_required
 from blueprints.accounts.models import User, UserRole
 from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR, STAFF
-from blueprints.admin.models import NeedArea
+from blueprints.admin.queries import need_area_choices
 from blueprints.challenges.forms import ChallengeForm
 from blueprints.challenges.models import Challenge
 from blueprints.challenges.queries import get_visible_challenge, selected_cpv
@@ -153,10 +153,6 @@ def similar() -> ResponseReturnValue:
 # --- networks ------------------------------------------------------------------------------------------
 
 
-def _need_areas() -> list[tuple[int, str]]:
-    return [(a.id, a.name) for a in db.session.scalars(sa.select(NeedArea).order_by(NeedArea.sort_key))]
-
-
 @bp.get("/natverk/")
 @login_required
 def index() -> ResponseReturnValue:
@@ -168,7 +164,7 @@ def index() -> ResponseReturnValue:
         flt=flt,
         page=search_networks(flt, g.user),
         phases=PHASES,
-        need_areas=_need_areas(),
+        need_areas=need_area_choices(),
         counties=COUNTIES,
         organisations=member_organisations(),
     )
@@ -187,7 +183,7 @@ def _coordinators() -> list[tuple[int, str]]:
 
 def _network_form(network: Network | None, challenges: list[Challenge]) -> NetworkForm:
     form = NetworkForm(obj=network) if network else NetworkForm()
-    form.need_area_id.choices = [(0, _("Välj behovsområde")), *_need_areas()]
+    form.need_area_id.choices = [(0, _("Välj behovsområde")), *need_area_choices()]
     form.host_organisation_id.choices = organisation_choices()
     form.coordinator_id.choices = _coordinators()
     form.challenge_ids.choices = [(c.id, f"{c.title} ({c.organisation.name})") for c in challenges]

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.challenges.models import CpvCode
-from blueprints.core.db import Model, TimestampMixin, utcnow
+from blueprints.core.db import Model, TimestampMixin, one_of, utcnow
 from blueprints.core.formatting import search_text
 from blueprints.organisations.models import Organisation
 from blueprints.support.constants import (
@@ -26,10 +26,6 @@ from blueprints.support.constants import (
 if TYPE_CHECKING:
     from blueprints.accounts.models import User
     from blueprints.admin.models import NeedArea
-
-
-def _in(column: str, values: object) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
 
 
 support_request_cpv = sa.Table(
@@ -61,9 +57,9 @@ class SupportRequest(TimestampMixin, Model):
     __audit_exclude__ = {"search_text"}
     __table_args__ = (
         sa.UniqueConstraint("diary_year", "diary_serial"),
-        sa.CheckConstraint(_in("phase", PROJECT_PHASES), name="phase"),
-        sa.CheckConstraint(_in("format", FORMATS), name="format"),
-        sa.CheckConstraint(_in("status", REQUEST_STATUSES), name="status"),
+        sa.CheckConstraint(one_of("phase", PROJECT_PHASES), name="phase"),
+        sa.CheckConstraint(one_of("format", FORMATS), name="format"),
+        sa.CheckConstraint(one_of("status", REQUEST_STATUSES), name="status"),
         sa.CheckConstraint("estimated_value_sek IS NULL OR estimated_value_sek >= 0", name="value"),
         sa.Index("ix_support_request_status_submitted", "status", "submitted_at"),
     )
@@ -214,7 +210,7 @@ class AvailabilityException(Model):
     """Absence or extra working time between two moments."""
 
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", EXCEPTION_KINDS), name="kind"),
+        sa.CheckConstraint(one_of("kind", EXCEPTION_KINDS), name="kind"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
@@ -236,8 +232,8 @@ class Booking(TimestampMixin, Model):
 
     __audited__ = True
     __table_args__ = (
-        sa.CheckConstraint(_in("status", BOOKING_STATUSES), name="status"),
-        sa.CheckConstraint(_in("kind", SUPPORT_KINDS), name="kind"),
+        sa.CheckConstraint(one_of("status", BOOKING_STATUSES), name="status"),
+        sa.CheckConstraint(one_of("kind", SUPPORT_KINDS), name="kind"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("blocked_until >= ends_at", name="blocked_after_end"),
         sa.Index("ix_booking_facilitator_starts", "facilitator_id", "starts_at"),

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from blueprints.accounts.access import login_required, public, role_required
 from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR
-from blueprints.admin.models import NeedArea
+from blueprints.admin.queries import need_area_choices
 from blueprints.challenges.queries import selected_cpv
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
@@ -111,10 +111,6 @@ class UploadTooLarge(Exception):
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
-def _need_areas() -> list[tuple[int, str]]:
-    return [(a.id, a.name) for a in db.session.scalars(sa.select(NeedArea).order_by(NeedArea.sort_key))]
-
-
 def _visible_request(request_id: int) -> SupportRequest:
     support_request = get_visible_request(request_id, g.user)
     if support_request is None:
@@ -184,7 +180,7 @@ def index() -> ResponseReturnValue:
 
 def _request_form() -> SupportRequestForm:
     form = SupportRequestForm()
-    form.need_area_id.choices = [(0, _("Välj behovsområde")), *_need_areas()]
+    form.need_area_id.choices = [(0, _("Välj behovsområde")), *need_area_choices()]
     return form
 
 
@@ -681,7 +677,7 @@ def sessions() -> ResponseReturnValue:
 def _rules_form(formdata: bool = True) -> RulesForm:
     profile = facilitator_profile(g.user.id)
     form = RulesForm() if formdata else RulesForm(formdata=None)
-    form.need_area_ids.choices = _need_areas()
+    form.need_area_ids.choices = need_area_choices()
     if not formdata or not form.is_submitted():
         rules = rules_of(profile)
         form.buffer_minutes.data = int(rules.buffer.total_seconds() // 60)
