@@ -53,10 +53,9 @@ def invitation(booking: Booking) -> tuple[str, str]:
 
 
 def feed(bookings: Iterable[Booking], name: str) -> bytes:
-    """A facilitator's subscribed calendar: every booked or held session (METHOD PUBLISH)."""
+    """A facilitator's subscribed calendar of the given sessions (METHOD PUBLISH)."""
     calendar = new_calendar("PUBLISH", "Stöd för utvecklande inköp")
     calendar.add("x-wr-calname", name)
     for booking in bookings:
-        if booking.status != CANCELLED:
-            calendar.add_component(_event(booking))
+        calendar.add_component(_event(booking))
     return finish(calendar)

@@ -77,5 +77,10 @@ WEEKDAYS = (
 
 FIRST_RESPONSE_WORKING_DAYS = 5
 FEEDBACK_DAYS = 30
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-MAX_ATTACHMENTS_PER_UPLOAD = 5
+
+# The queue's age filter: past the first-response target (None), or submitted more than N days ago.
+AGE_FILTERS = {
+    "forsenad": (_l("Över svarstiden (5 arbetsdagar)"), None),
+    "7": (_l("Äldre än 7 dagar"), 7),
+    "30": (_l("Äldre än 30 dagar"), 30),
+}

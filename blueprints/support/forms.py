@@ -2,6 +2,7 @@
 rescheduling, cancelling, following up and feedback."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,10 +32,53 @@ from blueprints.support.constants import (
     SUPPORT_KINDS,
     WEEKDAYS,
 )
+from blueprints.support.documents import ALLOWED_TYPES, MAX_BYTES, MAX_FILES, Upload, content_type, name_fits
 
 REQUIRED = _l("Fyll i fältet.")
 DATE_MESSAGE = _l("Ange ett datum som ÅÅÅÅ-MM-DD.")
 TIME_MESSAGE = _l("Ange en tid som TT:MM.")
+
+
+class DocumentsField(MultipleFileField):
+    """Up to five documents of at most 10 MB each, of an accepted type by content. After validation
+    ``uploads`` holds them; ``too_large`` tells the view to answer 413."""
+
+    HINT = _l("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument (ODT), högst 10 MB per fil och 5 filer.")
+
+    def __init__(self, label: object, *, required: bool = False, **kwargs: object) -> None:
+        super().__init__(label, description=self.HINT, **kwargs)  # type: ignore[arg-type]
+        self.required = required
+        self.uploads: list[Upload] = []
+        self.too_large = False
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Read each chosen file once, with a size cap, and check its type by content."""
+        self.uploads, self.too_large = [], False
+        chosen = [file for file in self.data or [] if getattr(file, "filename", None)]  # empty inputs send ""
+        if self.required and not chosen:
+            raise ValidationError(str(_l("Välj minst en fil.")))
+        if len(chosen) > MAX_FILES:
+            raise ValidationError(str(_l("Högst %(count)s filer åt gången.", count=MAX_FILES)))
+        for file in chosen:
+            self.uploads.append(self._checked(file.filename, file.stream.read(MAX_BYTES + 1)))
+
+    def _checked(self, filename: str, data: bytes) -> Upload:
+        if len(data) > MAX_BYTES:
+            self.too_large = True
+            raise ValidationError(
+                str(_l("%(name)s är större än 10 MB. Dela upp eller komprimera filen.", name=filename))
+            )
+        mime = content_type(data)
+        if mime is None:
+            raise ValidationError(
+                str(_l("%(name)s är inte en PDF-, Word-, Excel- eller OpenDocument-fil.", name=filename))
+            )
+        if not name_fits(filename, mime):
+            message = _l(
+                "%(name)s har fel filändelse för sitt innehåll (%(type)s).", name=filename, type=ALLOWED_TYPES[mime]
+            )
+            raise ValidationError(str(message))
+        return Upload(filename=Path(filename).name[-200:], data=data, content_type=mime)
 
 
 class SupportRequestForm(FlaskForm):
@@ -74,10 +118,7 @@ class SupportRequestForm(FlaskForm):
     place = StringField(
         _l("Plats"), validators=[Length(max=300)], description=_l("Adress eller ort, om stödet ges på plats.")
     )
-    attachments = MultipleFileField(
-        _l("Bilagor (valfria)"),
-        description=_l("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument (ODT), högst 10 MB per fil och 5 filer."),
-    )
+    attachments = DocumentsField(_l("Bilagor (valfria)"))
 
     def validate_cpv_codes(self, field: Field) -> None:
         """Every code well-formed and in the vocabulary."""
@@ -92,10 +133,7 @@ class SupportRequestForm(FlaskForm):
 class AttachmentForm(FlaskForm):
     """More documents for a request."""
 
-    attachments = MultipleFileField(
-        _l("Lägg till bilagor"),
-        description=_l("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument (ODT), högst 10 MB per fil och 5 filer."),
-    )
+    attachments = DocumentsField(_l("Lägg till bilagor"), required=True)
 
 
 class GrantForm(FlaskForm):

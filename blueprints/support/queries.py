@@ -3,7 +3,8 @@ suggestion, sessions per role, and feedback links."""
 
 import hashlib
 from dataclasses import dataclass, fields
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -13,12 +14,14 @@ from blueprints.accounts.models import User, UserRole
 from blueprints.accounts.roles import FACILITATOR
 from blueprints.core.args import int_arg, page_arg, url_args
 from blueprints.core.db import db, utcnow
-from blueprints.core.formatting import STOCKHOLM, escape_like, search_text
+from blueprints.core.formatting import STOCKHOLM, escape_like, search_text, swedish_time_to_utc
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES
 from blueprints.support.constants import (
+    AGE_FILTERS,
     BOOKABLE_STATUSES,
     BOOKED,
+    CANCELLED,
     DEFAULT_SESSION_MINUTES,
     EXTRA,
     FIRST_RESPONSE_WORKING_DAYS,
@@ -33,13 +36,16 @@ from blueprints.support.models import (
     Booking,
     FacilitatorProfile,
     Feedback,
+    SupportAttachment,
+    SupportNote,
     SupportRequest,
+    SupportRequestEvent,
+    facilitator_need_area,
 )
 from blueprints.support.slots import Availability, Interval, Rules, Window, free_slots, open_time
 from blueprints.support.workdays import add_working_days
 
 PER_PAGE = 25
-AGES = {"forsenad": None, "7": 7, "30": 30}  # over the first-response target, or older than N days
 
 
 # --- who sees what -----------------------------------------------------------------------------------------
@@ -64,8 +70,22 @@ def get_visible_request(request_id: int, user: User) -> SupportRequest | None:
             sa.orm.joinedload(SupportRequest.need_area),
             sa.orm.selectinload(SupportRequest.cpv_codes),
             sa.orm.selectinload(SupportRequest.attachments),
-            sa.orm.selectinload(SupportRequest.events),
-            sa.orm.selectinload(SupportRequest.bookings),
+            sa.orm.selectinload(SupportRequest.events).joinedload(SupportRequestEvent.actor),
+            sa.orm.selectinload(SupportRequest.notes).joinedload(SupportNote.author),
+            sa.orm.selectinload(SupportRequest.bookings).joinedload(Booking.facilitator),
+        )
+    )
+
+
+def get_visible_attachment(request_id: int, attachment_id: int, user: User) -> SupportAttachment | None:
+    """A document of a request the user may see (one query; nothing else of the request is loaded)."""
+    return db.session.scalar(
+        sa.select(SupportAttachment)
+        .join(SupportRequest)
+        .where(
+            SupportAttachment.id == attachment_id,
+            SupportAttachment.request_id == request_id,
+            request_visible_to(user),
         )
     )
 
@@ -133,7 +153,7 @@ class RequestFilter:
             kind=pick("kind", SUPPORT_KINDS),
             county=pick("county", COUNTIES),
             facilitator=int_arg(args.get("facilitator")),
-            age=pick("age", AGES),
+            age=pick("age", AGE_FILTERS),
             page=page_arg(args.get("page")),
         )
 
@@ -141,10 +161,6 @@ class RequestFilter:
         """Query arguments for this state with ``changes``, defaults left out."""
         values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
         return url_args(values, {"page": 1})
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=STOCKHOLM)
 
 
 def search_requests(flt: RequestFilter, user: User) -> Pagination:
@@ -166,12 +182,12 @@ def search_requests(flt: RequestFilter, user: User) -> Pagination:
         query = query.where(SupportRequest.facilitator_id == flt.facilitator)
     if flt.age:
         today = utcnow().astimezone(STOCKHOLM).date()
-        days = AGES[flt.age]
+        _label, days = AGE_FILTERS[flt.age]
         if days is None:
-            cutoff = _start_of(last_overdue_submission_day(today) + timedelta(days=1))
+            cutoff = swedish_time_to_utc(last_overdue_submission_day(today) + timedelta(days=1), time.min)
             query = query.where(SupportRequest.status.in_(OPEN_STATUSES), SupportRequest.first_response_at.is_(None))
         else:
-            cutoff = _start_of(today - timedelta(days=days))
+            cutoff = swedish_time_to_utc(today - timedelta(days=days), time.min)
         query = query.where(SupportRequest.submitted_at < cutoff)
     waiting_first = sa.case((SupportRequest.status.in_(OPEN_STATUSES), 0), else_=1)
     order = (waiting_first, SupportRequest.submitted_at) if user.is_staff else (SupportRequest.submitted_at.desc(),)
@@ -226,41 +242,50 @@ def session_length(profile: FacilitatorProfile | None, kind: str) -> timedelta:
     return timedelta(minutes=profile.minutes_for(kind) if profile else DEFAULT_SESSION_MINUTES[kind])
 
 
-def availability_of(
-    facilitator_id: int, start: datetime, end: datetime, *, ignore: Booking | None = None
-) -> Availability:
-    """The facilitator's windows, exceptions and booked sessions that touch [start, end)."""
+def availabilities_of(
+    facilitator_ids: list[int], start: datetime, end: datetime, *, ignore: Booking | None = None
+) -> dict[int, Availability]:
+    """Each facilitator's windows, exceptions and booked sessions that touch [start, end), in three queries."""
     windows = db.session.scalars(
-        sa.select(AvailabilityWindow).where(AvailabilityWindow.facilitator_id == facilitator_id)
+        sa.select(AvailabilityWindow).where(AvailabilityWindow.facilitator_id.in_(facilitator_ids))
     )
-    exceptions = list(
-        db.session.scalars(
-            sa.select(AvailabilityException).where(
-                AvailabilityException.facilitator_id == facilitator_id,
-                AvailabilityException.starts_at < end,
-                AvailabilityException.ends_at > start,
-            )
+    exceptions = db.session.scalars(
+        sa.select(AvailabilityException).where(
+            AvailabilityException.facilitator_id.in_(facilitator_ids),
+            AvailabilityException.starts_at < end,
+            AvailabilityException.ends_at > start,
         )
     )
     busy = db.session.scalars(
         sa.select(Booking).where(
-            Booking.facilitator_id == facilitator_id,
+            Booking.facilitator_id.in_(facilitator_ids),
             Booking.status == BOOKED,
             Booking.starts_at < end,
             Booking.blocked_until > start,
             Booking.id != (ignore.id if ignore else -1),
         )
     )
-    return Availability(
-        windows=tuple(Window(w.weekday, w.start_time, w.end_time) for w in windows),
-        extras=tuple(Interval(e.starts_at, e.ends_at) for e in exceptions if e.kind == EXTRA),
-        absences=tuple(Interval(e.starts_at, e.ends_at) for e in exceptions if e.kind != EXTRA),
-        busy=tuple(Interval(b.starts_at, b.ends_at) for b in busy),
-    )
+    parts: dict[int, dict[str, list[Any]]] = {
+        i: {"windows": [], "extras": [], "absences": [], "busy": []} for i in facilitator_ids
+    }
+    for w in windows:
+        parts[w.facilitator_id]["windows"].append(Window(w.weekday, w.start_time, w.end_time))
+    for e in exceptions:
+        parts[e.facilitator_id]["extras" if e.kind == EXTRA else "absences"].append(Interval(e.starts_at, e.ends_at))
+    for b in busy:
+        parts[b.facilitator_id]["busy"].append(Interval(b.starts_at, b.ends_at))
+    return {i: Availability(**{name: tuple(items) for name, items in p.items()}) for i, p in parts.items()}
+
+
+def availability_of(
+    facilitator_id: int, start: datetime, end: datetime, *, ignore: Booking | None = None
+) -> Availability:
+    """One facilitator's windows, exceptions and booked sessions that touch [start, end)."""
+    return availabilities_of([facilitator_id], start, end, ignore=ignore)[facilitator_id]
 
 
 def _day_span(first_day: date, last_day: date) -> tuple[datetime, datetime]:
-    return _start_of(first_day), _start_of(last_day + timedelta(days=1))
+    return swedish_time_to_utc(first_day, time.min), swedish_time_to_utc(last_day + timedelta(days=1), time.min)
 
 
 def free_slots_between(
@@ -279,10 +304,8 @@ def free_slots_between(
     )
 
 
-def free_hours(facilitator_id: int, first_day: date, last_day: date) -> float:
-    """Working hours not yet booked between two days (for the suggestion)."""
-    start, end = _day_span(first_day, last_day)
-    availability = availability_of(facilitator_id, start, end)
+def _free_hours(availability: Availability, first_day: date, last_day: date) -> float:
+    """Working hours not yet booked between two days."""
     open_hours = sum((i.end - i.start).total_seconds() for i in open_time(availability, first_day, last_day)) / 3600
     busy_hours = sum((b.end - b.start).total_seconds() for b in availability.busy) / 3600
     return max(open_hours - busy_hours, 0.0)
@@ -302,31 +325,33 @@ class FacilitatorSuggestion:
     load: int
 
 
-def suggest_facilitators(request: SupportRequest, *, weeks: int = 4) -> list[FacilitatorSuggestion]:
-    """Facilitators ranked by need-area expertise, free time in the coming weeks and current load."""
-    people = facilitators()
+def suggest_facilitators(request: SupportRequest, people: list[User], *, weeks: int = 4) -> list[FacilitatorSuggestion]:
+    """``people`` (facilitators) ranked by need-area expertise, free time in the coming weeks and current load."""
     if not people:
         return []
+    ids = [person.id for person in people]
     loads: dict[int | None, int] = {
         facilitator_id: count
         for facilitator_id, count in db.session.execute(
             sa.select(SupportRequest.facilitator_id, sa.func.count())
-            .where(SupportRequest.status.in_(BOOKABLE_STATUSES))
+            .where(SupportRequest.status.in_(BOOKABLE_STATUSES), SupportRequest.facilitator_id.in_(ids))
             .group_by(SupportRequest.facilitator_id)
         )
     }
-    experts = {
-        profile.user_id
-        for profile in db.session.scalars(
-            sa.select(FacilitatorProfile).options(sa.orm.selectinload(FacilitatorProfile.need_areas))
+    experts = set(
+        db.session.scalars(
+            sa.select(facilitator_need_area.c.user_id).where(
+                facilitator_need_area.c.need_area_id == request.need_area_id
+            )
         )
-        if request.need_area_id in {area.id for area in profile.need_areas}
-    }
-    today = utcnow().astimezone(STOCKHOLM).date()
+    )
+    first_day = utcnow().astimezone(STOCKHOLM).date()
+    last_day = first_day + timedelta(weeks=weeks)
+    availabilities = availabilities_of(ids, *_day_span(first_day, last_day))
     ranked = []
     for person in people:
-        hours = free_hours(person.id, today, today + timedelta(weeks=weeks))
-        load = int(loads.get(person.id, 0))
+        hours = _free_hours(availabilities[person.id], first_day, last_day)
+        load = loads.get(person.id, 0)
         knows = person.id in experts
         score = (2.0 if knows else 0.0) + min(hours, 80.0) / 40.0 - 0.25 * load
         ranked.append(FacilitatorSuggestion(person, round(score, 2), knows, round(hours, 1), load))
@@ -376,7 +401,11 @@ def bookings_in_feed(facilitator_id: int) -> list[Booking]:
     return list(
         db.session.scalars(
             sa.select(Booking)
-            .where(Booking.facilitator_id == facilitator_id, Booking.starts_at > utcnow() - timedelta(days=90))
+            .where(
+                Booking.facilitator_id == facilitator_id,
+                Booking.status != CANCELLED,
+                Booking.starts_at > utcnow() - timedelta(days=90),
+            )
             .order_by(Booking.starts_at)
             .options(sa.orm.joinedload(Booking.request).joinedload(SupportRequest.organisation))
         )

@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import filetype
 import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import gettext as _
@@ -42,6 +41,7 @@ from blueprints.support.constants import (
     TRANSITIONS,
 )
 from blueprints.support.diary import format_diary_number
+from blueprints.support.documents import Upload
 from blueprints.support.models import (
     AvailabilityException,
     AvailabilityWindow,
@@ -64,14 +64,6 @@ from blueprints.support.queries import (
 )
 from blueprints.support.slots import Interval, is_free
 from blueprints.support.workdays import add_working_days
-
-# Documents a request may carry: the type found in the content, and the file name endings that may name it.
-ALLOWED_TYPES = {
-    "application/pdf": ("pdf",),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ("xlsx",),
-    "application/vnd.oasis.opendocument.text": ("odt",),
-}
 
 SUBJECTS = {
     "submitted": N_("Stödförfrågan %(diary)s har tagits emot"),
@@ -107,14 +99,6 @@ class RequestData:
     preferred_to: date | None
     format: str
     place: str
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as received: its name and its bytes (already limited in size by the view)."""
-
-    filename: str
-    data: bytes
 
 
 # --- e-mail ------------------------------------------------------------------------------------------------
@@ -197,10 +181,9 @@ def _apply_request_data(request: SupportRequest, data: RequestData) -> None:
 
 
 def submit_support_request(*, data: RequestData, uploads: list[Upload], user: User) -> SupportRequest:
-    """Register a buyer's request under the next diarienummer, keep its documents, confirm by e-mail."""
+    """Register a buyer's request under the next diarienummer, keep its (checked) documents, confirm by e-mail."""
     if user.organisation_id is None:
         raise DomainError(_("Ditt konto hör inte till någon organisation. Kontakta myndigheten."))
-    checked = [(upload, check_document(upload)) for upload in uploads]
     request = SupportRequest(organisation_id=user.organisation_id, requester=user, status=RECEIVED)
     _apply_request_data(request, data)
     year = utcnow().astimezone(STOCKHOLM).year
@@ -209,27 +192,10 @@ def submit_support_request(*, data: RequestData, uploads: list[Upload], user: Us
     _record(request, RECEIVED, user)
     db.session.add(request)
     db.session.flush()
-    for upload, content_type in checked:
-        _store(request, upload, content_type, user)
+    for upload in uploads:
+        _store(request, upload, user)
     _notify(user, "submitted", request)
     return request
-
-
-def check_document(upload: Upload) -> str:
-    """The document's type, read from its content; refuse other types and names that do not match."""
-    kind = filetype.guess(upload.data)
-    extension = Path(upload.filename).suffix.lower().lstrip(".")
-    if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise DomainError(
-            _("%(name)s är inte en PDF-, Word-, Excel- eller OpenDocument-fil.", name=upload.filename),
-            field="attachments",
-        )
-    if extension not in ALLOWED_TYPES[kind.mime]:
-        raise DomainError(
-            _("%(name)s har fel filändelse för sitt innehåll (%(type)s).", name=upload.filename, type=kind.extension),
-            field="attachments",
-        )
-    return str(kind.mime)
 
 
 def upload_dir() -> Path:
@@ -239,12 +205,12 @@ def upload_dir() -> Path:
     return path
 
 
-def _store(request: SupportRequest, upload: Upload, content_type: str, user: User) -> SupportAttachment:
+def _store(request: SupportRequest, upload: Upload, user: User) -> SupportAttachment:
     key = uuid.uuid4().hex
     (upload_dir() / key).write_bytes(upload.data)
     attachment = SupportAttachment(
-        filename=Path(upload.filename).name[-200:],
-        content_type=content_type,
+        filename=upload.filename,
+        content_type=upload.content_type,
         size_bytes=len(upload.data),
         sha256=hashlib.sha256(upload.data).hexdigest(),
         storage_key=key,
@@ -255,11 +221,10 @@ def _store(request: SupportRequest, upload: Upload, content_type: str, user: Use
 
 
 def add_attachments(*, request: SupportRequest, uploads: list[Upload], user: User) -> list[SupportAttachment]:
-    """Attach more documents to a request (every one checked before any is kept)."""
+    """Attach more documents (checked by the form) to a request that is not closed."""
     if request.status == CLOSED:
         raise DomainError(_("Förfrågan är avslutad."), field="attachments")
-    checked = [(upload, check_document(upload)) for upload in uploads]
-    return [_store(request, upload, content_type, user) for upload, content_type in checked]
+    return [_store(request, upload, user) for upload in uploads]
 
 
 def _move(request: SupportRequest, to_status: str, actor: User, comment: str = "") -> None:
@@ -422,10 +387,10 @@ def _serialise_booking_writes() -> None:
 def _flush_booking() -> None:
     """Write the booking; the database's no-overlap rule turns a race lost into SlotTaken."""
     try:
-        with db.session.begin_nested():
-            db.session.flush()
+        db.session.flush()
     except sa.exc.IntegrityError as error:
         if "booking_overlap" in str(error.orig) or "ex_booking_no_overlap" in str(error.orig):
+            # Roll back first: the failed flush expired every object, and translating reads the user's language.
             db.session.rollback()
             raise SlotTaken(_("Tiden hann bokas av någon annan. Välj en annan tid bland de lediga.")) from error
         raise

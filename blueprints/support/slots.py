@@ -6,12 +6,10 @@ everything else is an aware UTC interval, so lengths are real minutes also on th
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
+from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.support.workdays import add_working_days, is_holiday
-
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 @dataclass(frozen=True)
@@ -45,20 +43,15 @@ class Rules:
     step: timedelta = timedelta(minutes=30)
 
 
-def local_to_utc(day: date, at: time, zone: ZoneInfo = STOCKHOLM) -> datetime:
-    """A wall-clock time on a day as UTC (a time the spring change skips is read with the winter offset)."""
-    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
-
-
-def earliest_start(now: datetime, rules: Rules, zone: ZoneInfo = STOCKHOLM) -> datetime:
+def earliest_start(now: datetime, rules: Rules) -> datetime:
     """The first bookable moment: the start of the day ``notice_working_days`` working days from today."""
-    today = now.astimezone(zone).date()
-    return local_to_utc(add_working_days(today, rules.notice_working_days), time(0), zone)
+    today = now.astimezone(STOCKHOLM).date()
+    return swedish_time_to_utc(add_working_days(today, rules.notice_working_days), time(0))
 
 
-def last_bookable_day(now: datetime, rules: Rules, zone: ZoneInfo = STOCKHOLM) -> date:
+def last_bookable_day(now: datetime, rules: Rules) -> date:
     """The last day within the booking horizon."""
-    return now.astimezone(zone).date() + timedelta(days=rules.horizon_days)
+    return now.astimezone(STOCKHOLM).date() + timedelta(days=rules.horizon_days)
 
 
 def _days(first: date, last: date) -> Iterator[date]:
@@ -106,17 +99,15 @@ class Availability:
     busy: tuple[Interval, ...] = ()
 
 
-def open_time(
-    availability: Availability, first_day: date, last_day: date, zone: ZoneInfo = STOCKHOLM
-) -> list[Interval]:
+def open_time(availability: Availability, first_day: date, last_day: date) -> list[Interval]:
     """When the facilitator works between two days: windows and extra time, less absence and holidays."""
     pieces: list[Interval] = []
     for day in _days(first_day, last_day):
         if is_holiday(day):
             continue
-        day_span = Interval(local_to_utc(day, time(0), zone), local_to_utc(day + timedelta(days=1), time(0), zone))
+        day_span = Interval(swedish_time_to_utc(day, time(0)), swedish_time_to_utc(day + timedelta(days=1), time(0)))
         pieces.extend(
-            Interval(local_to_utc(day, w.start, zone), local_to_utc(day, w.end, zone))
+            Interval(swedish_time_to_utc(day, w.start), swedish_time_to_utc(day, w.end))
             for w in availability.windows
             if w.weekday == day.weekday() and w.start < w.end
         )
@@ -136,15 +127,14 @@ def free_slots(
     now: datetime,
     first_day: date,
     last_day: date,
-    zone: ZoneInfo = STOCKHOLM,
 ) -> list[Interval]:
     """Every start (on the rules' step) where a session of ``length`` fits: inside open time, after the minimum
     notice, within the horizon, and at least the buffer away from every busy interval."""
-    earliest = max(earliest_start(now, rules, zone), now)
-    last_day = min(last_day, last_bookable_day(now, rules, zone))
+    earliest = max(earliest_start(now, rules), now)
+    last_day = min(last_day, last_bookable_day(now, rules))
     blocked = _merge(Interval(b.start - rules.buffer, b.end + rules.buffer) for b in availability.busy)
     slots = []
-    for piece in open_time(availability, first_day, last_day, zone):
+    for piece in open_time(availability, first_day, last_day):
         start = piece.start
         while start + length <= piece.end:
             slot = Interval(start, start + length)
@@ -154,12 +144,8 @@ def free_slots(
     return slots
 
 
-def is_free(
-    slot: Interval, availability: Availability, *, rules: Rules, now: datetime, zone: ZoneInfo = STOCKHOLM
-) -> bool:
+def is_free(slot: Interval, availability: Availability, *, rules: Rules, now: datetime) -> bool:
     """True when ``slot`` is one of the free slots offered on its day."""
-    day = slot.start.astimezone(zone).date()
-    offered = free_slots(
-        availability, length=slot.end - slot.start, rules=rules, now=now, first_day=day, last_day=day, zone=zone
-    )
+    day = slot.start.astimezone(STOCKHOLM).date()
+    offered = free_slots(availability, length=slot.end - slot.start, rules=rules, now=now, first_day=day, last_day=day)
     return slot in offered

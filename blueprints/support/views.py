@@ -8,11 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import FileStorage
 
 from blueprints.accounts.access import login_required, public, role_required
+from blueprints.accounts.models import User
 from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR
 from blueprints.admin.queries import need_area_choices
 from blueprints.challenges.queries import selected_cpv
@@ -24,11 +25,12 @@ from blueprints.organisations.regions import COUNTIES
 from blueprints.support import bp
 from blueprints.support.calendar import feed, invitation
 from blueprints.support.constants import (
+    AGE_FILTERS,
     BOOKING_STATUSES,
+    CANCELLED,
     EXCEPTION_KINDS,
     FORMATS,
-    MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS_PER_UPLOAD,
+    OPEN_STATUSES,
     PROJECT_PHASES,
     REQUEST_STATUSES,
     SUPPORT_KINDS,
@@ -59,6 +61,7 @@ from blueprints.support.queries import (
     facilitators,
     feedback_for_token,
     free_slots_between,
+    get_visible_attachment,
     get_visible_booking,
     get_visible_request,
     is_overdue,
@@ -75,7 +78,6 @@ from blueprints.support.queries import (
 from blueprints.support.services import (
     RequestData,
     RulesData,
-    Upload,
     add_attachments,
     add_exception,
     add_note,
@@ -99,13 +101,10 @@ from blueprints.support.services import (
     upload_dir,
 )
 from blueprints.support.slots import Interval, earliest_start
+from blueprints.support.workdays import holiday_name
 
 TRIAGERS = (FACILITATOR, ADMIN)  # staff who decide on requests
 BOOKERS = (BUYER, FACILITATOR)
-
-
-class UploadTooLarge(Exception):
-    """A file over the size limit (answered with 413)."""
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -123,24 +122,6 @@ def _visible_booking(booking_id: int) -> Booking:
     if booking is None:
         abort(404)
     return booking
-
-
-def _uploads(files: list[FileStorage]) -> list[Upload]:
-    """The chosen files, read with a size cap (an empty file input sends one nameless part)."""
-    chosen = [f for f in files if f.filename]
-    if len(chosen) > MAX_ATTACHMENTS_PER_UPLOAD:
-        raise DomainError(_("Högst %(count)s filer åt gången.", count=MAX_ATTACHMENTS_PER_UPLOAD), field="attachments")
-    uploads = []
-    for file in chosen:
-        data = file.stream.read(MAX_ATTACHMENT_BYTES + 1)
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise UploadTooLarge(file.filename)
-        uploads.append(Upload(filename=file.filename or "", data=data))
-    return uploads
-
-
-def _too_large_message(name: str) -> str:
-    return _("%(name)s är större än 10 MB. Dela upp eller komprimera filen.", name=name)
 
 
 def _done(message: str, endpoint: str, anchor: str = "", **values: Any) -> ResponseReturnValue:
@@ -165,11 +146,7 @@ def index() -> ResponseReturnValue:
         phases=PROJECT_PHASES,
         kinds=SUPPORT_KINDS,
         counties=COUNTIES,
-        ages={
-            "forsenad": _("Över svarstiden (5 arbetsdagar)"),
-            "7": _("Äldre än 7 dagar"),
-            "30": _("Äldre än 30 dagar"),
-        },
+        ages={key: label for key, (label, _days) in AGE_FILTERS.items()},
         facilitator_choices=[(f.id, f.name) for f in facilitators()] if g.user.is_staff else [],
         is_overdue=is_overdue,
     )
@@ -205,30 +182,22 @@ def _request_data(form: SupportRequestForm) -> RequestData:
 def create() -> ResponseReturnValue:
     """Ask for facilitator support; the request gets a diarienummer and the buyer a confirmation."""
     form = _request_form()
-    status = 200
     if form.validate_on_submit():
-        try:
-            uploads = _uploads(request.files.getlist("attachments"))
-        except UploadTooLarge as error:
-            form.attachments.errors = [_too_large_message(str(error))]
-            status = 413
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            created = commit_or_show_error(
-                form, lambda: submit_support_request(data=_request_data(form), uploads=uploads, user=g.user)
+        created = commit_or_show_error(
+            form,
+            lambda: submit_support_request(data=_request_data(form), uploads=form.attachments.uploads, user=g.user),
+        )
+        if created is not None:
+            return _done(
+                _("Tack! Förfrågan är registrerad med diarienummer %(diary)s.", diary=created.diary_number),
+                "support.detail",
+                request_id=created.id,
             )
-            if created is not None:
-                return _done(
-                    _("Tack! Förfrågan är registrerad med diarienummer %(diary)s.", diary=created.diary_number),
-                    "support.detail",
-                    request_id=created.id,
-                )
     return render(
         "support/form.html",
         form=form,
         selected_cpv=selected_cpv(form.cpv_codes.data or "", str(g.user.language)),
-        status=status if status != 200 else form_status(form),
+        status=413 if form.attachments.too_large else form_status(form),
     )
 
 
@@ -247,11 +216,12 @@ class DetailForms:
     attachments: AttachmentForm
 
 
-def _detail_forms(support_request: SupportRequest, **given: FlaskForm) -> DetailForms:
-    choices = [(f.id, f.name) for f in facilitators()]
+def _detail_forms(people: list[User], **given: FlaskForm) -> DetailForms:
+    """The page's forms; ``people`` are the facilitators to choose among (none for those who do not decide)."""
     grant = given.get("grant") or GrantForm(formdata=None)
     reassign = given.get("reassign") or ReassignForm(formdata=None)
-    grant.facilitator_id.choices = reassign.facilitator_id.choices = [(0, _("Välj facilitator")), *choices]
+    choices = [(0, _("Välj facilitator")), *((f.id, f.name) for f in people)]
+    grant.facilitator_id.choices = reassign.facilitator_id.choices = choices
     return DetailForms(
         grant=grant,  # type: ignore[arg-type]
         decline=given.get("decline") or DeclineForm(formdata=None),  # type: ignore[arg-type]
@@ -272,9 +242,10 @@ def _may_attach(support_request: SupportRequest) -> bool:
 def _detail_page(support_request: SupportRequest, status: int = 200, **given: FlaskForm) -> ResponseReturnValue:
     user = g.user
     triage = user.has_role(*TRIAGERS)
+    people = facilitators() if triage else []
     suggestions = []
-    if triage and support_request.status in ("inkommen", "bedoms"):
-        suggestions = [(s, suggestion_reasons(s)) for s in suggest_facilitators(support_request)[:3]]
+    if triage and support_request.status in OPEN_STATUSES:
+        suggestions = [(s, suggestion_reasons(s)) for s in suggest_facilitators(support_request, people)[:3]]
         if not given.get("grant") and suggestions:
             given["grant"] = GrantForm(formdata=None, facilitator_id=suggestions[0][0].user.id)
     return render(
@@ -282,7 +253,7 @@ def _detail_page(support_request: SupportRequest, status: int = 200, **given: Fl
         req=support_request,
         # A rule broken by an action whose form the page no longer shows (say, granting a declined request).
         action_errors=[message for form in given.values() for message in form.form_errors],
-        forms=_detail_forms(support_request, **given),
+        forms=_detail_forms(people, **given),
         triage=triage,
         staff=user.is_staff,
         may_attach=_may_attach(support_request),
@@ -314,30 +285,18 @@ def attach(request_id: int) -> ResponseReturnValue:
     if not _may_attach(support_request):
         abort(403)
     form = AttachmentForm()
-    if form.validate_on_submit():
-        try:
-            uploads = _uploads(request.files.getlist("attachments"))
-        except UploadTooLarge as error:
-            form.attachments.errors = [_too_large_message(str(error))]
-            return _detail_page(support_request, 413, attachments=form)
-        except DomainError as error:
-            add_domain_error(form, error)
-        else:
-            if not uploads:
-                form.attachments.errors = [_("Välj minst en fil.")]
-            elif commit_or_show_error(
-                form, lambda: add_attachments(request=support_request, uploads=uploads, user=g.user)
-            ):
-                return _done(_("Bilagorna är sparade."), "support.detail", "#bilagor", request_id=request_id)
-    return _detail_page(_visible_request(request_id), 422, attachments=form)
+    if form.validate_on_submit() and commit_or_show_error(
+        form, lambda: add_attachments(request=support_request, uploads=form.attachments.uploads, user=g.user)
+    ):
+        return _done(_("Bilagorna är sparade."), "support.detail", "#bilagor", request_id=request_id)
+    return _detail_page(_visible_request(request_id), 413 if form.attachments.too_large else 422, attachments=form)
 
 
 @bp.get("/stod/<int:request_id>/bilagor/<int:attachment_id>")
 @login_required
 def attachment(request_id: int, attachment_id: int) -> ResponseReturnValue:
     """Download a document, only for those who may see the request."""
-    support_request = _visible_request(request_id)
-    found = next((a for a in support_request.attachments if a.id == attachment_id), None)
+    found = get_visible_attachment(request_id, attachment_id, g.user)
     if found is None:
         abort(404)
     return send_file(
@@ -369,7 +328,7 @@ def assess(request_id: int) -> ResponseReturnValue:
 def grant(request_id: int) -> ResponseReturnValue:
     """Grant support with an assigned facilitator."""
     support_request = _visible_request(request_id)
-    form = _detail_forms(support_request, grant=GrantForm()).grant
+    form = _detail_forms(facilitators(), grant=GrantForm()).grant
     if form.validate_on_submit() and commit_or_show_error(
         form,
         lambda: grant_request(
@@ -401,7 +360,7 @@ def decline(request_id: int) -> ResponseReturnValue:
 def reassign(request_id: int) -> ResponseReturnValue:
     """Hand a granted request to another facilitator."""
     support_request = _visible_request(request_id)
-    form = _detail_forms(support_request, reassign=ReassignForm()).reassign
+    form = _detail_forms(facilitators(), reassign=ReassignForm()).reassign
     if form.validate_on_submit() and commit_or_show_error(
         form,
         lambda: reassign_facilitator(request=support_request, facilitator_id=form.facilitator_id.data, actor=g.user),
@@ -440,11 +399,20 @@ def close(request_id: int) -> ResponseReturnValue:
 
 
 @dataclass(frozen=True)
+class WeekDay:
+    """One day of the week view: its free slots, or the holiday that closes it."""
+
+    day: date
+    slots: list[Interval]
+    holiday: str | None
+
+
+@dataclass(frozen=True)
 class Week:
     """One ISO week of free slots, Monday first."""
 
     monday: date
-    days: list[tuple[date, list[Interval]]]
+    days: list[WeekDay]
 
     @property
     def label(self) -> str:
@@ -452,56 +420,47 @@ class Week:
         year, week, _weekday = self.monday.isocalendar()
         return _("Vecka %(week)s, %(year)s", week=week, year=year)
 
-    @property
-    def key(self) -> str:
-        """2026-W48, as in the URL."""
-        year, week, _weekday = self.monday.isocalendar()
-        return f"{year}-W{week:02d}"
-
-    def shifted(self, weeks: int) -> str:
-        """The key of another week."""
+    def key(self, weeks: int = 0) -> str:
+        """2026-W48 (this week, or ``weeks`` later), as in the URL."""
         year, week, _weekday = (self.monday + timedelta(weeks=weeks)).isocalendar()
         return f"{year}-W{week:02d}"
 
     @property
     def has_slots(self) -> bool:
         """True when any day of the week has a free slot."""
-        return any(slots for _day, slots in self.days)
+        return any(day.slots for day in self.days)
 
 
 def _week_monday(key: str | None, facilitator_id: int) -> date:
-    """The Monday of ``2026-W48``, or of the first bookable week."""
+    """The Monday of ``2026-W48``, or of the first bookable week when the key is missing or malformed."""
     try:
-        return (
-            date.fromisocalendar(int(key[:4]), int(key[6:8]), 1)
-            if key and key[4:6] == "-W"
-            else _first_week(facilitator_id)
-        )
+        year, week = (key or "").split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
-        return _first_week(facilitator_id)
-
-
-def _first_week(facilitator_id: int) -> date:
-    first = earliest_start(utcnow(), rules_of(facilitator_profile(facilitator_id))).astimezone(STOCKHOLM).date()
-    return first - timedelta(days=first.weekday())
+        first = earliest_start(utcnow(), rules_of(facilitator_profile(facilitator_id))).astimezone(STOCKHOLM).date()
+        return first - timedelta(days=first.weekday())
 
 
 def _week(facilitator_id: int, kind: str, key: str | None, ignore: Booking | None = None) -> Week:
     monday = _week_monday(key, facilitator_id)
-    sunday = monday + timedelta(days=6)
-    slots = free_slots_between(facilitator_id, kind, monday, sunday, ignore=ignore)
-    by_day: dict[date, list[Interval]] = {monday + timedelta(days=i): [] for i in range(7)}
-    for slot in slots:
-        by_day[slot.start.astimezone(STOCKHOLM).date()].append(slot)
-    return Week(monday=monday, days=list(by_day.items()))
+    days = [monday + timedelta(days=i) for i in range(7)]
+    slots = free_slots_between(facilitator_id, kind, days[0], days[-1], ignore=ignore)
+    language = str(get_locale() or "sv")
+    return Week(
+        monday=monday,
+        days=[
+            WeekDay(day, [s for s in slots if s.start.astimezone(STOCKHOLM).date() == day], holiday_name(day, language))
+            for day in days
+        ],
+    )
 
 
 def _booking_form(support_request: SupportRequest) -> BookingForm:
+    kinds = support_request.support_kinds
     form = BookingForm()
-    form.kind.choices = [(k, SUPPORT_KINDS[k]) for k in support_request.support_kinds]
-    if not form.is_submitted():
-        form.kind.data = request.args.get("kind") if request.args.get("kind") in support_request.support_kinds else None
-        form.kind.data = form.kind.data or support_request.support_kinds[0]
+    form.kind.choices = [(k, SUPPORT_KINDS[k]) for k in kinds]
+    if not form.is_submitted():  # the week shown follows ?kind= (the "Visa tider" button, or htmx on change)
+        form.kind.data = request.args["kind"] if request.args.get("kind") in kinds else kinds[0]
         form.place.data = support_request.place
     return form
 
@@ -598,7 +557,7 @@ def _booking_page(booking: Booking, status: int = 200, **given: FlaskForm) -> Re
         booking=booking,
         req=booking.request,
         may_change=may_change(booking, user),
-        may_follow_up=user.has_role(FACILITATOR) and booking.status != "avbokad",
+        may_follow_up=user.has_role(FACILITATOR) and booking.status != CANCELLED,
         cancel_form=given.get("cancel_form") or CancelForm(formdata=None),
         outcome_form=given.get("outcome_form") or OutcomeForm(formdata=None, obj=booking),
         kinds=SUPPORT_KINDS,
@@ -674,18 +633,19 @@ def sessions() -> ResponseReturnValue:
 # --- availability ------------------------------------------------------------------------------------------
 
 
-def _rules_form(formdata: bool = True) -> RulesForm:
+def _rules_form(*, blank: bool = False) -> RulesForm:
+    """The rules form: filled from the saved rules (the defaults until some are saved), or from the request."""
     profile = facilitator_profile(g.user.id)
-    form = RulesForm() if formdata else RulesForm(formdata=None)
+    rules = rules_of(profile)
+    saved = {
+        "buffer_minutes": int(rules.buffer.total_seconds() // 60),
+        "notice_working_days": rules.notice_working_days,
+        "horizon_days": rules.horizon_days,
+        "need_area_ids": [a.id for a in profile.need_areas] if profile else [],
+        **{f"minutes_{kind}": int(session_length(profile, kind).total_seconds() // 60) for kind in SUPPORT_KINDS},
+    }
+    form = RulesForm(formdata=None, data=saved) if blank else RulesForm(data=saved)
     form.need_area_ids.choices = need_area_choices()
-    if not formdata or not form.is_submitted():
-        rules = rules_of(profile)
-        form.buffer_minutes.data = int(rules.buffer.total_seconds() // 60)
-        form.notice_working_days.data = rules.notice_working_days
-        form.horizon_days.data = rules.horizon_days
-        form.need_area_ids.data = [a.id for a in profile.need_areas] if profile else []
-        for kind in SUPPORT_KINDS:
-            getattr(form, f"minutes_{kind}").data = int(session_length(profile, kind).total_seconds() // 60)
     return form
 
 
@@ -694,7 +654,7 @@ def _availability_page(status: int = 200, **given: FlaskForm) -> ResponseReturnV
     profile = facilitator_profile(user.id)
     return render(
         "support/availability.html",
-        rules_form=given.get("rules_form") or _rules_form(formdata=False),
+        rules_form=given.get("rules_form") or _rules_form(blank=True),
         window_form=given.get("window_form") or WindowForm(formdata=None),
         exception_form=given.get("exception_form") or ExceptionForm(formdata=None),
         windows=db.session.scalars(

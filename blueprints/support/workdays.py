@@ -8,9 +8,15 @@ import holidays
 
 
 @lru_cache(maxsize=64)
-def _holidays_of(year: int) -> frozenset[date]:
-    calendar = holidays.Sweden(years=year, include_sundays=False, categories=("public", "de_facto"))
-    return frozenset(calendar)
+def _holidays_of(year: int, language: str = "sv") -> dict[date, str]:
+    """The year's public and de facto holidays with their names (Swedish, or English)."""
+    calendar = holidays.Sweden(
+        years=year,
+        include_sundays=False,
+        categories=("public", "de_facto"),
+        language="sv" if language == "sv" else "en_US",
+    )
+    return dict(calendar)
 
 
 def is_holiday(day: date) -> bool:
@@ -20,13 +26,7 @@ def is_holiday(day: date) -> bool:
 
 def holiday_name(day: date, language: str = "sv") -> str | None:
     """The holiday's name in Swedish (or English), or None on an ordinary day."""
-    calendar = holidays.Sweden(
-        years=day.year,
-        include_sundays=False,
-        categories=("public", "de_facto"),
-        language="sv" if language == "sv" else "en_US",
-    )
-    return calendar.get(day)
+    return _holidays_of(day.year, language).get(day)
 
 
 def is_working_day(day: date) -> bool:

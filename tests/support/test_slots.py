@@ -2,7 +2,8 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from blueprints.support.slots import Availability, Interval, Rules, Window, free_slots, is_free, local_to_utc
+from blueprints.core.formatting import swedish_time_to_utc
+from blueprints.support.slots import Availability, Interval, Rules, Window, free_slots, is_free
 
 WEEKDAYS_9_TO_12 = tuple(Window(day, time(9), time(12)) for day in range(5))
 HOUR = timedelta(hours=1)
@@ -53,7 +54,7 @@ def test_midsummer_eve_and_national_day_are_closed():
 
 def test_buffer_keeps_distance_from_booked_sessions():
     day = date(2026, 11, 30)
-    busy = Interval(local_to_utc(day, time(10)), local_to_utc(day, time(11)))
+    busy = Interval(swedish_time_to_utc(day, time(10)), swedish_time_to_utc(day, time(11)))
     rules = Rules(buffer=timedelta(minutes=15), step=timedelta(minutes=15))
     monday_8_to_13 = (Window(0, time(8), time(13)),)
     slots = compute(Availability(windows=monday_8_to_13, busy=(busy,)), day, day, utc(2026, 11, 20), rules=rules)
@@ -63,20 +64,20 @@ def test_buffer_keeps_distance_from_booked_sessions():
 
 def test_minimum_notice_counts_working_days():
     # Friday 2026-11-27 at 15:00: two working days on is Tuesday 2026-12-01 (the weekend does not count).
-    now = local_to_utc(date(2026, 11, 27), time(15))
+    now = swedish_time_to_utc(date(2026, 11, 27), time(15))
     slots = compute(Availability(windows=WEEKDAYS_9_TO_12), date(2026, 11, 27), date(2026, 12, 4), now)
     assert swedish(slots)[0] == "2026-12-01 09:00"
 
 
 def test_notice_skips_holidays():
     # Wednesday 2026-12-23: working days after it are 28 and 29 December (24-27 are holidays or weekend).
-    now = local_to_utc(date(2026, 12, 23), time(8))
+    now = swedish_time_to_utc(date(2026, 12, 23), time(8))
     slots = compute(Availability(windows=WEEKDAYS_9_TO_12), date(2026, 12, 23), date(2027, 1, 8), now)
     assert swedish(slots)[0] == "2026-12-29 09:00"
 
 
 def test_horizon_limits_how_far_ahead():
-    now = local_to_utc(date(2026, 11, 2), time(8))
+    now = swedish_time_to_utc(date(2026, 11, 2), time(8))
     rules = Rules(horizon_days=10, step=HOUR)
     slots = compute(Availability(windows=WEEKDAYS_9_TO_12), date(2026, 11, 2), date(2026, 12, 31), now, rules=rules)
     assert swedish(slots)[-1].startswith("2026-11-12")
@@ -84,9 +85,9 @@ def test_horizon_limits_how_far_ahead():
 
 def test_absence_removes_time_and_extra_time_adds_it():
     day = date(2026, 11, 30)
-    absence = Interval(local_to_utc(day, time(9)), local_to_utc(day, time(11)))
+    absence = Interval(swedish_time_to_utc(day, time(9)), swedish_time_to_utc(day, time(11)))
     saturday = date(2026, 12, 5)
-    extra = Interval(local_to_utc(saturday, time(10)), local_to_utc(saturday, time(12)))
+    extra = Interval(swedish_time_to_utc(saturday, time(10)), swedish_time_to_utc(saturday, time(12)))
     slots = compute(
         Availability(windows=WEEKDAYS_9_TO_12, absences=(absence,), extras=(extra,)), day, saturday, utc(2026, 11, 20)
     )
@@ -131,9 +132,13 @@ def test_a_session_across_the_change_is_measured_in_real_time():
 def test_is_free_accepts_only_offered_slots():
     availability = Availability(windows=WEEKDAYS_9_TO_12)
     now = utc(2026, 11, 20)
-    good = Interval(local_to_utc(date(2026, 11, 30), time(10)), local_to_utc(date(2026, 11, 30), time(11)))
+    good = Interval(
+        swedish_time_to_utc(date(2026, 11, 30), time(10)), swedish_time_to_utc(date(2026, 11, 30), time(11))
+    )
     assert is_free(good, availability, rules=Rules(step=HOUR), now=now)
     odd = Interval(good.start + timedelta(minutes=7), good.end + timedelta(minutes=7))
     assert not is_free(odd, availability, rules=Rules(step=HOUR), now=now)
-    late = Interval(local_to_utc(date(2026, 11, 30), time(11, 30)), local_to_utc(date(2026, 11, 30), time(12, 30)))
+    late = Interval(
+        swedish_time_to_utc(date(2026, 11, 30), time(11, 30)), swedish_time_to_utc(date(2026, 11, 30), time(12, 30))
+    )
     assert not is_free(late, availability, rules=Rules(step=timedelta(minutes=30)), now=now)

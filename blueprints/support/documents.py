@@ -1,0 +1,36 @@
+"""Documents attached to support requests: which types are accepted, recognised by content. Pure: no Flask."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import filetype
+
+# The accepted types, recognised in the content, and the file name ending each must carry.
+ALLOWED_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.text": "odt",
+}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 5
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A received document whose type was read from its content."""
+
+    filename: str
+    data: bytes
+    content_type: str
+
+
+def content_type(data: bytes) -> str | None:
+    """The MIME type of an accepted document, read from its bytes; None for anything else."""
+    kind = filetype.guess(data)
+    return kind.mime if kind is not None and kind.mime in ALLOWED_TYPES else None
+
+
+def name_fits(filename: str, mime: str) -> bool:
+    """True when the file name ends as documents of this type do (a .docx is not accepted as .pdf)."""
+    return Path(filename).suffix.lower() == f".{ALLOWED_TYPES[mime]}"
