@@ -16,6 +16,7 @@ from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
+from blueprints.core.urls import public_url
 from blueprints.organisations.models import Organisation
 
 
@@ -181,10 +182,6 @@ def find_valid_token(*, token: str, purpose: str) -> AccountToken | None:
     return row
 
 
-def _link(endpoint_path: str) -> str:
-    return f"{current_app.config['BASE_URL']}{endpoint_path}"
-
-
 def invite_user(
     *, inviter: User, email: str, name: str, roles: set[str], organisation: Organisation | None, language: str
 ) -> User:
@@ -208,7 +205,7 @@ def invite_user(
         subject=N_("Inbjudan till Köpkraft"),
         name=user.name,
         inviter=inviter.name,
-        link=_link(f"/inbjudan/{token}"),
+        link=public_url("accounts.accept_invitation", token=token),
         hours=current_app.config["ACCOUNT_TOKEN_HOURS"],
     )
     record_event("invite", object_type="User", object_id=user.id, summary=email)
@@ -227,7 +224,7 @@ def request_password_reset(*, email: str) -> None:
         template="password_reset",
         subject=N_("Återställ ditt lösenord i Köpkraft"),
         name=user.name,
-        link=_link(f"/losenord/aterstall/{token}"),
+        link=public_url("accounts.reset_password", token=token),
         hours=current_app.config["ACCOUNT_TOKEN_HOURS"],
     )
     record_event("password_reset_requested", object_type="User", object_id=user.id)

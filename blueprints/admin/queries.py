@@ -9,8 +9,8 @@ from blueprints.accounts.models import User, UserRole
 from blueprints.accounts.roles import ROLES
 from blueprints.admin.models import NeedArea
 from blueprints.core.args import page_arg
-from blueprints.core.db import db
-from blueprints.core.formatting import STOCKHOLM, escape_like, search_text
+from blueprints.core.db import contains_words, db
+from blueprints.core.formatting import STOCKHOLM, escape_like
 from blueprints.core.models import AuditEvent, OutboxEmail
 
 PER_PAGE = 25
@@ -29,8 +29,7 @@ def search_users(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
     role = args.get("role", "") if args.get("role") in ROLES else ""
     status = args.get("status", "") if args.get("status") in {"active", "inactive", "invited"} else ""
     query = sa.select(User)
-    for word in search_text(q).split():
-        query = query.where(User.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    query = query.where(*contains_words(User.search_text, q))
     if role:
         query = query.where(User.id.in_(sa.select(UserRole.user_id).where(UserRole.role == role)))
     if status == "active":

@@ -5,7 +5,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blueprints.challenges.constants import INNOVATION_LEVELS, NETWORK_INTEREST, QUARTERS, VISIBILITY
@@ -44,7 +44,19 @@ def parse_cpv_field(text: str) -> list[str]:
 
 
 class CpvCodesField(StringField):
-    """CPV codes as text ("60130000 34144910"): typed, picked, or filled from an object's codes."""
+    """CPV codes as text ("60130000 34144910"): typed, picked, or filled from an object's codes. Validation
+    reads them: ``parsed`` holds the distinct codes, all in the vocabulary."""
+
+    HINT = _l("Sök med ord eller skriv koder åtskilda med mellanslag, komma eller semikolon.")
+
+    def __init__(self, label: object = None, **kwargs: object) -> None:
+        kwargs.setdefault("description", self.HINT)
+        super().__init__(label or _l("CPV-koder"), **kwargs)  # type: ignore[arg-type]
+        self.parsed: list[str] = []
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Every code well-formed (check digit too) and in the vocabulary."""
+        self.parsed = parse_cpv_field(self.data or "")
 
     def process_data(self, value: object) -> None:
         """An object's list of codes becomes the text of their numbers."""
@@ -104,10 +116,6 @@ class ChallengeForm(FlaskForm):
         super().__init__(*args, **kwargs)
         this_year = date.today().year
         self.planned_year.choices = [(0, _l("Inget år valt"))] + [(y, str(y)) for y in range(this_year, this_year + 6)]
-
-    def validate_cpv_codes(self, field: Field) -> None:
-        """Every code well-formed (check digit too) and in the vocabulary."""
-        field.parsed = parse_cpv_field(field.data or "")
 
 
 class DecisionForm(FlaskForm):

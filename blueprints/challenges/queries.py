@@ -1,6 +1,6 @@
 """Reads of challenges and CPV codes: visibility, the filtered list, CPV search."""
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -9,7 +9,7 @@ from blueprints.accounts.models import User
 from blueprints.challenges.constants import PUBLISHED, SORTS, STATUSES
 from blueprints.challenges.cpv import CpvEntry, branch_prefix, rank, tokens, valid_codes
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, CpvCode, challenge_cpv
-from blueprints.core.args import int_arg, page_arg, url_args
+from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import db
 from blueprints.core.formatting import escape_like, search_text
 from blueprints.organisations.models import Organisation
@@ -43,7 +43,7 @@ def get_visible_challenge(challenge_id: int, user: User) -> Challenge | None:
 
 
 @dataclass(frozen=True)
-class ChallengeFilter:
+class ChallengeFilter(ListState):
     """The list's whole state, as read from (and written back to) the URL."""
 
     q: str = ""
@@ -72,11 +72,6 @@ class ChallengeFilter:
             sort=sort if sort in SORTS else "newest",
             page=page_arg(args.get("page")),
         )
-
-    def url_args(self, **changes: object) -> dict[str, object]:
-        """Query arguments for this state with ``changes``, defaults left out."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
-        return url_args(values, {"sort": "newest", "page": 1})
 
 
 _CHALLENGE_FTS = sa.table("challenge_fts", sa.column("rowid"), sa.column("search_text"))

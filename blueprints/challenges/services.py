@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -22,6 +21,7 @@ from blueprints.challenges.queries import cpv_codes_by_id
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
+from blueprints.core.urls import public_url
 from blueprints.organisations.models import Organisation
 
 
@@ -187,5 +187,5 @@ def _notify_buyer(challenge: Challenge, status: str, note: str = "") -> None:
         title=challenge.title,
         note=note,
         name=buyer.name,
-        link=f"{current_app.config['BASE_URL']}/utmaningar/{challenge.id}",
+        link=public_url("challenges.detail", challenge_id=challenge.id),
     )

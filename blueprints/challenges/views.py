@@ -94,7 +94,7 @@ def _form_data(form: ChallengeForm) -> ChallengeData:
         title=(form.title.data or "").strip(),
         description=(form.description.data or "").strip(),
         need_area_id=form.need_area_id.data or None,
-        cpv_codes=getattr(form.cpv_codes, "parsed", []),
+        cpv_codes=form.cpv_codes.parsed,
         organisation_id=organisation_id or 0,
         contact_name=(form.contact_name.data or "").strip(),
         contact_email=(form.contact_email.data or "").strip(),

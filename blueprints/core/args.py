@@ -2,6 +2,7 @@
 range, page numbers, and links back to a list's state."""
 
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 
 from werkzeug.routing import IntegerConverter
 
@@ -33,6 +34,15 @@ def page_arg(value: object) -> int:
 def url_args(values: Mapping[str, object], defaults: Mapping[str, object]) -> dict[str, object]:
     """Query arguments for a link: empty values and values equal to their default left out."""
     return {k: v for k, v in values.items() if v not in ("", None) and defaults.get(k) != v}
+
+
+class ListState:
+    """For a frozen dataclass holding a list's state (search, filters, page) as read from the URL."""
+
+    def url_args(self, **changes: object) -> dict[str, object]:
+        """Query arguments for a link to this state with ``changes``; empty values and defaults left out."""
+        current = {f.name: getattr(self, f.name) for f in fields(self)} | changes  # type: ignore[arg-type]
+        return url_args(current, {f.name: f.default for f in fields(self)})  # type: ignore[arg-type]
 
 
 class IdConverter(IntegerConverter):

@@ -9,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from blueprints.core.formatting import escape_like, search_text
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -68,6 +70,11 @@ def sort_key_type(length: int) -> sa.types.TypeEngine[str]:
 def one_of(column: str, values: object) -> str:
     """SQL for a CHECK constraint: the column holds one of the values (the keys of a dict of labels)."""
     return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
+
+
+def contains_words(column: "sa.orm.QueryableAttribute[str]", text: str) -> list[sa.ColumnElement[bool]]:
+    """Conditions that a ``search_text`` column holds every word typed (folded the same way), as substrings."""
+    return [column.like(f"%{escape_like(word)}%", escape="\\") for word in search_text(text).split()]
 
 
 class TimestampMixin:

@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) building blocks shared by network activities and support sessions."""
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -10,7 +11,7 @@ from blueprints.core.formatting import STOCKHOLM
 
 def uid_for(kind: str, object_id: int) -> str:
     """A UID that stays the same for the object's whole life, so calendars update instead of duplicating."""
-    host = current_app.config["BASE_URL"].split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "kopkraft"
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "kopkraft"
     return f"{kind}-{object_id}@{host}"
 
 
@@ -44,6 +45,14 @@ def timed_event(*, uid: str, sequence: int, stamp: datetime, starts_at: datetime
     event.add("dtstart", starts_at.astimezone(STOCKHOLM))
     event.add("dtend", ends_at.astimezone(STOCKHOLM))
     return event
+
+
+def add_place(event: Event, *, place: str, video_link: str) -> None:
+    """LOCATION (the place, else the video link) and URL (the video link), when there are any."""
+    if place or video_link:
+        event.add("location", vText(place or video_link))
+    if video_link:
+        event.add("url", video_link)
 
 
 def finish(calendar: Calendar) -> bytes:

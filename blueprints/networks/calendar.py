@@ -1,9 +1,7 @@
 """Network activities as iCalendar files (RFC 5545), in Swedish time."""
 
-from flask import current_app
-from icalendar import vText
-
-from blueprints.core.ical import agency_address, finish, new_calendar, timed_event, uid_for
+from blueprints.core.ical import add_place, agency_address, finish, new_calendar, timed_event, uid_for
+from blueprints.core.urls import public_url
 from blueprints.networks.constants import ACTIVITY_KINDS
 from blueprints.networks.models import NetworkActivity
 
@@ -24,12 +22,8 @@ def activity_calendar(activity: NetworkActivity) -> bytes:
         ends_at=activity.ends_at,
     )
     event.add("summary", f"{ACTIVITY_KINDS[activity.kind]}: {activity.title} ({activity.network.name})")
-    location = activity.place or activity.video_link
-    if location:
-        event.add("location", vText(location))
-    if activity.video_link:
-        event.add("url", activity.video_link)
-    link = f"{current_app.config['BASE_URL']}/natverk/{activity.network_id}/aktiviteter/{activity.id}"
+    add_place(event, place=activity.place, video_link=activity.video_link)
+    link = public_url("networks.activity", network_id=activity.network_id, activity_id=activity.id)
     event.add("description", "\n\n".join(part for part in (activity.agenda, link) if part))
     event.add("organizer", agency_address())
     calendar.add_component(event)

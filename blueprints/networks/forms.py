@@ -6,7 +6,7 @@ from wtforms import DateField, Field, RadioField, SelectField, StringField, Text
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.challenges.forms import CpvCodesField, parse_cpv_field
+from blueprints.challenges.forms import CpvCodesField
 from blueprints.core.args import int_arg
 from blueprints.core.forms import https_only
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
@@ -24,10 +24,7 @@ class NetworkForm(FlaskForm):
         description=_l("Vilket behov samlas nätverket kring, och vad vill det åstadkomma tillsammans?"),
     )
     need_area_id = SelectField(_l("Behovsområde"), coerce=int, validators=[Optional()])
-    cpv_codes = CpvCodesField(
-        _l("CPV-koder"),
-        description=_l("Sök med ord eller skriv koder åtskilda med mellanslag, komma eller semikolon."),
-    )
+    cpv_codes = CpvCodesField()
     host_organisation_id = SelectField(_l("Värdorganisation"), coerce=int, validators=[Optional()])
     coordinator_id = SelectField(_l("Samordnare på myndigheten"), coerce=int, validators=[Optional()])
     openness = RadioField(
@@ -44,10 +41,6 @@ class NetworkForm(FlaskForm):
         choices=[("yes", _l("Ja, skicka inbjudningar")), ("no", _l("Nej, inte nu"))],
         default="yes",
     )
-
-    def validate_cpv_codes(self, field: Field) -> None:
-        """Every code well-formed and in the vocabulary."""
-        field.parsed = parse_cpv_field(field.data or "")
 
 
 class PhaseForm(FlaskForm):

@@ -2,7 +2,7 @@
 objects and volumes they name."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -13,9 +13,8 @@ from blueprints.accounts.models import User
 from blueprints.challenges.cpv import valid_codes
 from blueprints.challenges.models import Challenge, CpvCode
 from blueprints.challenges.queries import cpv_codes_by_id
-from blueprints.core.args import int_arg, page_arg, url_args
-from blueprints.core.db import db
-from blueprints.core.formatting import escape_like, search_text
+from blueprints.core.args import ListState, int_arg, page_arg
+from blueprints.core.db import contains_words, db
 from blueprints.networks.constants import BELONGING, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
 from blueprints.networks.matching import CPV_REASONS, REASON_TEXTS, Item, Reason, Suggestion
@@ -61,7 +60,7 @@ def get_visible_network(network_id: int, user: User) -> Network | None:
 
 
 @dataclass(frozen=True)
-class NetworkFilter:
+class NetworkFilter(ListState):
     """The list's state, read from (and written back to) the URL."""
 
     q: str = ""
@@ -83,17 +82,11 @@ class NetworkFilter:
             page=page_arg(args.get("page")),
         )
 
-    def url_args(self, **changes: object) -> dict[str, object]:
-        """Query arguments for this state with ``changes``, defaults left out."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
-        return url_args(values, {"page": 1})
-
 
 def search_networks(flt: NetworkFilter, user: User) -> Pagination:
     """One page of the networks the user may see that match the filter, in Swedish name order."""
     query = sa.select(Network).where(network_visible_to(user))
-    for word in search_text(flt.q).split():
-        query = query.where(Network.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    query = query.where(*contains_words(Network.search_text, flt.q))
     if flt.phase:
         query = query.where(Network.phase == flt.phase)
     if flt.need_area:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -19,6 +18,7 @@ from blueprints.challenges.services import mark_matched, unmark_matched
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
+from blueprints.core.urls import public_url
 from blueprints.networks.constants import (
     ACTIVE,
     BELONGING,
@@ -176,7 +176,7 @@ def _email_invitation(member: NetworkMember) -> int:
             role=role,
             common_challenge=network.common_challenge,
             name=buyer.name,
-            link=f"{current_app.config['BASE_URL']}/natverk/{network.id}#inbjudan",
+            link=public_url("networks.detail", network_id=network.id, anchor="inbjudan"),
         )
     return len(buyers)
 

@@ -211,7 +211,7 @@ def _network_data(form: NetworkForm) -> NetworkData:
         name=(form.name.data or "").strip(),
         common_challenge=(form.common_challenge.data or "").strip(),
         need_area_id=form.need_area_id.data or None,
-        cpv_codes=getattr(form.cpv_codes, "parsed", []),
+        cpv_codes=form.cpv_codes.parsed,
         host_organisation_id=form.host_organisation_id.data or None,
         coordinator_id=form.coordinator_id.data or None,
         is_open=form.openness.data != "closed",

@@ -6,9 +6,8 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
 
-from blueprints.core.args import page_arg, url_args
-from blueprints.core.db import db
-from blueprints.core.formatting import escape_like, search_text
+from blueprints.core.args import ListState, page_arg
+from blueprints.core.db import contains_words, db
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES, KINDS
 
@@ -16,7 +15,7 @@ PER_PAGE = 25
 
 
 @dataclass(frozen=True)
-class OrganisationFilter:
+class OrganisationFilter(ListState):
     """The list's state, as read from the URL."""
 
     q: str = ""
@@ -36,17 +35,11 @@ class OrganisationFilter:
             page=page_arg(args.get("page")),
         )
 
-    def url_args(self, **changes: object) -> dict[str, object]:
-        """Query arguments for a link to this state with ``changes`` (empty values left out)."""
-        values = {"q": self.q, "kind": self.kind, "county": self.county, "page": self.page, **changes}
-        return url_args(values, {"page": 1})
-
 
 def search_organisations(flt: OrganisationFilter) -> Pagination:
     """Organisations matching the filter, in Swedish alphabetical order, one page."""
     query = sa.select(Organisation)
-    for word in search_text(flt.q).split():
-        query = query.where(Organisation.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    query = query.where(*contains_words(Organisation.search_text, flt.q))
     if flt.kind:
         query = query.where(Organisation.kind == flt.kind)
     if flt.county:

@@ -2,10 +2,10 @@
 
 from collections.abc import Iterable
 
-from flask import current_app, url_for
 from icalendar import Event, vText
 
-from blueprints.core.ical import address, finish, new_calendar, timed_event, uid_for
+from blueprints.core.ical import add_place, address, finish, new_calendar, timed_event, uid_for
+from blueprints.core.urls import public_url
 from blueprints.support.constants import CANCELLED, SUPPORT_KINDS
 from blueprints.support.models import Booking
 
@@ -25,12 +25,8 @@ def _event(booking: Booking) -> Event:
         ends_at=booking.ends_at,
     )
     event.add("summary", f"{SUPPORT_KINDS[booking.kind]}: {request.title} ({request.diary_number})")
-    location = booking.place or booking.video_link
-    if location:
-        event.add("location", vText(location))
-    if booking.video_link:
-        event.add("url", booking.video_link)
-    link = current_app.config["BASE_URL"] + url_for("support.booking", booking_id=booking.id)
+    add_place(event, place=booking.place, video_link=booking.video_link)
+    link = public_url("support.booking", booking_id=booking.id)
     event.add("description", f"{request.organisation.name}\n\n{link}")
     event.add("status", "CANCELLED" if booking.status == CANCELLED else "CONFIRMED")
     facilitator = booking.facilitator

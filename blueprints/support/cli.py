@@ -1,7 +1,7 @@
 """Command-line commands: reminders before sessions."""
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 
 
@@ -14,9 +14,6 @@ def register_support_commands(app: Flask) -> None:
         """E-mail both sides of every session starting within 24 hours, once (safe to run every minute)."""
         from blueprints.support.services import send_reminders
 
-        # The e-mails link to pages; url_for needs a request context even for paths (BASE_URL gives the host).
-        with current_app.test_request_context():
-            count = send_reminders()
-        click.echo(f"reminders sent for {count} sessions")
+        click.echo(f"reminders sent for {send_reminders()} sessions")
 
     app.cli.add_command(reminders)

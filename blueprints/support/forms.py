@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.challenges.forms import CpvCodesField, parse_cpv_field
+from blueprints.challenges.forms import CpvCodesField
 from blueprints.core.forms import KronorField, https_only
 from blueprints.support.constants import (
     DONE,
@@ -91,10 +91,7 @@ class SupportRequestForm(FlaskForm):
         description=_l("Vad ska upphandlas, vad har ni gjort hittills och vad vill ni ha hjälp med?"),
     )
     need_area_id = SelectField(_l("Behovsområde"), coerce=int, validators=[Optional()])
-    cpv_codes = CpvCodesField(
-        _l("CPV-koder"),
-        description=_l("Sök med ord eller skriv koder åtskilda med mellanslag, komma eller semikolon."),
-    )
+    cpv_codes = CpvCodesField()
     estimated_value = KronorField(
         _l("Uppskattat värde i kronor (valfritt)"),
         description=_l("Heltal i kronor, till exempel 1 250 000."),
@@ -119,10 +116,6 @@ class SupportRequestForm(FlaskForm):
         _l("Plats"), validators=[Length(max=300)], description=_l("Adress eller ort, om stödet ges på plats.")
     )
     attachments = DocumentsField(_l("Bilagor (valfria)"))
-
-    def validate_cpv_codes(self, field: Field) -> None:
-        """Every code well-formed and in the vocabulary."""
-        field.parsed = parse_cpv_field(field.data or "")
 
     def validate_preferred_to(self, field: Field) -> None:
         """The period ends on or after its start."""

@@ -2,7 +2,7 @@
 suggestion, sessions per role, and feedback links."""
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -12,9 +12,9 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
 from blueprints.accounts.roles import FACILITATOR
-from blueprints.core.args import int_arg, page_arg, url_args
-from blueprints.core.db import db, utcnow
-from blueprints.core.formatting import STOCKHOLM, escape_like, search_text, swedish_time_to_utc
+from blueprints.core.args import ListState, int_arg, page_arg
+from blueprints.core.db import contains_words, db, utcnow
+from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES
 from blueprints.support.constants import (
@@ -126,7 +126,7 @@ def last_overdue_submission_day(today: date) -> date:
 
 
 @dataclass(frozen=True)
-class RequestFilter:
+class RequestFilter(ListState):
     """The list's state, read from (and written back to) the URL."""
 
     q: str = ""
@@ -157,17 +157,11 @@ class RequestFilter:
             page=page_arg(args.get("page")),
         )
 
-    def url_args(self, **changes: object) -> dict[str, object]:
-        """Query arguments for this state with ``changes``, defaults left out."""
-        values = {f.name: getattr(self, f.name) for f in fields(self)} | changes
-        return url_args(values, {"page": 1})
-
 
 def search_requests(flt: RequestFilter, user: User) -> Pagination:
     """One page of the requests the user may see that match the filter, oldest waiting first for staff."""
     query = sa.select(SupportRequest).where(request_visible_to(user))
-    for word in search_text(flt.q).split():
-        query = query.where(SupportRequest.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    query = query.where(*contains_words(SupportRequest.search_text, flt.q))
     if flt.status:
         query = query.where(SupportRequest.status == flt.status)
     if flt.phase:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -23,6 +23,7 @@ from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import STOCKHOLM
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
+from blueprints.core.urls import public_url
 from blueprints.support.calendar import invitation
 from blueprints.support.constants import (
     ASSESSING,
@@ -104,10 +105,6 @@ class RequestData:
 # --- e-mail ------------------------------------------------------------------------------------------------
 
 
-def _link(endpoint: str, **values: Any) -> str:
-    return current_app.config["BASE_URL"] + url_for(endpoint, **values)
-
-
 def _notify(
     person: User | None,
     event: str,
@@ -132,7 +129,7 @@ def _notify(
         title=request.title,
         organisation=request.organisation.name,
         booking=booking,
-        link=context.pop("link", None) or _link("support.detail", request_id=request.id),
+        link=context.pop("link", None) or public_url("support.detail", request_id=request.id),
         **context,
     )
 
@@ -140,7 +137,7 @@ def _notify(
 def _notify_both_sides(event: str, booking: Booking, **context: Any) -> None:
     """The buyer who asked and the facilitator get the same news and the same calendar invitation."""
     calendar = invitation(booking)
-    link = _link("support.booking", booking_id=booking.id)
+    link = public_url("support.booking", booking_id=booking.id)
     for person in (booking.request.requester, booking.facilitator):
         _notify(person, event, booking.request, booking=booking, calendar=calendar, link=link, **context)
 
@@ -516,7 +513,7 @@ def record_outcome(*, booking: Booking, status: str, outcome: str, lessons: str,
         "feedback",
         booking.request,
         booking=booking,
-        link=_link("support.feedback", token=token),
+        link=public_url("support.feedback", token=token),
         days=FEEDBACK_DAYS,
     )
     return booking
@@ -554,7 +551,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
             booking = db.session.get_one(Booking, booking_id)
             db.session.refresh(booking)
-            link = _link("support.booking", booking_id=booking.id)
+            link = public_url("support.booking", booking_id=booking.id)
             for person in (booking.request.requester, booking.facilitator):
                 _notify(person, "reminder", booking.request, booking=booking, link=link)
             sent += 1

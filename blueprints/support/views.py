@@ -21,6 +21,7 @@ from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.core.forms import add_domain_error, commit_or_show_error, form_status
 from blueprints.core.htmx import render
+from blueprints.core.urls import public_url
 from blueprints.organisations.regions import COUNTIES
 from blueprints.support import bp
 from blueprints.support.calendar import feed, invitation
@@ -166,7 +167,7 @@ def _request_data(form: SupportRequestForm) -> RequestData:
         title=(form.title.data or "").strip(),
         description=(form.description.data or "").strip(),
         need_area_id=form.need_area_id.data or None,
-        cpv_codes=getattr(form.cpv_codes, "parsed", []),
+        cpv_codes=form.cpv_codes.parsed,
         estimated_value_sek=form.estimated_value.parsed,
         phase=form.phase.data,
         support_kinds=form.support_kinds.data or [],
@@ -770,7 +771,7 @@ def calendar_link() -> ResponseReturnValue:
     token = new_calendar_token(facilitator=g.user)
     db.session.commit()
     flash(_("En ny kalenderlänk är skapad. Den gamla fungerar inte längre."), "success")
-    return _availability_page(feed_url=url_for("support.calendar_feed", token=token, _external=True))
+    return _availability_page(feed_url=public_url("support.calendar_feed", token=token))
 
 
 @bp.get("/kalender/<token>.ics")
