@@ -165,7 +165,11 @@ MATRIX = {
         ),
     ],
     "support.assess": [("POST", "/stod/{home_request}/bedomning", INVITERS)],
-    "support.grant": [("POST", "/stod/{home_request}/bevilja", INVITERS)],
+    "support.grant": [
+        ("GET", "/stod/{home_request}/bevilja", INVITERS),
+        ("POST", "/stod/{home_request}/bevilja", INVITERS),
+        ("GET", "/stod/{other_request}/bevilja", INVITERS),
+    ],
     "support.decline": [("POST", "/stod/{home_request}/avsla", INVITERS)],
     "support.reassign": [("POST", "/stod/{other_request}/facilitator", INVITERS)],
     "support.note": [("POST", "/stod/{home_request}/anteckningar", INVITERS)],

@@ -58,22 +58,27 @@ def request_visible_to(user: User) -> sa.ColumnElement[bool]:
     return SupportRequest.organisation_id == user.organisation_id
 
 
-def get_visible_request(request_id: int, user: User) -> SupportRequest | None:
-    """The request if it exists and the user may see it (else None, shown as 404)."""
-    return db.session.scalar(
-        sa.select(SupportRequest)
-        .where(SupportRequest.id == request_id, request_visible_to(user))
-        .options(
-            sa.orm.joinedload(SupportRequest.organisation),
-            sa.orm.joinedload(SupportRequest.requester),
-            sa.orm.joinedload(SupportRequest.facilitator),
+def get_visible_request(request_id: int, user: User, *, whole: bool = False) -> SupportRequest | None:
+    """The request if it exists and the user may see it (else None, shown as 404), with its organisation and
+    people; ``whole`` adds everything its page shows (codes, documents, history, notes, sessions)."""
+    # People named on the page are loaded without their roles (User loads roles eagerly by default).
+    person = sa.orm.lazyload(User.role_rows)
+    options = [
+        sa.orm.joinedload(SupportRequest.organisation),
+        sa.orm.joinedload(SupportRequest.requester).options(person),
+        sa.orm.joinedload(SupportRequest.facilitator).options(person),
+    ]
+    if whole:
+        options += [
             sa.orm.joinedload(SupportRequest.need_area),
             sa.orm.selectinload(SupportRequest.cpv_codes),
             sa.orm.selectinload(SupportRequest.attachments),
-            sa.orm.selectinload(SupportRequest.events).joinedload(SupportRequestEvent.actor),
-            sa.orm.selectinload(SupportRequest.notes).joinedload(SupportNote.author),
-            sa.orm.selectinload(SupportRequest.bookings).joinedload(Booking.facilitator),
-        )
+            sa.orm.selectinload(SupportRequest.events).joinedload(SupportRequestEvent.actor).options(person),
+            sa.orm.selectinload(SupportRequest.notes).joinedload(SupportNote.author).options(person),
+            sa.orm.selectinload(SupportRequest.bookings).joinedload(Booking.facilitator).options(person),
+        ]
+    return db.session.scalar(
+        sa.select(SupportRequest).where(SupportRequest.id == request_id, request_visible_to(user)).options(*options)
     )
 
 
@@ -96,7 +101,10 @@ def get_visible_booking(booking_id: int, user: User) -> Booking | None:
         sa.select(Booking)
         .join(SupportRequest)
         .where(Booking.id == booking_id, request_visible_to(user))
-        .options(sa.orm.joinedload(Booking.request), sa.orm.joinedload(Booking.facilitator))
+        .options(
+            sa.orm.joinedload(Booking.request).joinedload(SupportRequest.organisation),
+            sa.orm.joinedload(Booking.facilitator).lazyload(User.role_rows),
+        )
     )
 
 
@@ -192,13 +200,14 @@ def search_requests(flt: RequestFilter, user: User) -> Pagination:
 
 
 def facilitators() -> list[User]:
-    """Active facilitators, by name."""
+    """Active facilitators, by name (for choosing among them; their roles are not loaded)."""
     return list(
         db.session.scalars(
             sa.select(User)
             .join(UserRole)
             .where(User.is_active, UserRole.role == FACILITATOR)
             .order_by(User.sort_key, User.id)
+            .options(sa.orm.lazyload(User.role_rows))
         )
     )
 
@@ -283,10 +292,15 @@ def _day_span(first_day: date, last_day: date) -> tuple[datetime, datetime]:
 
 
 def free_slots_between(
-    facilitator_id: int, kind: str, first_day: date, last_day: date, *, ignore: Booking | None = None
+    facilitator_id: int,
+    profile: FacilitatorProfile | None,
+    kind: str,
+    first_day: date,
+    last_day: date,
+    *,
+    ignore: Booking | None = None,
 ) -> list[Interval]:
-    """The facilitator's free slots for a session of ``kind`` on these days."""
-    profile = facilitator_profile(facilitator_id)
+    """The facilitator's free slots for a session of ``kind`` on these days, under the rules of ``profile``."""
     start, end = _day_span(first_day, last_day)
     return free_slots(
         availability_of(facilitator_id, start, end, ignore=ignore),

@@ -31,7 +31,6 @@ from blueprints.support.constants import (
     CANCELLED,
     EXCEPTION_KINDS,
     FORMATS,
-    OPEN_STATUSES,
     PROJECT_PHASES,
     REQUEST_STATUSES,
     SUPPORT_KINDS,
@@ -54,7 +53,13 @@ from blueprints.support.forms import (
     SupportRequestForm,
     WindowForm,
 )
-from blueprints.support.models import AvailabilityException, AvailabilityWindow, Booking, SupportRequest
+from blueprints.support.models import (
+    AvailabilityException,
+    AvailabilityWindow,
+    Booking,
+    FacilitatorProfile,
+    SupportRequest,
+)
 from blueprints.support.queries import (
     RequestFilter,
     bookings_in_feed,
@@ -113,6 +118,14 @@ BOOKERS = (BUYER, FACILITATOR)
 
 def _visible_request(request_id: int) -> SupportRequest:
     support_request = get_visible_request(request_id, g.user)
+    if support_request is None:
+        abort(404)
+    return support_request
+
+
+def _request_page(request_id: int) -> SupportRequest:
+    """The request with everything its page shows."""
+    support_request = get_visible_request(request_id, g.user, whole=True)
     if support_request is None:
         abort(404)
     return support_request
@@ -209,7 +222,6 @@ def create() -> ResponseReturnValue:
 class DetailForms:
     """The forms a request's page may show (blank unless one came back with errors)."""
 
-    grant: GrantForm
     decline: DeclineForm
     reassign: ReassignForm
     note: NoteForm
@@ -217,14 +229,16 @@ class DetailForms:
     attachments: AttachmentForm
 
 
-def _detail_forms(people: list[User], **given: FlaskForm) -> DetailForms:
-    """The page's forms; ``people`` are the facilitators to choose among (none for those who do not decide)."""
-    grant = given.get("grant") or GrantForm(formdata=None)
+def _facilitator_choices(form: GrantForm | ReassignForm, people: list[User]) -> None:
+    form.facilitator_id.choices = [(0, _("Välj facilitator")), *((f.id, f.name) for f in people)]
+
+
+def _detail_forms(*, triage: bool, **given: FlaskForm) -> DetailForms:
+    """The page's forms; only those who decide get the list of facilitators."""
     reassign = given.get("reassign") or ReassignForm(formdata=None)
-    choices = [(0, _("Välj facilitator")), *((f.id, f.name) for f in people)]
-    grant.facilitator_id.choices = reassign.facilitator_id.choices = choices
+    if triage:
+        _facilitator_choices(reassign, facilitators())  # type: ignore[arg-type]
     return DetailForms(
-        grant=grant,  # type: ignore[arg-type]
         decline=given.get("decline") or DeclineForm(formdata=None),  # type: ignore[arg-type]
         reassign=reassign,  # type: ignore[arg-type]
         note=given.get("note") or NoteForm(formdata=None),  # type: ignore[arg-type]
@@ -243,23 +257,16 @@ def _may_attach(support_request: SupportRequest) -> bool:
 def _detail_page(support_request: SupportRequest, status: int = 200, **given: FlaskForm) -> ResponseReturnValue:
     user = g.user
     triage = user.has_role(*TRIAGERS)
-    people = facilitators() if triage else []
-    suggestions = []
-    if triage and support_request.status in OPEN_STATUSES:
-        suggestions = [(s, suggestion_reasons(s)) for s in suggest_facilitators(support_request, people)[:3]]
-        if not given.get("grant") and suggestions:
-            given["grant"] = GrantForm(formdata=None, facilitator_id=suggestions[0][0].user.id)
     return render(
         "support/detail.html",
         req=support_request,
         # A rule broken by an action whose form the page no longer shows (say, granting a declined request).
         action_errors=[message for form in given.values() for message in form.form_errors],
-        forms=_detail_forms(people, **given),
+        forms=_detail_forms(triage=triage, **given),
         triage=triage,
         staff=user.is_staff,
         may_attach=_may_attach(support_request),
         may_book=may_book(support_request, user),
-        suggestions=suggestions,
         overdue=is_overdue(support_request),
         response_due=response_due(support_request),
         statuses=REQUEST_STATUSES,
@@ -275,7 +282,7 @@ def _detail_page(support_request: SupportRequest, status: int = 200, **given: Fl
 @login_required
 def detail(request_id: int) -> ResponseReturnValue:
     """A request: the project, documents, decision, sessions and history (and internal notes for staff)."""
-    return _detail_page(_visible_request(request_id))
+    return _detail_page(_request_page(request_id))
 
 
 @bp.post("/stod/<int:request_id>/bilagor")
@@ -290,7 +297,7 @@ def attach(request_id: int) -> ResponseReturnValue:
         form, lambda: add_attachments(request=support_request, uploads=form.attachments.uploads, user=g.user)
     ):
         return _done(_("Bilagorna är sparade."), "support.detail", "#bilagor", request_id=request_id)
-    return _detail_page(_visible_request(request_id), 413 if form.attachments.too_large else 422, attachments=form)
+    return _detail_page(_request_page(request_id), 413 if form.attachments.too_large else 422, attachments=form)
 
 
 @bp.get("/stod/<int:request_id>/bilagor/<int:attachment_id>")
@@ -324,12 +331,16 @@ def assess(request_id: int) -> ResponseReturnValue:
     return _done(_("Förfrågan är under bedömning."), "support.detail", request_id=request_id)
 
 
-@bp.post("/stod/<int:request_id>/bevilja")
+@bp.route("/stod/<int:request_id>/bevilja", methods=["GET", "POST"])
 @role_required(*TRIAGERS)
 def grant(request_id: int) -> ResponseReturnValue:
-    """Grant support with an assigned facilitator."""
+    """Grant support with an assigned facilitator; the best suggested facilitators (expertise, free time, load)
+    are listed and the first is preselected."""
     support_request = _visible_request(request_id)
-    form = _detail_forms(facilitators(), grant=GrantForm()).grant
+    people = facilitators()
+    suggestions = suggest_facilitators(support_request, people)[:3]
+    form = GrantForm(data={"facilitator_id": suggestions[0].user.id if suggestions else 0})
+    _facilitator_choices(form, people)
     if form.validate_on_submit() and commit_or_show_error(
         form,
         lambda: grant_request(
@@ -340,7 +351,14 @@ def grant(request_id: int) -> ResponseReturnValue:
         ),
     ):
         return _done(_("Förfrågan är beviljad."), "support.detail", request_id=request_id)
-    return _detail_page(_visible_request(request_id), 422, grant=form)
+    return render(
+        "support/grant.html",
+        block="grant",
+        req=support_request,
+        form=form,
+        suggestions=[(s, suggestion_reasons(s)) for s in suggestions],
+        status=form_status(form),
+    )
 
 
 @bp.post("/stod/<int:request_id>/avsla")
@@ -353,7 +371,7 @@ def decline(request_id: int) -> ResponseReturnValue:
         form, lambda: decline_request(request=support_request, reason=(form.reason.data or "").strip(), actor=g.user)
     ):
         return _done(_("Förfrågan är avslagen och beställaren underrättad."), "support.detail", request_id=request_id)
-    return _detail_page(_visible_request(request_id), 422, decline=form)
+    return _detail_page(_request_page(request_id), 422, decline=form)
 
 
 @bp.post("/stod/<int:request_id>/facilitator")
@@ -361,13 +379,14 @@ def decline(request_id: int) -> ResponseReturnValue:
 def reassign(request_id: int) -> ResponseReturnValue:
     """Hand a granted request to another facilitator."""
     support_request = _visible_request(request_id)
-    form = _detail_forms(facilitators(), reassign=ReassignForm()).reassign
+    form = ReassignForm()
+    _facilitator_choices(form, facilitators())
     if form.validate_on_submit() and commit_or_show_error(
         form,
         lambda: reassign_facilitator(request=support_request, facilitator_id=form.facilitator_id.data, actor=g.user),
     ):
         return _done(_("Förfrågan har fått en ny facilitator."), "support.detail", request_id=request_id)
-    return _detail_page(_visible_request(request_id), 422, reassign=form)
+    return _detail_page(_request_page(request_id), 422, reassign=form)
 
 
 @bp.post("/stod/<int:request_id>/anteckningar")
@@ -380,7 +399,7 @@ def note(request_id: int) -> ResponseReturnValue:
         form, lambda: add_note(request=support_request, body=form.body.data or "", actor=g.user)
     ):
         return _done(_("Anteckningen är sparad."), "support.detail", "#anteckningar", request_id=request_id)
-    return _detail_page(_visible_request(request_id), 422, note=form)
+    return _detail_page(_request_page(request_id), 422, note=form)
 
 
 @bp.post("/stod/<int:request_id>/avsluta")
@@ -393,7 +412,7 @@ def close(request_id: int) -> ResponseReturnValue:
         form, lambda: close_request(request=support_request, summary=form.summary.data or "", actor=g.user)
     ):
         return _done(_("Förfrågan är avslutad."), "support.detail", request_id=request_id)
-    return _detail_page(_visible_request(request_id), 422, close=form)
+    return _detail_page(_request_page(request_id), 422, close=form)
 
 
 # --- the week view: book and reschedule --------------------------------------------------------------------
@@ -432,20 +451,21 @@ class Week:
         return any(day.slots for day in self.days)
 
 
-def _week_monday(key: str | None, facilitator_id: int) -> date:
+def _week_monday(key: str | None, profile: FacilitatorProfile | None) -> date:
     """The Monday of ``2026-W48``, or of the first bookable week when the key is missing or malformed."""
     try:
         year, week = (key or "").split("-W")
         return date.fromisocalendar(int(year), int(week), 1)
     except ValueError:
-        first = earliest_start(utcnow(), rules_of(facilitator_profile(facilitator_id))).astimezone(STOCKHOLM).date()
+        first = earliest_start(utcnow(), rules_of(profile)).astimezone(STOCKHOLM).date()
         return first - timedelta(days=first.weekday())
 
 
 def _week(facilitator_id: int, kind: str, key: str | None, ignore: Booking | None = None) -> Week:
-    monday = _week_monday(key, facilitator_id)
+    profile = facilitator_profile(facilitator_id)
+    monday = _week_monday(key, profile)
     days = [monday + timedelta(days=i) for i in range(7)]
-    slots = free_slots_between(facilitator_id, kind, days[0], days[-1], ignore=ignore)
+    slots = free_slots_between(facilitator_id, profile, kind, days[0], days[-1], ignore=ignore)
     language = str(get_locale() or "sv")
     return Week(
         monday=monday,

@@ -162,8 +162,13 @@ def test_internal_notes_are_never_shown_to_buyers(app, client, auth, people, mak
 def test_staff_grant_with_the_suggested_facilitator(app, client, auth, people, make_request, working_week):
     request_id = make_request()
     auth.login("facilitator@example.org")
-    page = client.get(f"/stod/{request_id}").get_data(as_text=True)
+    detail = client.get(f"/stod/{request_id}").get_data(as_text=True)
+    assert f'href="/stod/{request_id}/bevilja"' in detail  # the suggestions follow the page (a link without JS)
+    page = client.get(f"/stod/{request_id}/bevilja").get_data(as_text=True)
     assert "Förslag på facilitator" in page and "Fredrik Facilitator" in page and "lediga timmar" in page
+    partial = client.get(f"/stod/{request_id}/bevilja", headers=PARTIAL).get_data(as_text=True)
+    assert "<html" not in partial and "lediga timmar" in partial
+    assert f'<option selected value="{people["facilitator"]}">' in partial  # the best suggestion is preselected
     token = csrf_token(client, f"/stod/{request_id}")
     assert client.post(f"/stod/{request_id}/bedomning", data={"csrf_token": token}).status_code == 303
     response = client.post(

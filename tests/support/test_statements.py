@@ -1,0 +1,87 @@
+"""At most 10 SQL statements per request on every support page (DESIGN's limit), counted on a real database:
+no page runs a query per row or per facilitator."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from blueprints.core.db import db, utcnow
+from blueprints.support.models import Booking, SupportNote, SupportRequestEvent
+
+LIMIT = 10
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
+
+
+@pytest.fixture
+def busy_request(app, people, make_user, make_request, working_week):
+    """A granted request with several sessions, notes and history entries by different people, and a second
+    facilitator, so that per-row queries would show."""
+    make_user("facilitator2@example.org", ("facilitator",), name="Frida Facilitator")
+    request_id = make_request(granted=True)
+    with app.app_context():
+        for day in range(3, 6):
+            start = utcnow() + timedelta(days=day)
+            end = start + timedelta(hours=1)
+            db.session.add(
+                Booking(
+                    request_id=request_id,
+                    facilitator_id=people["facilitator"],
+                    kind="workshop",
+                    starts_at=start,
+                    ends_at=end,
+                    blocked_until=end,
+                )
+            )
+        for author in ("facilitator", "admin"):
+            db.session.add(SupportNote(request_id=request_id, author_id=people[author], body="Anteckning"))
+            db.session.add(SupportRequestEvent(request_id=request_id, actor_id=people[author], status="pagar"))
+        db.session.commit()
+        booking_id = db.session.scalar(sa.select(Booking.id).where(Booking.request_id == request_id))
+    return {"granted": request_id, "waiting": make_request(title="Väntar"), "booking": booking_id}
+
+
+def _count(app, client, path, headers=None):
+    with app.app_context():
+        engine = db.engine
+    client.get(path, headers=headers)  # warm caches (CPV labels, translations)
+    statements: list[str] = []
+
+    def record(*args):
+        statements.append(args[2])
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path, headers=headers)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+@pytest.mark.parametrize(
+    ("email", "path", "partial"),
+    [
+        ("facilitator@example.org", "/stod/", False),
+        ("facilitator@example.org", "/stod/?status=pagar&kind=workshop", True),
+        ("facilitator@example.org", "/stod/{granted}", False),
+        ("facilitator@example.org", "/stod/{waiting}", False),
+        ("facilitator@example.org", "/stod/{waiting}/bevilja", False),
+        ("facilitator@example.org", "/stod/{waiting}/bevilja", True),
+        ("facilitator@example.org", "/stod/{granted}/boka", False),
+        ("facilitator@example.org", "/stod/{granted}/boka?vecka=2030-W02", True),
+        ("facilitator@example.org", "/stod/sessioner/{booking}", False),
+        ("facilitator@example.org", "/stod/sessioner/{booking}/omboka", False),
+        ("facilitator@example.org", "/stod/sessioner/", False),
+        ("facilitator@example.org", "/stod/tillganglighet", False),
+        ("buyer@example.org", "/stod/", False),
+        ("buyer@example.org", "/stod/ny", False),
+        ("buyer@example.org", "/stod/{granted}", False),
+        ("buyer@example.org", "/stod/{granted}/boka", False),
+        ("buyer@example.org", "/stod/sessioner/", False),
+    ],
+)
+def test_support_pages_stay_within_ten_statements(app, client, auth, busy_request, email, path, partial):
+    auth.login(email)
+    count = _count(app, client, path.format(**busy_request), PARTIAL if partial else None)
+    assert count <= LIMIT, f"{path}: {count} SQL statements"
