@@ -63,8 +63,7 @@ from blueprints.support.queries import (
     rules_of,
     session_length,
 )
-from blueprints.support.slots import Interval, is_free
-from blueprints.support.workdays import add_working_days
+from blueprints.support.slots import Interval, earliest_start, is_free
 
 SUBJECTS = {
     "submitted": N_("Stödförfrågan %(diary)s har tagits emot"),
@@ -195,6 +194,22 @@ def submit_support_request(*, data: RequestData, uploads: list[Upload], user: Us
     return request
 
 
+WRITTEN_FILES = "support_files_written"  # session.info key: files of the current transaction
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _keep_written_files(session: sa.orm.Session) -> None:
+    session.info.pop(WRITTEN_FILES, None)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _remove_written_files(session: sa.orm.Session, previous_transaction: sa.orm.SessionTransaction) -> None:
+    """A document whose request was rolled back (a rule broken later, a crash) leaves no file behind."""
+    if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
+        for path in session.info.pop(WRITTEN_FILES, []):
+            path.unlink(missing_ok=True)
+
+
 def upload_dir() -> Path:
     """Where attachments are kept: outside static/, never served directly."""
     path = Path(current_app.config["UPLOAD_DIR"])
@@ -204,7 +219,9 @@ def upload_dir() -> Path:
 
 def _store(request: SupportRequest, upload: Upload, user: User) -> SupportAttachment:
     key = uuid.uuid4().hex
-    (upload_dir() / key).write_bytes(upload.data)
+    path = upload_dir() / key
+    path.write_bytes(upload.data)
+    db.session.info.setdefault(WRITTEN_FILES, []).append(path)
     attachment = SupportAttachment(
         filename=upload.filename,
         content_type=upload.content_type,
@@ -238,11 +255,16 @@ def start_assessment(*, request: SupportRequest, actor: User) -> None:
     _move(request, ASSESSING, actor)
 
 
-def grant_request(*, request: SupportRequest, facilitator_id: int, comment: str, actor: User) -> SupportRequest:
-    """Grant support and assign a facilitator; the buyer and the facilitator are told."""
+def _active_facilitator(facilitator_id: int) -> User:
     facilitator = db.session.get(User, facilitator_id)
     if facilitator is None or not facilitator.is_active or not facilitator.has_role(FACILITATOR):
         raise DomainError(_("Välj en facilitator i listan."), field="facilitator_id")
+    return facilitator
+
+
+def grant_request(*, request: SupportRequest, facilitator_id: int, comment: str, actor: User) -> SupportRequest:
+    """Grant support and assign a facilitator; the buyer and the facilitator are told."""
+    facilitator = _active_facilitator(facilitator_id)
     _move(request, GRANTED, actor, comment)
     request.facilitator = facilitator
     request.decided_at = utcnow()
@@ -264,9 +286,7 @@ def decline_request(*, request: SupportRequest, reason: str, actor: User) -> Sup
 
 def reassign_facilitator(*, request: SupportRequest, facilitator_id: int, actor: User) -> SupportRequest:
     """Give a granted request to another facilitator (booked sessions stay with whoever holds them)."""
-    facilitator = db.session.get(User, facilitator_id)
-    if facilitator is None or not facilitator.is_active or not facilitator.has_role(FACILITATOR):
-        raise DomainError(_("Välj en facilitator i listan."), field="facilitator_id")
+    facilitator = _active_facilitator(facilitator_id)
     if request.status not in BOOKABLE_STATUSES:
         raise DomainError(_("Bara beviljade förfrågningar har en facilitator."))
     request.facilitator = facilitator
@@ -445,25 +465,15 @@ def book_session(
     return booking
 
 
-def change_deadline(booking: Booking) -> datetime:
-    """The last moment a buyer may reschedule or cancel: the facilitator's minimum notice before the start."""
-    rules = rules_of(facilitator_profile(booking.facilitator_id))
-    local_day = booking.starts_at.astimezone(STOCKHOLM).date()
-    # The latest moment from which the session's day is still ``notice`` working days ahead.
-    day = local_day - timedelta(days=1)
-    while add_working_days(day, rules.notice_working_days) > local_day:
-        day -= timedelta(days=1)
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=STOCKHOLM)
-
-
 def may_change(booking: Booking, user: User) -> bool:
-    """Staff may change a booked session until it starts; buyers until the notice deadline."""
+    """Facilitators may move or cancel a booked session until it starts; the buyer's organisation only while
+    the session is still far enough ahead that it could be booked now (the facilitator's minimum notice)."""
     if booking.status != BOOKED or booking.starts_at <= utcnow():
         return False
     if user.has_role(FACILITATOR):
         return True
     owns = user.has_role(BUYER) and user.organisation_id == booking.request.organisation_id
-    return owns and utcnow() < change_deadline(booking)
+    return owns and earliest_start(utcnow(), rules_of(facilitator_profile(booking.facilitator_id))) <= booking.starts_at
 
 
 def reschedule_booking(*, booking: Booking, starts_at: datetime, actor: User) -> None:

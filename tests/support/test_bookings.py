@@ -390,3 +390,83 @@ def test_facilitators_keep_their_windows_exceptions_and_rules(app, client, auth,
     assert bad.status_code == 422 and "Mellan 0 och 240 minuter." in bad.get_data(as_text=True)
     page = client.get("/stod/tillganglighet").get_data(as_text=True)
     assert "Måndag 09:00–12:00" in page and "Semester" in page and 'value="30"' in page
+
+
+def test_bad_booking_input_gets_clear_messages(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    start = _slots(client, f"/stod/{granted}/boka")[0]
+    token = csrf_token(client, f"/stod/{granted}/boka")
+    wrong_kind = client.post(
+        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "processgranskning", "start": start}
+    )
+    assert wrong_kind.status_code == 422  # not one of the kinds the request asked for
+    http_link = client.post(
+        f"/stod/{granted}/boka",
+        data={"csrf_token": token, "kind": "workshop", "start": start, "video_link": "http://meet.example.org"},
+    )
+    assert http_link.status_code == 422 and "Länken måste börja med https://" in http_link.get_data(as_text=True)
+    saturday_night = "2030-01-05T22:00:00+00:00"
+    outside = client.post(
+        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "workshop", "start": saturday_night}
+    )
+    assert outside.status_code == 409 and "Tiden är inte längre ledig" in outside.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 0
+
+
+def test_rescheduling_sends_a_new_reminder(app, client, auth, people, granted):
+    soon = _session_starting_in(app, people, granted, timedelta(hours=20))
+    app.test_cli_runner().invoke(args=["reminders", "send"])
+    assert _booking(app, soon).reminder_sent_at is not None
+    auth.login("facilitator@example.org")
+    target = _slots(client, f"/stod/sessioner/{soon}/omboka")[0]
+    token = csrf_token(client, f"/stod/sessioner/{soon}/omboka")
+    assert client.post(f"/stod/sessioner/{soon}/omboka", data={"csrf_token": token, "start": target}).status_code == 303
+    assert _booking(app, soon).reminder_sent_at is None
+
+
+def test_the_week_view_names_holidays(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    christmas = client.get(f"/stod/{granted}/boka?vecka=2026-W52").get_data(as_text=True)
+    assert "Juldagen: ingen bokning" in christmas and "Julafton: ingen bokning" in christmas
+
+
+def test_cancelled_sessions_leave_the_calendar_feed(app, client, auth, people, granted):
+    kept = _session_starting_in(app, people, granted, timedelta(days=5))
+    cancelled = _session_starting_in(app, people, granted, timedelta(days=9))
+    with app.app_context():
+        db.session.get(Booking, cancelled).status = "avbokad"
+        db.session.commit()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/stod/tillganglighet")
+    page = client.post("/stod/tillganglighet/kalender", data={"csrf_token": token, "action": "new"}).get_data(
+        as_text=True
+    )
+    path = re.search(r'value="http://localhost(/kalender/[^"]+\.ics)"', page).group(1)
+    events = icalendar.Calendar.from_ical(app.test_client().get(path).data).walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == [f"support-booking-{kept}@localhost"]
+
+
+def test_bad_availability_input_is_refused(app, client, auth, people):
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/stod/tillganglighet")
+    backwards = {
+        "csrf_token": token,
+        "kind": "extra",
+        "start_day": "2030-03-04",
+        "start_time": "12:00",
+        "end_day": "2030-03-04",
+        "end_time": "09:00",
+    }
+    response = client.post("/stod/tillganglighet/undantag", data=backwards)
+    assert response.status_code == 422 and "Slutet måste vara efter början." in response.get_data(as_text=True)
+    no_such_day = client.post(
+        "/stod/tillganglighet/arbetstider",
+        data={"csrf_token": token, "weekday": "9", "start_time": "09:00", "end_time": "12:00"},
+    )
+    assert no_such_day.status_code == 422
+    with app.app_context():
+        from blueprints.support.models import AvailabilityException, AvailabilityWindow
+
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AvailabilityException)) == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(AvailabilityWindow)) == 0

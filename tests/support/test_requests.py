@@ -247,3 +247,110 @@ def test_buyers_see_only_their_organisations_requests(app, client, auth, people,
     auth.logout()
     auth.login("buyer@example.org")
     assert "Göteborgs projekt" in client.get("/stod/").get_data(as_text=True)
+
+
+def test_more_than_five_files_are_refused(app, client, auth, people):
+    auth.login("buyer@example.org")
+    response = _submit(client, files=[(f"del{n}.pdf", PDF) for n in range(6)])
+    assert response.status_code == 422 and "Högst 5 filer åt gången." in response.get_data(as_text=True)
+    assert _requests(app) == []
+
+
+def test_adding_an_oversized_document_later_gets_413(app, client, auth, people, make_request):
+    request_id = make_request()
+    auth.login("buyer@example.org")
+    token = csrf_token(client, f"/stod/{request_id}")
+    response = client.post(
+        f"/stod/{request_id}/bilagor",
+        data={"csrf_token": token, "attachments": [(io.BytesIO(PDF + b"0" * (10 * 1024 * 1024)), "stor.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 413 and "stor.pdf är större än 10 MB." in response.get_data(as_text=True)
+    none_chosen = client.post(f"/stod/{request_id}/bilagor", data={"csrf_token": token})
+    assert none_chosen.status_code == 422 and "Välj minst en fil." in none_chosen.get_data(as_text=True)
+    assert get_request(app, request_id).attachments == []
+
+
+def test_a_rolled_back_document_leaves_no_file(app, people, make_request):
+    from pathlib import Path
+
+    from blueprints.support.documents import Upload
+    from blueprints.support.services import add_attachments
+
+    request_id = make_request()
+    with app.test_request_context():
+        support_request = db.session.get(SupportRequest, request_id)
+        (stored,) = add_attachments(
+            request=support_request,
+            uploads=[Upload(filename="a.pdf", data=PDF, content_type="application/pdf")],
+            user=support_request.requester,
+        )
+        path = Path(app.config["UPLOAD_DIR"]) / stored.storage_key
+        assert path.read_bytes() == PDF
+        db.session.rollback()
+        assert not path.exists()
+
+
+def test_english_speaking_buyers_get_english_mail(app, client, auth, people):
+    with app.app_context():
+        from blueprints.accounts.models import User
+
+        db.session.get(User, people["buyer"]).language = "en"
+        db.session.commit()
+    auth.login("buyer@example.org")
+    assert _submit(client).status_code == 303
+    (email,) = _emails(app, "buyer@example.org")
+    assert email.subject.startswith("Support request UM ") and "has been received" in email.subject
+    assert "We will answer within 5 working days." in email.body_text
+
+
+def test_staff_change_the_facilitator_and_close_when_no_session_is_left(
+    app, client, auth, people, make_request, make_user
+):
+    second = make_user("facilitator2@example.org", ("facilitator",), name="Frida Facilitator")
+    request_id = make_request(granted=True)
+    with app.app_context():
+        from blueprints.support.models import Booking
+
+        start = utcnow() + timedelta(days=7)
+        booking = Booking(
+            request_id=request_id,
+            facilitator_id=people["facilitator"],
+            kind="workshop",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            blocked_until=start + timedelta(hours=1),
+        )
+        db.session.add(booking)
+        db.session.commit()
+        booking_id = booking.id
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/stod/{request_id}")
+    changed = client.post(f"/stod/{request_id}/facilitator", data={"csrf_token": token, "facilitator_id": str(second)})
+    assert changed.status_code == 303 and get_request(app, request_id).facilitator_id == second
+    assert "Du är facilitator" in _emails(app, "facilitator2@example.org")[-1].subject
+    not_a_facilitator = client.post(
+        f"/stod/{request_id}/facilitator", data={"csrf_token": token, "facilitator_id": str(people["manager"])}
+    )
+    assert not_a_facilitator.status_code == 422
+    early = client.post(f"/stod/{request_id}/avsluta", data={"csrf_token": token, "summary": "Klart"})
+    assert early.status_code == 422 and "Följ upp eller avboka sessionerna" in early.get_data(as_text=True)
+    assert get_request(app, request_id).status == "beviljad"  # still open
+    client.post(f"/stod/sessioner/{booking_id}/uppfoljning", data={"csrf_token": token, "status": "genomford"})
+    closed = client.post(f"/stod/{request_id}/avsluta", data={"csrf_token": token, "summary": "Kravställningen klar"})
+    assert closed.status_code == 303 and get_request(app, request_id).status == "avslutad"
+    auth.logout()
+    auth.login("buyer@example.org")
+    page = client.get(f"/stod/{request_id}").get_data(as_text=True)
+    assert "Kravställningen klar" in page and "Avslutad" in page
+
+
+def test_managers_read_notes_but_do_not_decide(app, client, auth, people, make_request):
+    request_id = make_request()
+    with app.app_context():
+        db.session.add(SupportNote(request_id=request_id, author_id=people["facilitator"], body="Ring kommunen"))
+        db.session.commit()
+    auth.login("manager@example.org")
+    page = client.get(f"/stod/{request_id}").get_data(as_text=True)
+    assert "Ring kommunen" in page
+    assert "Påbörja bedömning" not in page and "Avslå förfrågan" not in page and "Spara anteckning" not in page
