@@ -108,6 +108,169 @@ def load_data(app) -> None:
         db.session.commit()
         print(f"data: {len(org_ids)} organisations, {len(org_ids)} buyers")
     load_challenges(app)
+    PAGES.extend(load_support(app))
+
+
+FACILITATORS = 40
+SUPPORT_REQUESTS = 50_000
+SESSIONS_PER_FACILITATOR = 5_000  # 200,000 in all: two a working day, about ten years from 2019
+
+
+def _bench_status(age, rng: random.Random) -> str:
+    """A status as requests of that age have: new ones wait, recent ones run, old ones are done."""
+    from datetime import timedelta
+
+    if age < timedelta(days=7):
+        return rng.choice(["inkommen", "bedoms"])
+    if age < timedelta(days=120):
+        return rng.choice(["beviljad", "pagar", "pagar", "avslagen"])
+    return rng.choice(["avslutad", "avslutad", "avslutad", "avslagen", "pagar"])
+
+
+def load_support(app) -> list[tuple[str, str]]:
+    """DESIGN's scale for support: 50,000 requests and 200,000 sessions of 40 facilitators (timed, bulk); return
+    the support pages to measure, on rows of that data."""
+    from datetime import UTC, datetime, timedelta
+    from datetime import time as clock
+
+    from blueprints.accounts.models import User, UserRole
+    from blueprints.challenges.models import Challenge
+    from blueprints.core.formatting import search_text, swedish_time_to_utc
+    from blueprints.support.models import AvailabilityWindow, Booking, FacilitatorProfile, SupportRequest
+    from blueprints.support.workdays import is_working_day
+
+    rng = random.Random(2027)
+    started = time.perf_counter()
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
+        admin.role_rows.append(UserRole(role="facilitator"))  # the benchmark's client may also book
+        people = [admin]
+        for i in range(FACILITATORS - 1):
+            user = User(email=f"facilitator{i}@bench.example", name=f"Facilitator {i:02d}")
+            user.role_rows.append(UserRole(role="facilitator"))
+            people.append(user)
+        db.session.add_all(people[1:])
+        db.session.flush()
+        facilitator_ids = [p.id for p in people]
+        db.session.add_all(FacilitatorProfile(user_id=i) for i in facilitator_ids)
+        db.session.add_all(
+            AvailabilityWindow(facilitator_id=i, weekday=d, start_time=clock(8), end_time=clock(17))
+            for i in facilitator_ids
+            for d in range(5)
+        )
+        buyers = dict(
+            db.session.execute(sa.select(User.organisation_id, User.id).where(User.organisation_id.is_not(None))).all()
+        )
+        organisations = list(buyers)
+        # Real procurement titles (imported as challenges above), so a text search matches a realistic share.
+        titles = list(db.session.scalars(sa.select(Challenge.title).limit(20_000))) or ["Upphandling av skolskjuts"]
+        serials: dict[int, int] = dict(  # after the demo's requests
+            db.session.execute(
+                sa.select(SupportRequest.diary_year, sa.func.max(SupportRequest.diary_serial)).group_by(
+                    SupportRequest.diary_year
+                )
+            ).all()
+        )
+        first = datetime(2022, 1, 3, tzinfo=UTC)
+        minutes = int((datetime.now(UTC) - first).total_seconds() // 60)
+        now = datetime.now(UTC)
+        rows = []
+        for submitted in sorted(first + timedelta(minutes=rng.randrange(minutes)) for _ in range(SUPPORT_REQUESTS)):
+            year = submitted.year
+            serials[year] = serials.get(year, 0) + 1
+            status = _bench_status(now - submitted, rng)
+            organisation = rng.choice(organisations)
+            title = rng.choice(titles)
+            rows.append(
+                {
+                    "diary_number": f"UM {year}/{serials[year]:04d}",
+                    "diary_year": year,
+                    "diary_serial": serials[year],
+                    "organisation_id": organisation,
+                    "requester_id": buyers[organisation],
+                    "title": title,
+                    "description": "Bench",
+                    "phase": "behovsanalys",
+                    "kinds": " workshop bollplank ",
+                    "format": "digitalt",
+                    "place": "",
+                    "status": status,
+                    "submitted_at": submitted,
+                    "created_at": submitted,
+                    "updated_at": submitted,
+                    "facilitator_id": rng.choice(facilitator_ids)
+                    if status in ("beviljad", "pagar", "avslutad")
+                    else None,
+                    "decision_reason": "",
+                    "closing_summary": "",
+                    "first_response_at": None if status == "inkommen" else submitted + timedelta(days=2),
+                    "search_text": search_text(f"UM {year}/{serials[year]:04d}", title),
+                }
+            )
+        db.session.execute(sa.insert(SupportRequest), rows)
+        assigned: dict[int, list[int]] = {}
+        for request_id, facilitator_id in db.session.execute(
+            sa.select(SupportRequest.id, SupportRequest.facilitator_id).where(
+                SupportRequest.facilitator_id.is_not(None)
+            )
+        ):
+            assigned.setdefault(facilitator_id, []).append(request_id)
+        days, day = [], datetime(2019, 1, 7).date()
+        while len(days) < SESSIONS_PER_FACILITATOR // 2:
+            if is_working_day(day):
+                days.append(day)
+            day += timedelta(days=1)
+        for facilitator_id in facilitator_ids:
+            sessions = []
+            # Newest first: SQLite's no-overlap trigger then finds no earlier booking to compare with.
+            for day in reversed(days):
+                for hour in (13, 9):
+                    start = swedish_time_to_utc(day, clock(hour))
+                    end = start + timedelta(hours=2)
+                    sessions.append(
+                        {
+                            "request_id": rng.choice(assigned[facilitator_id]),
+                            "facilitator_id": facilitator_id,
+                            "kind": "workshop",
+                            "starts_at": start,
+                            "ends_at": end,
+                            "blocked_until": end + timedelta(minutes=15),
+                            "place": "",
+                            "video_link": "",
+                            "status": "bokad" if start > now else "genomford",
+                            "sequence": 0,
+                            "cancel_reason": "",
+                            "outcome": "",
+                            "lessons": "",
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+            db.session.execute(sa.insert(Booking), sessions)
+        db.session.commit()
+        ongoing = db.session.scalar(
+            sa.select(SupportRequest.id)
+            .where(SupportRequest.status == "pagar", SupportRequest.facilitator_id == admin.id)
+            .limit(1)
+        )
+        waiting = db.session.scalar(sa.select(SupportRequest.id).where(SupportRequest.status == "inkommen").limit(1))
+        session_id = db.session.scalar(
+            sa.select(Booking.id).where(Booking.facilitator_id == admin.id, Booking.status == "bokad").limit(1)
+        )
+    print(
+        f"support: {SUPPORT_REQUESTS} requests, {FACILITATORS * len(days) * 2} sessions - "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return [
+        ("support queue", "/stod/"),
+        ("support queue search (partial)", "/stod/?q=skolskjuts&status=pagar&kind=workshop"),
+        ("support queue past target", "/stod/?age=forsenad"),
+        ("support request", f"/stod/{ongoing}"),
+        ("grant page (suggestions)", f"/stod/{waiting}/bevilja"),
+        ("week view (book)", f"/stod/{ongoing}/boka"),
+        ("session", f"/stod/sessioner/{session_id}"),
+        ("sessions", "/stod/sessioner/"),
+    ]
 
 
 def load_challenges(app) -> None:

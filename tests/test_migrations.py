@@ -1,5 +1,6 @@
 """Migrations: they build the schema from empty on each backend, and the models match them."""
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -14,6 +15,8 @@ def test_upgrade_from_empty_created_every_table(app):
     assert "alembic_version" in tables
 
 
+# SQLite cannot reflect the support queue's expression index; it is left out of the comparison on purpose.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index ix_support_request_queue")
 def test_models_match_migrations(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(

@@ -95,13 +95,14 @@ class DomainError(Exception):
         self.field = field
 
 
-# Search indexes that live outside the models (see migration 0003): Alembic must not try to drop them.
-UNMODELLED_SEARCH_OBJECTS = ("challenge_fts", "ix_challenge_search_trgm")
+# Indexes that live only in migrations (0003: challenge search; 0006: the support queue's expression index,
+# which Alembic cannot compare): autogenerate must not try to drop or re-create them.
+UNMODELLED_OBJECTS = ("challenge_fts", "ix_challenge_search_trgm", "ix_support_request_queue")
 
 
 def include_in_migrations(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Leave the hand-made search index objects out of autogenerate comparisons."""
-    return not (name or "").startswith(UNMODELLED_SEARCH_OBJECTS)
+    """Leave the hand-made index objects out of autogenerate comparisons."""
+    return not (name or "").startswith(UNMODELLED_OBJECTS)
 
 
 def render_migration_type(type_: str, obj: object, autogen_context: object) -> str | bool:

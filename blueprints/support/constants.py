@@ -75,6 +75,10 @@ WEEKDAYS = (
     _l("söndag"),
 )
 
+# The longest a booking can block a facilitator: a session of at most 480 minutes plus a buffer of at most
+# 240 (the rules form's and facilitator_profile's limits). Calendar reads use it to bound their index range.
+LONGEST_BLOCK_MINUTES = 480 + 240
+
 FIRST_RESPONSE_WORKING_DAYS = 5
 FEEDBACK_DAYS = 30
 

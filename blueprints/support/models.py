@@ -17,6 +17,7 @@ from blueprints.support.constants import (
     DEFAULT_SESSION_MINUTES,
     EXCEPTION_KINDS,
     FORMATS,
+    OPEN_STATUSES,
     PROJECT_PHASES,
     RECEIVED,
     REQUEST_STATUSES,
@@ -43,6 +44,15 @@ facilitator_need_area = sa.Table(
 )
 
 
+# The staff queue's order: requests waiting for a decision first. Written out literally (not with bound
+# parameters): it is the expression of ix_support_request_queue (migration 0006), which serves the queue's
+# ORDER BY on SQLite and PostgreSQL alike only when the two are the same.
+WAITING_FIRST: sa.ColumnElement[int] = sa.literal_column(
+    "CASE WHEN support_request.status IN (" + ", ".join(f"'{s}'" for s in OPEN_STATUSES) + ") THEN 0 ELSE 1 END",
+    sa.Integer,
+)
+
+
 class DiaryCounter(Model):
     """The last diarienummer handed out in a year; incremented atomically on every submission."""
 
@@ -62,6 +72,7 @@ class SupportRequest(TimestampMixin, Model):
         sa.CheckConstraint(one_of("status", REQUEST_STATUSES), name="status"),
         sa.CheckConstraint("estimated_value_sek IS NULL OR estimated_value_sek >= 0", name="value"),
         sa.Index("ix_support_request_status_submitted", "status", "submitted_at"),
+        sa.Index("ix_support_request_status_facilitator", "status", "facilitator_id"),  # facilitators' load
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

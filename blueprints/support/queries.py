@@ -25,12 +25,14 @@ from blueprints.support.constants import (
     DEFAULT_SESSION_MINUTES,
     EXTRA,
     FIRST_RESPONSE_WORKING_DAYS,
+    LONGEST_BLOCK_MINUTES,
     OPEN_STATUSES,
     PROJECT_PHASES,
     REQUEST_STATUSES,
     SUPPORT_KINDS,
 )
 from blueprints.support.models import (
+    WAITING_FIRST,
     AvailabilityException,
     AvailabilityWindow,
     Booking,
@@ -191,10 +193,13 @@ def search_requests(flt: RequestFilter, user: User) -> Pagination:
         else:
             cutoff = swedish_time_to_utc(today - timedelta(days=days), time.min)
         query = query.where(SupportRequest.submitted_at < cutoff)
-    waiting_first = sa.case((SupportRequest.status.in_(OPEN_STATUSES), 0), else_=1)
-    order = (waiting_first, SupportRequest.submitted_at) if user.is_staff else (SupportRequest.submitted_at.desc(),)
-    query = query.order_by(*order, SupportRequest.id).options(
-        sa.orm.joinedload(SupportRequest.organisation), sa.orm.joinedload(SupportRequest.facilitator)
+    if user.is_staff:  # the queue: waiting for a decision first, oldest first (ix_support_request_queue)
+        query = query.order_by(WAITING_FIRST, SupportRequest.submitted_at, SupportRequest.id)
+    else:
+        query = query.order_by(SupportRequest.submitted_at.desc(), SupportRequest.id.desc())
+    query = query.options(
+        sa.orm.joinedload(SupportRequest.organisation),
+        sa.orm.joinedload(SupportRequest.facilitator).lazyload(User.role_rows),
     )
     return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
 
@@ -248,21 +253,35 @@ def session_length(profile: FacilitatorProfile | None, kind: str) -> timedelta:
 def availabilities_of(
     facilitator_ids: list[int], start: datetime, end: datetime, *, ignore: Booking | None = None
 ) -> dict[int, Availability]:
-    """Each facilitator's windows, exceptions and booked sessions that touch [start, end), in three queries."""
-    windows = db.session.scalars(
-        sa.select(AvailabilityWindow).where(AvailabilityWindow.facilitator_id.in_(facilitator_ids))
+    """Each facilitator's windows, exceptions and booked sessions that touch [start, end): three queries of
+    plain rows (no ORM objects; the suggestion reads thousands of sessions)."""
+    windows = db.session.execute(
+        sa.select(
+            AvailabilityWindow.facilitator_id,
+            AvailabilityWindow.weekday,
+            AvailabilityWindow.start_time,
+            AvailabilityWindow.end_time,
+        ).where(AvailabilityWindow.facilitator_id.in_(facilitator_ids))
     )
-    exceptions = db.session.scalars(
-        sa.select(AvailabilityException).where(
+    exceptions = db.session.execute(
+        sa.select(
+            AvailabilityException.facilitator_id,
+            AvailabilityException.kind,
+            AvailabilityException.starts_at,
+            AvailabilityException.ends_at,
+        ).where(
             AvailabilityException.facilitator_id.in_(facilitator_ids),
             AvailabilityException.starts_at < end,
             AvailabilityException.ends_at > start,
         )
     )
-    busy = db.session.scalars(
-        sa.select(Booking).where(
+    busy = db.session.execute(
+        sa.select(Booking.facilitator_id, Booking.starts_at, Booking.ends_at).where(
             Booking.facilitator_id.in_(facilitator_ids),
             Booking.status == BOOKED,
+            # Bounded on both sides, so the (facilitator_id, starts_at) index reads only bookings near the period,
+            # not the facilitator's whole history.
+            Booking.starts_at > start - timedelta(minutes=LONGEST_BLOCK_MINUTES),
             Booking.starts_at < end,
             Booking.blocked_until > start,
             Booking.id != (ignore.id if ignore else -1),
@@ -271,12 +290,12 @@ def availabilities_of(
     parts: dict[int, dict[str, list[Any]]] = {
         i: {"windows": [], "extras": [], "absences": [], "busy": []} for i in facilitator_ids
     }
-    for w in windows:
-        parts[w.facilitator_id]["windows"].append(Window(w.weekday, w.start_time, w.end_time))
-    for e in exceptions:
-        parts[e.facilitator_id]["extras" if e.kind == EXTRA else "absences"].append(Interval(e.starts_at, e.ends_at))
-    for b in busy:
-        parts[b.facilitator_id]["busy"].append(Interval(b.starts_at, b.ends_at))
+    for owner, weekday, opens, closes in windows:
+        parts[owner]["windows"].append(Window(weekday, opens, closes))
+    for owner, kind, starts_at, ends_at in exceptions:
+        parts[owner]["extras" if kind == EXTRA else "absences"].append(Interval(starts_at, ends_at))
+    for owner, starts_at, ends_at in busy:
+        parts[owner]["busy"].append(Interval(starts_at, ends_at))
     return {i: Availability(**{name: tuple(items) for name, items in p.items()}) for i, p in parts.items()}
 
 
