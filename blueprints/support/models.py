@@ -12,6 +12,7 @@ from blueprints.core.db import Model, TimestampMixin, one_of, utcnow
 from blueprints.core.formatting import search_text
 from blueprints.organisations.models import Organisation
 from blueprints.support.constants import (
+    BOOKABLE_STATUSES,
     BOOKED,
     BOOKING_STATUSES,
     DEFAULT_SESSION_MINUTES,
@@ -117,6 +118,16 @@ class SupportRequest(TimestampMixin, Model):
         back_populates="request", cascade="all, delete-orphan", order_by="SupportAttachment.id"
     )
     bookings: Mapped[list["Booking"]] = relationship(back_populates="request", order_by="Booking.starts_at")
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Received or under assessment: neither granted nor declined yet."""
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_granted(self) -> bool:
+        """Granted and not yet closed: sessions can be booked."""
+        return self.status in BOOKABLE_STATUSES
 
     @property
     def support_kinds(self) -> list[str]:

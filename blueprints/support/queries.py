@@ -121,7 +121,7 @@ def response_due(request: SupportRequest) -> date:
 def is_overdue(request: SupportRequest, today: date | None = None) -> bool:
     """Still waiting for a first response after the target."""
     today = today or utcnow().astimezone(STOCKHOLM).date()
-    return request.first_response_at is None and request.status in OPEN_STATUSES and today > response_due(request)
+    return request.first_response_at is None and request.awaits_decision and today > response_due(request)
 
 
 def last_overdue_submission_day(today: date) -> date:

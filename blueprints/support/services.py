@@ -27,7 +27,6 @@ from blueprints.core.urls import public_url
 from blueprints.support.calendar import invitation
 from blueprints.support.constants import (
     ASSESSING,
-    BOOKABLE_STATUSES,
     BOOKED,
     CANCELLED,
     CLOSED,
@@ -37,7 +36,6 @@ from blueprints.support.constants import (
     GRANTED,
     NO_SHOW,
     ONGOING,
-    OPEN_STATUSES,
     RECEIVED,
     TRANSITIONS,
 )
@@ -244,7 +242,7 @@ def add_attachments(*, request: SupportRequest, uploads: list[Upload], user: Use
 def _move(request: SupportRequest, to_status: str, actor: User, comment: str = "") -> None:
     if to_status not in TRANSITIONS[request.status]:
         raise DomainError(_("Förfrågan kan inte ändras så i sin nuvarande status."))
-    if request.status in OPEN_STATUSES and request.first_response_at is None:
+    if request.awaits_decision and request.first_response_at is None:
         request.first_response_at = utcnow()
     request.status = to_status
     _record(request, to_status, actor, comment)
@@ -287,7 +285,7 @@ def decline_request(*, request: SupportRequest, reason: str, actor: User) -> Sup
 def reassign_facilitator(*, request: SupportRequest, facilitator_id: int, actor: User) -> SupportRequest:
     """Give a granted request to another facilitator (booked sessions stay with whoever holds them)."""
     facilitator = _active_facilitator(facilitator_id)
-    if request.status not in BOOKABLE_STATUSES:
+    if not request.is_granted:
         raise DomainError(_("Bara beviljade förfrågningar har en facilitator."))
     request.facilitator = facilitator
     _record(request, request.status, actor, _("Ny facilitator: %(name)s", name=facilitator.name))
@@ -423,7 +421,7 @@ def _check_free(*, facilitator_id: int, slot: Interval, ignore: Booking | None =
 
 def may_book(request: SupportRequest, user: User) -> bool:
     """The buyer's organisation, the assigned facilitator and facilitators in general may book a granted request."""
-    if request.status not in BOOKABLE_STATUSES or request.facilitator_id is None:
+    if not request.is_granted or request.facilitator_id is None:
         return False
     if user.has_role(FACILITATOR):
         return True

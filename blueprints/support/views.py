@@ -337,6 +337,8 @@ def grant(request_id: int) -> ResponseReturnValue:
     """Grant support with an assigned facilitator; the best suggested facilitators (expertise, free time, load)
     are listed and the first is preselected."""
     support_request = _visible_request(request_id)
+    if request.method == "GET" and not support_request.awaits_decision:
+        return redirect(url_for("support.detail", request_id=request_id))  # decided already: nothing to suggest
     people = facilitators()
     suggestions = suggest_facilitators(support_request, people)[:3]
     form = GrantForm(data={"facilitator_id": suggestions[0].user.id if suggestions else 0})

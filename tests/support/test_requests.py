@@ -354,3 +354,10 @@ def test_managers_read_notes_but_do_not_decide(app, client, auth, people, make_r
     page = client.get(f"/stod/{request_id}").get_data(as_text=True)
     assert "Ring kommunen" in page
     assert "Påbörja bedömning" not in page and "Avslå förfrågan" not in page and "Spara anteckning" not in page
+
+
+def test_the_grant_page_of_a_decided_request_leads_back_to_it(app, client, auth, people, make_request):
+    request_id = make_request(granted=True)
+    auth.login("facilitator@example.org")
+    response = client.get(f"/stod/{request_id}/bevilja")
+    assert response.status_code == 302 and response.headers["Location"] == f"/stod/{request_id}"
