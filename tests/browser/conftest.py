@@ -10,7 +10,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI, TEST_PASSWORD, free_port
-from tests.support.conftest import make_request, working_week  # noqa: F401 (fixtures for support pages)
+from tests.support.conftest import make_request, make_session, working_week  # noqa: F401 (support fixtures)
 
 CHROMIUM = "/usr/bin/chromium"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -6,9 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from blueprints.core.db import db, utcnow
-from blueprints.support.models import Booking, Feedback
-from blueprints.support.queries import hash_token
 from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
@@ -58,23 +55,10 @@ def test_buyer_requests_support_and_books_with_the_keyboard_only(app, page, peop
     assert axe_violations(page) == []
 
 
-def test_staff_pages_and_the_feedback_page_pass_axe(app, page, people, make_request, working_week):
+def test_staff_pages_and_the_feedback_page_pass_axe(app, page, people, make_request, make_session, working_week):
     waiting = make_request(title="Väntande förfrågan")
     granted = make_request(title="Pågående förfrågan", granted=True)
-    with app.app_context():
-        start = utcnow() - timedelta(hours=3)
-        held = Booking(
-            request_id=granted,
-            facilitator_id=people["facilitator"],
-            kind="workshop",
-            starts_at=start,
-            ends_at=start + timedelta(hours=2),
-            blocked_until=start + timedelta(hours=2),
-        )
-        held.feedback = Feedback(token_hash=hash_token("browser-token"), expires_at=utcnow() + timedelta(days=30))
-        db.session.add(held)
-        db.session.commit()
-        held_id = held.id
+    held_id = make_session(granted, -timedelta(hours=3), hours=2, feedback_token="browser-token")
     log_in(page, "facilitator@example.org")
     page.goto("/stod/")
     page.get_by_label("Status").select_option(label="Inkommen")

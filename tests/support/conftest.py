@@ -2,12 +2,13 @@
 
 import io
 import zipfile
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 
-from blueprints.core.db import db
-from blueprints.support.models import AvailabilityWindow, FacilitatorProfile, SupportRequest
+from blueprints.core.db import db, utcnow
+from blueprints.support.models import AvailabilityWindow, Booking, FacilitatorProfile, Feedback, SupportRequest
+from blueprints.support.queries import hash_token
 from tests.challenges.conftest import areas  # noqa: F401 (fixture)
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -91,6 +92,35 @@ def make_request(app, people):
                 setattr(request, name, value)
             db.session.commit()
             return request.id
+
+    return make
+
+
+@pytest.fixture
+def make_session(app, people):
+    """Put a session straight into the database (no booking rules applied), starting ``starts_in`` from now;
+    returns its id. ``feedback_token`` adds an unanswered feedback link with that token."""
+
+    def make(request_id, starts_in, *, hours=1, facilitator="facilitator", status="bokad", feedback_token=None):
+        with app.app_context():
+            start = utcnow() + starts_in
+            end = start + timedelta(hours=hours)
+            booking = Booking(
+                request_id=request_id,
+                facilitator_id=people[facilitator],
+                kind="workshop",
+                starts_at=start,
+                ends_at=end,
+                blocked_until=end,
+                status=status,
+            )
+            if feedback_token:
+                booking.feedback = Feedback(
+                    token_hash=hash_token(feedback_token), expires_at=utcnow() + timedelta(days=30)
+                )
+            db.session.add(booking)
+            db.session.commit()
+            return booking.id
 
     return make
 

@@ -183,20 +183,8 @@ def test_reschedule_then_cancel_updates_the_same_invitation(app, client, auth, p
     assert "Sjukdom" in emails[-1].body_text
 
 
-def test_buyers_cannot_change_a_session_inside_the_notice(app, client, auth, people, granted):
-    with app.app_context():
-        start = utcnow() + timedelta(hours=30)
-        booking = Booking(
-            request_id=granted,
-            facilitator_id=people["facilitator"],
-            kind="workshop",
-            starts_at=start,
-            ends_at=start + timedelta(hours=1),
-            blocked_until=start + timedelta(hours=1),
-        )
-        db.session.add(booking)
-        db.session.commit()
-        booking_id = booking.id
+def test_buyers_cannot_change_a_session_inside_the_notice(app, client, auth, people, granted, make_session):
+    booking_id = make_session(granted, timedelta(hours=30))
     auth.login("buyer@example.org")
     page = client.get(f"/stod/sessioner/{booking_id}").get_data(as_text=True)
     assert "för nära i tid" in page and "Avboka sessionen" not in page
@@ -229,25 +217,9 @@ def test_a_malformed_slot_is_a_clear_422(app, client, auth, people, granted):
     assert response.status_code == 422 and "Välj en av de lediga tiderna." in response.get_data(as_text=True)
 
 
-def _session_starting_in(app, people, request_id, delta):
-    with app.app_context():
-        start = utcnow() + delta
-        booking = Booking(
-            request_id=request_id,
-            facilitator_id=people["facilitator"],
-            kind="bollplank",
-            starts_at=start,
-            ends_at=start + timedelta(hours=1),
-            blocked_until=start + timedelta(hours=1),
-        )
-        db.session.add(booking)
-        db.session.commit()
-        return booking.id
-
-
-def test_reminders_are_sent_once_for_sessions_within_a_day(app, people, granted):
-    soon = _session_starting_in(app, people, granted, timedelta(hours=20))
-    _session_starting_in(app, people, granted, timedelta(hours=30))
+def test_reminders_are_sent_once_for_sessions_within_a_day(app, people, granted, make_session):
+    soon = make_session(granted, timedelta(hours=20))
+    make_session(granted, timedelta(hours=30))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["reminders", "send"])
     assert first.exit_code == 0 and "reminders sent for 1 sessions" in first.output
@@ -259,8 +231,8 @@ def test_reminders_are_sent_once_for_sessions_within_a_day(app, people, granted)
         assert db.session.get(Booking, soon).reminder_sent_at is not None
 
 
-def test_follow_up_sends_a_one_time_feedback_link(app, client, auth, people, granted, smtp):
-    held = _session_starting_in(app, people, granted, -timedelta(hours=2))
+def test_follow_up_sends_a_one_time_feedback_link(app, client, auth, people, granted, smtp, make_session):
+    held = make_session(granted, -timedelta(hours=2))
     auth.login("facilitator@example.org")
     sessions = client.get("/stod/sessioner/").get_data(as_text=True)
     assert "Att följa upp" in sessions and f"/stod/sessioner/{held}" in sessions
@@ -297,8 +269,8 @@ def test_follow_up_sends_a_one_time_feedback_link(app, client, auth, people, gra
     assert "30 dagar" in text_body(message)
 
 
-def test_feedback_links_expire(app, people, granted):
-    held = _session_starting_in(app, people, granted, -timedelta(hours=2))
+def test_feedback_links_expire(app, people, granted, make_session):
+    held = make_session(granted, -timedelta(hours=2))
     with app.app_context():
         from blueprints.support.queries import hash_token
 
@@ -324,8 +296,8 @@ def test_delivered_invitations_carry_a_calendar_part_and_an_ics_file(app, client
         assert len(calendar.walk("VEVENT")) == 1 and calendar.walk("VTIMEZONE")
 
 
-def test_the_private_calendar_feed_can_be_made_and_revoked(app, client, auth, people, granted):
-    _session_starting_in(app, people, granted, timedelta(days=5))
+def test_the_private_calendar_feed_can_be_made_and_revoked(app, client, auth, people, granted, make_session):
+    make_session(granted, timedelta(days=5))
     auth.login("facilitator@example.org")
     token = csrf_token(client, "/stod/tillganglighet")
     page = client.post("/stod/tillganglighet/kalender", data={"csrf_token": token, "action": "new"}).get_data(
@@ -414,8 +386,8 @@ def test_bad_booking_input_gets_clear_messages(app, client, auth, people, grante
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Booking)) == 0
 
 
-def test_rescheduling_sends_a_new_reminder(app, client, auth, people, granted):
-    soon = _session_starting_in(app, people, granted, timedelta(hours=20))
+def test_rescheduling_sends_a_new_reminder(app, client, auth, people, granted, make_session):
+    soon = make_session(granted, timedelta(hours=20))
     app.test_cli_runner().invoke(args=["reminders", "send"])
     assert _booking(app, soon).reminder_sent_at is not None
     auth.login("facilitator@example.org")
@@ -431,9 +403,9 @@ def test_the_week_view_names_holidays(app, client, auth, people, granted):
     assert "Juldagen: ingen bokning" in christmas and "Julafton: ingen bokning" in christmas
 
 
-def test_cancelled_sessions_leave_the_calendar_feed(app, client, auth, people, granted):
-    kept = _session_starting_in(app, people, granted, timedelta(days=5))
-    cancelled = _session_starting_in(app, people, granted, timedelta(days=9))
+def test_cancelled_sessions_leave_the_calendar_feed(app, client, auth, people, granted, make_session):
+    kept = make_session(granted, timedelta(days=5))
+    cancelled = make_session(granted, timedelta(days=9))
     with app.app_context():
         db.session.get(Booking, cancelled).status = "avbokad"
         db.session.commit()

@@ -305,25 +305,11 @@ def test_english_speaking_buyers_get_english_mail(app, client, auth, people):
 
 
 def test_staff_change_the_facilitator_and_close_when_no_session_is_left(
-    app, client, auth, people, make_request, make_user
+    app, client, auth, people, make_request, make_user, make_session
 ):
     second = make_user("facilitator2@example.org", ("facilitator",), name="Frida Facilitator")
     request_id = make_request(granted=True)
-    with app.app_context():
-        from blueprints.support.models import Booking
-
-        start = utcnow() + timedelta(days=7)
-        booking = Booking(
-            request_id=request_id,
-            facilitator_id=people["facilitator"],
-            kind="workshop",
-            starts_at=start,
-            ends_at=start + timedelta(hours=1),
-            blocked_until=start + timedelta(hours=1),
-        )
-        db.session.add(booking)
-        db.session.commit()
-        booking_id = booking.id
+    booking_id = make_session(request_id, timedelta(days=7))
     auth.login("facilitator@example.org")
     token = csrf_token(client, f"/stod/{request_id}")
     changed = client.post(f"/stod/{request_id}/facilitator", data={"csrf_token": token, "facilitator_id": str(second)})

@@ -6,38 +6,25 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from blueprints.core.db import db, utcnow
-from blueprints.support.models import Booking, SupportNote, SupportRequestEvent
+from blueprints.core.db import db
+from blueprints.support.models import SupportNote, SupportRequestEvent
 
 LIMIT = 10
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
 @pytest.fixture
-def busy_request(app, people, make_user, make_request, working_week):
+def busy_request(app, people, make_user, make_request, make_session, working_week):
     """A granted request with several sessions, notes and history entries by different people, and a second
     facilitator, so that per-row queries would show."""
     make_user("facilitator2@example.org", ("facilitator",), name="Frida Facilitator")
     request_id = make_request(granted=True)
+    booking_id, *_later = (make_session(request_id, timedelta(days=day)) for day in range(3, 6))
     with app.app_context():
-        for day in range(3, 6):
-            start = utcnow() + timedelta(days=day)
-            end = start + timedelta(hours=1)
-            db.session.add(
-                Booking(
-                    request_id=request_id,
-                    facilitator_id=people["facilitator"],
-                    kind="workshop",
-                    starts_at=start,
-                    ends_at=end,
-                    blocked_until=end,
-                )
-            )
         for author in ("facilitator", "admin"):
             db.session.add(SupportNote(request_id=request_id, author_id=people[author], body="Anteckning"))
             db.session.add(SupportRequestEvent(request_id=request_id, actor_id=people[author], status="pagar"))
         db.session.commit()
-        booking_id = db.session.scalar(sa.select(Booking.id).where(Booking.request_id == request_id))
     return {"granted": request_id, "waiting": make_request(title="Väntar"), "booking": booking_id}
 
 
