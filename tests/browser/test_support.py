@@ -66,7 +66,7 @@ def test_staff_pages_and_the_feedback_page_pass_axe(app, page, people, make_requ
     assert "Väntande förfrågan" in page.locator("#results").inner_text()
     assert axe_violations(page) == []
     page.goto(f"/stod/{waiting}")
-    page.get_by_text("Förslag på facilitator").wait_for()  # loaded by htmx after the page
+    page.locator("#bevilja").wait_for()  # the grant section with its suggestions, loaded by htmx after the page
     assert "Förslag på facilitator" in page.locator("main").inner_text()
     assert axe_violations(page) == []
     page.get_by_role("button", name="Avslå förfrågan").click()
