@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     import blueprints.admin.views
     import blueprints.challenges.views
     import blueprints.core.views
+    import blueprints.dashboards.views
     import blueprints.networks.api
     import blueprints.networks.views
     import blueprints.organisations.views
@@ -87,9 +88,19 @@ def _register_blueprints(app: Flask) -> None:
     from blueprints.admin import bp as admin_bp
     from blueprints.challenges import bp as challenges_bp
     from blueprints.core import bp as core_bp
+    from blueprints.dashboards import bp as dashboards_bp
     from blueprints.networks import bp as networks_bp
     from blueprints.organisations import bp as organisations_bp
     from blueprints.support import bp as support_bp
 
-    for blueprint in (core_bp, accounts_bp, organisations_bp, challenges_bp, networks_bp, support_bp, admin_bp):
+    for blueprint in (
+        core_bp,
+        accounts_bp,
+        organisations_bp,
+        challenges_bp,
+        networks_bp,
+        support_bp,
+        dashboards_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -35,6 +35,7 @@ NAVIGATION = (
     NavItem("networks.index", _l("Nätverk"), None),
     NavItem("support.index", _l("Stöd"), None),
     NavItem("organisations.index", _l("Organisationer"), STAFF),
+    NavItem("dashboards.index", _l("Översikt"), STAFF),
     NavItem("accounts.invite", _l("Bjud in"), (FACILITATOR, ADMIN)),
     NavItem("admin.users", _l("Administration"), (ADMIN,)),
 )

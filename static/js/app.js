@@ -94,5 +94,18 @@
     focusErrorSummary(event.target);
   });
 
+  // Typing a date on the dashboard means "my own dates": choose that period before the form is sent
+  // (capture phase, so htmx reads the form after this). Without JavaScript people pick it themselves.
+  document.addEventListener("change", function (event) {
+    var select = event.target.dataset && event.target.dataset.customPeriod &&
+      document.getElementById(event.target.dataset.customPeriod);
+    if (select) select.value = "egen";
+  }, true);
+
+  // The printable report's print button (the report prints without it too: Ctrl+P).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   focusErrorSummary(document);
 })();

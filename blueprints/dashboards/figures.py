@@ -1,0 +1,617 @@
+"""The dashboard's content: key figures with their change against the previous period, and tables (each
+drawn as a chart where one reads better), every one with a written definition. Built from the aggregates
+in queries.py; the page, the printable report and the exports all show this same object."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+
+from blueprints.admin.queries import need_area_choices
+from blueprints.core.i18n import money, number
+from blueprints.dashboards import queries
+from blueprints.dashboards.charts import Chart, bar_chart, column_chart
+from blueprints.dashboards.measures import available_hours, response_times
+from blueprints.dashboards.queries import CURRENT, PREVIOUS, Scope, SessionCount
+from blueprints.networks.constants import PHASES
+from blueprints.organisations.regions import COUNTIES, KINDS
+from blueprints.support.constants import BOOKED, CANCELLED, DONE, EXTRA, NO_SHOW, SUPPORT_KINDS
+from blueprints.support.slots import Availability, Interval, Window
+
+COUNT, PERCENT, DAYS, SEK, RATING, HOURS, TEXT, MONTH = (
+    "count",
+    "percent",
+    "days",
+    "sek",
+    "rating",
+    "hours",
+    "text",
+    "month",
+)
+
+
+UNIT_NAMES = {
+    COUNT: _l("antal"),
+    PERCENT: _l("procent"),
+    DAYS: _l("arbetsdagar"),
+    SEK: _l("kronor"),
+    RATING: _l("medelbetyg 1–5"),
+    HOURS: _l("timmar"),
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One key figure: its value in the period, in the previous period (None: not compared), and what it
+    counts."""
+
+    key: str
+    label: str
+    unit: str
+    value: float | None
+    previous: float | None
+    definition: str
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    unit: str = COUNT
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of figures; ``chart`` names how it is drawn ("columns" over months, "bars" per category, or
+    None), ``plotted`` which of its columns."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: Sequence[tuple[Any, ...]]
+    definition: str
+    chart: str | None = None
+    plotted: tuple[int, ...] = (1,)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    sections: list[Section]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for section in self.sections for table in section.tables]
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables if t.key == key), None)
+
+    def key_figures(self) -> Table:
+        """Every key figure as one table (for the exports); shares in percent."""
+
+        def shown(value: float | None, unit: str) -> float | None:
+            return None if value is None else round(value * 100, 1) if unit == PERCENT else value
+
+        rows = [
+            (
+                f.label,
+                str(UNIT_NAMES[f.unit]),
+                shown(f.value, f.unit),
+                shown(f.previous, f.unit),
+                shown(f.change, f.unit),
+                f.definition,
+            )
+            for section in self.sections
+            for f in section.figures
+        ]
+        return Table(
+            "nyckeltal",
+            str(_l("Nyckeltal")),
+            [
+                Column(str(_l("Nyckeltal")), TEXT),
+                Column(str(_l("Enhet")), TEXT),
+                Column(str(_l("Perioden"))),
+                Column(str(_l("Föregående period"))),
+                Column(str(_l("Förändring"))),
+                Column(str(_l("Definition")), TEXT),
+            ],
+            rows,
+            str(_l("Alla nyckeltal för perioden och perioden före, med samma avgränsningar.")),
+        )
+
+
+def build_dashboard(scope: Scope, today: date) -> Dashboard:
+    """Every section of the dashboard for the scope."""
+    return Dashboard(scope, [_support(scope, today), _facilitators(scope), _networks(scope), _challenges(scope)])
+
+
+# --- support --------------------------------------------------------------------------------------------
+
+
+def _support(scope: Scope, today: date) -> Section:
+    days = queries.response_days(scope)
+    current = response_times([d for d in days if d[0] >= scope.current.first], today)
+    previous = response_times([d for d in days if d[0] < scope.current.first], today)
+    sessions = queries.session_counts(scope)
+
+    def held(period: int, status: str = DONE) -> int:
+        return sum(s.sessions for s in sessions if (s.month > 0) == (period == CURRENT) and s.status == status)
+
+    feedback = {p: _feedback(sessions, p) for p in (PREVIOUS, CURRENT)}
+    section = Section("stod", str(_l("Stöd till upphandlare")))
+    section.figures = [
+        Figure(
+            "nya_forfragningar",
+            str(_l("Nya förfrågningar")),
+            COUNT,
+            current.requests,
+            previous.requests,
+            str(_l("Stödförfrågningar som skickades in under perioden (inkomstdatum, svensk tid).")),
+        ),
+        Figure(
+            "svar_i_tid",
+            str(_l("Besvarade inom 5 arbetsdagar")),
+            PERCENT,
+            current.share_in_time,
+            previous.share_in_time,
+            str(
+                _l(
+                    "Andel av periodens förfrågningar som fick ett första besked (bedömning, beviljande eller "
+                    "avslag) inom 5 arbetsdagar från inkomstdagen. Helger, röda dagar, midsommar-, jul- och "
+                    "nyårsafton räknas inte. "
+                    "Obesvarade förfrågningar räknas först när svarstiden har gått ut."
+                )
+            ),
+        ),
+        Figure(
+            "svarstid_median",
+            str(_l("Svarstid, median (arbetsdagar)")),
+            DAYS,
+            current.median_days,
+            previous.median_days,
+            str(
+                _l(
+                    "Medianen av antalet arbetsdagar från inkomstdagen till dagen för det första beskedet, för "
+                    "periodens besvarade förfrågningar. Besked samma dag räknas som 0."
+                )
+            ),
+        ),
+        Figure(
+            "sessioner_genomforda",
+            str(_l("Genomförda sessioner")),
+            COUNT,
+            held(CURRENT),
+            held(PREVIOUS),
+            str(_l("Sessioner med status genomförd som började under perioden. Avbokade och uteblivna räknas inte.")),
+        ),
+        Figure(
+            "uteblivna",
+            str(_l("Uteblivna sessioner")),
+            COUNT,
+            held(CURRENT, NO_SHOW),
+            held(PREVIOUS, NO_SHOW),
+            str(_l("Sessioner under perioden där facilitatorn har noterat att beställaren uteblev.")),
+        ),
+        Figure(
+            "betyg",
+            str(_l("Betyg i återkopplingen (1–5)")),
+            RATING,
+            feedback[CURRENT][0],
+            feedback[PREVIOUS][0],
+            str(_l("Medelvärdet av betygen (1–5) för genomförda sessioner som började under perioden.")),
+        ),
+        Figure(
+            "svarsfrekvens",
+            str(_l("Svarsfrekvens, återkoppling")),
+            PERCENT,
+            feedback[CURRENT][1],
+            feedback[PREVIOUS][1],
+            str(_l("Andel av återkopplingslänkarna för periodens genomförda sessioner som har besvarats.")),
+        ),
+    ]
+    section.tables = [_per_month(scope, days, sessions), _per_kind(sessions)]
+    return section
+
+
+def _feedback(sessions: list[SessionCount], period: int) -> tuple[float | None, float | None]:
+    """(average rating, share of feedback links answered) for the held sessions of a period."""
+    rows = [s for s in sessions if (s.month > 0) == (period == CURRENT) and s.status == DONE]
+    sent = sum(s.feedback_sent for s in rows)
+    answered = sum(s.feedback_answered for s in rows)
+    rating = sum(s.rating_sum for s in rows)
+    return (rating / answered if answered else None, answered / sent if sent else None)
+
+
+def _per_month(scope: Scope, days: list[tuple[date, date | None, int]], sessions: list[SessionCount]) -> Table:
+    months = scope.current.months()
+    requests: defaultdict[date, int] = defaultdict(int)
+    for submitted, _answered, count in days:
+        if submitted >= scope.current.first:
+            requests[submitted.replace(day=1)] += count
+    by_status: defaultdict[tuple[int, str], int] = defaultdict(int)
+    for s in sessions:
+        by_status[s.month, s.status] += s.sessions
+    rows = [
+        (month, requests[month], by_status[index, DONE], by_status[index, NO_SHOW], by_status[index, CANCELLED])
+        for index, month in enumerate(months, start=1)
+    ]
+    return Table(
+        "per-manad",
+        str(_l("Förfrågningar och sessioner per månad")),
+        [
+            Column(str(_l("Månad")), MONTH),
+            Column(str(_l("Nya förfrågningar"))),
+            Column(str(_l("Genomförda sessioner"))),
+            Column(str(_l("Uteblivna"))),
+            Column(str(_l("Avbokade"))),
+        ],
+        rows,
+        str(
+            _l(
+                "Förfrågningar efter inkomstmånad; sessioner efter den månad de började (svensk tid). "
+                "Avbokade sessioner visas för sig och räknas aldrig som genomförda."
+            )
+        ),
+        chart="columns",
+        plotted=(1, 2),
+    )
+
+
+def _per_kind(sessions: list[SessionCount]) -> Table:
+    counts: defaultdict[tuple[str, str], int] = defaultdict(int)
+    for s in sessions:
+        if s.month > 0:
+            counts[s.kind, s.status] += s.sessions
+    rows = [
+        (str(label), counts[kind, DONE], counts[kind, NO_SHOW], counts[kind, CANCELLED], counts[kind, BOOKED])
+        for kind, label in SUPPORT_KINDS.items()
+    ]
+    return Table(
+        "sessioner-per-stodform",
+        str(_l("Sessioner per stödform")),
+        [
+            Column(str(_l("Stödform")), TEXT),
+            Column(str(_l("Genomförda"))),
+            Column(str(_l("Uteblivna"))),
+            Column(str(_l("Avbokade"))),
+            Column(str(_l("Bokade, ej uppföljda"))),
+        ],
+        rows,
+        str(
+            _l(
+                "Sessioner som började under perioden, efter stödform och status. Bokade är sessioner som ännu inte "
+                "har ägt rum eller inte har följts upp."
+            )
+        ),
+        chart="bars",
+        plotted=(1,),
+    )
+
+
+# --- facilitators ---------------------------------------------------------------------------------------
+
+
+_UTILISATION = _l(
+    "Bokade timmar delat med tillgängliga timmar under perioden. Bokade: sessioner som började under perioden och "
+    "inte är avbokade (genomförda, uteblivna och kommande). Tillgängliga: veckans arbetstider, plus extra tid, minus "
+    "frånvaro och röda dagar. Påverkas inte av län, behovsområde eller organisationstyp."
+)
+
+
+def _facilitators(scope: Scope) -> Section:
+    period = scope.current
+    windows: defaultdict[int, list[Window]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for facilitator, name, weekday, start, end in queries.working_windows():
+        names[facilitator] = name
+        windows[facilitator].append(Window(weekday, start, end))
+    extras: defaultdict[int, list[Interval]] = defaultdict(list)
+    absences: defaultdict[int, list[Interval]] = defaultdict(list)
+    for facilitator, kind, starts_at, ends_at in queries.availability_exceptions(period):
+        (extras if kind == EXTRA else absences)[facilitator].append(Interval(starts_at, ends_at))
+    booked = queries.booked_hours(period)
+    rows = []
+    for facilitator, name in sorted(names.items(), key=lambda item: item[1]):
+        availability = Availability(
+            tuple(windows[facilitator]), tuple(extras[facilitator]), tuple(absences[facilitator])
+        )
+        available = available_hours(availability, period)
+        hours = booked.get(facilitator, 0.0)
+        rows.append((name, round(available, 1), round(hours, 1), hours / available if available else None))
+    total_available = sum(r[1] for r in rows)
+    total_booked = sum(r[2] for r in rows)
+    section = Section("facilitatorer", str(_l("Facilitatorer")))
+    section.figures = [
+        Figure(
+            "belaggning",
+            str(_l("Beläggning, alla facilitatorer")),
+            PERCENT,
+            total_booked / total_available if total_available else None,
+            None,
+            str(_UTILISATION),
+        ),
+    ]
+    section.tables = [
+        Table(
+            "belaggning",
+            str(_l("Beläggning per facilitator")),
+            [
+                Column(str(_l("Facilitator")), TEXT),
+                Column(str(_l("Tillgängliga timmar")), HOURS),
+                Column(str(_l("Bokade timmar")), HOURS),
+                Column(str(_l("Beläggning")), PERCENT),
+            ],
+            rows,
+            str(_UTILISATION),
+            chart="bars",
+            plotted=(3,),
+        ),
+    ]
+    return section
+
+
+# --- networks -------------------------------------------------------------------------------------------
+
+
+def _networks(scope: Scope) -> Section:
+    phases = queries.phase_counts(scope)
+    figures = queries.network_figures(scope)
+    reached = queries.reached_organisations(scope)
+    reached_in = {p: sum(n for period, _county, n in reached if period == p) for p in (PREVIOUS, CURRENT)}
+    per_county: defaultdict[str | None, int] = defaultdict(int)
+    for period, county, count in reached:
+        if period == CURRENT:
+            per_county[county] += count
+
+    def pair(values: tuple[int, int]) -> tuple[int, int]:
+        return values[CURRENT], values[PREVIOUS]
+
+    section = Section("natverk", str(_l("Beställarnätverk")))
+    section.figures = [
+        Figure(
+            "natverk",
+            str(_l("Nätverk vid periodens slut")),
+            COUNT,
+            sum(phases.values()),
+            None,
+            str(_l("Nätverk som fanns vid periodens slut, oavsett fas (även avslutade).")),
+        ),
+        Figure(
+            "fasbyten",
+            str(_l("Fasbyten")),
+            COUNT,
+            *pair(figures.phase_changes),
+            str(_l("Antal gånger ett nätverk flyttades till en ny fas under perioden.")),
+        ),
+        Figure(
+            "medlemmar",
+            str(_l("Medlemsorganisationer")),
+            COUNT,
+            *pair(figures.member_organisations),
+            str(
+                _l(
+                    "Organisationer som vid periodens slut hade tackat ja till minst ett nätverk och fortfarande är "
+                    "aktiva medlemmar (värd, medlem eller observatör). Varje organisation räknas en gång."
+                )
+            ),
+        ),
+        Figure(
+            "nadda",
+            str(_l("Organisationer nådda för första gången")),
+            COUNT,
+            reached_in[CURRENT],
+            reached_in[PREVIOUS],
+            str(
+                _l(
+                    "Organisationer vars första ja till ett nätverk (nu aktiva eller senare lämnade) kom under "
+                    "perioden. Med ett behovsområde valt: första nätverket inom området."
+                )
+            ),
+        ),
+        Figure(
+            "kopkraft",
+            str(_l("Samlad köpkraft (kr)")),
+            SEK,
+            *pair(figures.pooled_sek),
+            str(
+                _l(
+                    "Summan av de aktiva medlemmarnas årliga upphandlingsvolym i nätverk som inte är avslutade, "
+                    "för medlemskap som fanns vid periodens slut. En organisation i flera nätverk räknas i vart "
+                    "och ett."
+                )
+            ),
+        ),
+        Figure(
+            "aktiviteter",
+            str(_l("Genomförda aktiviteter")),
+            COUNT,
+            *pair(figures.activities),
+            str(
+                _l(
+                    "Nätverksmöten, marknadsdialoger, studiebesök och workshoppar som började under perioden och "
+                    "före i dag."
+                )
+            ),
+        ),
+        Figure(
+            "marknadsdialoger",
+            str(_l("Genomförda marknadsdialoger")),
+            COUNT,
+            *pair(figures.market_dialogues),
+            str(_l("Aktiviteter av typen marknadsdialog som började under perioden och före i dag.")),
+        ),
+    ]
+    section.tables = [
+        Table(
+            "natverk-per-fas",
+            str(_l("Nätverk per fas vid periodens slut")),
+            [Column(str(_l("Fas")), TEXT), Column(str(_l("Nätverk")))],
+            [(str(label), phases.get(phase, 0)) for phase, label in PHASES.items()],
+            str(_l("Varje nätverk i den fas det var i vid periodens slut (enligt dess historik).")),
+            chart="bars",
+        ),
+        Table(
+            "nadda-per-lan",
+            str(_l("Organisationer nådda för första gången, per län")),
+            [Column(str(_l("Län")), TEXT), Column(str(_l("Organisationer")))],
+            [(str(name), per_county[code]) for code, name in COUNTIES.items()]
+            + ([(str(_l("Okänt län")), per_county[None])] if per_county[None] else []),
+            str(_l("Som nyckeltalet Organisationer nådda för första gången, fördelat på organisationens län.")),
+            chart="bars",
+        ),
+    ]
+    return section
+
+
+# --- challenges -----------------------------------------------------------------------------------------
+
+
+def _challenges(scope: Scope) -> Section:
+    counts = queries.challenge_counts(scope)
+    measures = (queries.SUBMITTED_MEASURE, queries.REVIEWED_MEASURE, queries.MATCHED_MEASURE)
+
+    def total(measure: str, period: int) -> int:
+        return sum(n for m, p, *_dims, n in counts if m == measure and p == period)
+
+    def by(dimension: int, keys: Sequence[tuple[object, str]]) -> list[tuple[object, ...]]:
+        sums: defaultdict[tuple[object, str], int] = defaultdict(int)
+        for row in counts:
+            if row[1] == CURRENT:
+                sums[row[2 + dimension], row[0]] += row[5]
+        return [(label, *(sums[key, m] for m in measures)) for key, label in keys]
+
+    areas = [(area_id, name) for area_id, name in need_area_choices()] + [(None, str(_l("Inget behovsområde")))]
+    columns = [Column(str(_l("Inskickade"))), Column(str(_l("Granskade"))), Column(str(_l("Matchade")))]
+    definition = str(_l("Utmaningar inskickade, granskade och matchade till ett nätverk under perioden, efter %(by)s."))
+    section = Section("utmaningar", str(_l("Utmaningar")))
+    section.figures = [
+        Figure(
+            "inskickade",
+            str(_l("Inskickade utmaningar")),
+            COUNT,
+            total(measures[0], CURRENT),
+            total(measures[0], PREVIOUS),
+            str(_l("Utmaningar vars första inskickning skedde under perioden.")),
+        ),
+        Figure(
+            "granskade",
+            str(_l("Granskade utmaningar")),
+            COUNT,
+            total(measures[1], CURRENT),
+            total(measures[1], PREVIOUS),
+            str(
+                _l(
+                    "Utmaningar som myndigheten markerade som granskade under perioden (enligt historiken; varje "
+                    "utmaning räknas en gång per period)."
+                )
+            ),
+        ),
+        Figure(
+            "matchade",
+            str(_l("Matchade utmaningar")),
+            COUNT,
+            total(measures[2], CURRENT),
+            total(measures[2], PREVIOUS),
+            str(_l("Utmaningar som kopplades till ett beställarnätverk under perioden (status matchad).")),
+        ),
+    ]
+    section.tables = [
+        Table(
+            "utmaningar-per-behovsomrade",
+            str(_l("Utmaningar per behovsområde")),
+            [Column(str(_l("Behovsområde")), TEXT), *columns],
+            _without_empty(by(0, areas)),
+            definition % {"by": _l("behovsområde")},
+            chart="bars",
+        ),
+        Table(
+            "utmaningar-per-lan",
+            str(_l("Utmaningar per län")),
+            [Column(str(_l("Län")), TEXT), *columns],
+            _without_empty(
+                by(1, [(code, str(name)) for code, name in COUNTIES.items()] + [(None, str(_l("Okänt län")))])
+            ),
+            definition % {"by": _l("organisationens län")},
+            chart="bars",
+        ),
+        Table(
+            "utmaningar-per-organisationstyp",
+            str(_l("Utmaningar per organisationstyp")),
+            [Column(str(_l("Organisationstyp")), TEXT), *columns],
+            by(2, [(kind, str(label)) for kind, label in KINDS.items()]),
+            definition % {"by": _l("organisationstyp")},
+            chart="bars",
+        ),
+    ]
+    return section
+
+
+def _without_empty(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """Rows for a "none" category only when it holds something."""
+    return [row for row in rows if row[0] not in (str(_l("Inget behovsområde")), str(_l("Okänt län"))) or any(row[1:])]
+
+
+# --- showing values -------------------------------------------------------------------------------------
+
+
+def format_value(value: object, unit: str) -> str:
+    """A value as people read it in the current language: 1 234, 87,5 %, 1 234 kr, mars 2026; – for none."""
+    if value is None:
+        return "–"
+    if unit == TEXT:
+        return str(value)
+    if unit == MONTH and isinstance(value, date):
+        return format_date(value, "LLLL y")
+    if unit == SEK and isinstance(value, int | float):
+        return money(value)
+    if unit == PERCENT and isinstance(value, int | float):
+        return f"{number(round(value * 100, 1))}\u00a0%"
+    if isinstance(value, float):
+        return number(round(value, 1))
+    return number(value) if isinstance(value, int) else str(value)
+
+
+def format_change(figure: Figure) -> str:
+    """The change against the previous period with its sign (percentage points for shares), or ""."""
+    change = figure.change
+    if change is None:
+        return ""
+    if change == 0:
+        return str(_l("oförändrat"))
+    sign = "+" if change > 0 else "−"
+    if figure.unit == PERCENT:
+        return str(_l("%(change)s procentenheter", change=f"{sign}{number(round(abs(change) * 100, 1))}"))
+    return f"{sign}{format_value(abs(change) if figure.unit != COUNT else int(abs(change)), figure.unit)}"
+
+
+def chart_of(table: Table) -> Chart | None:
+    """The table drawn as its chart (None for a table without one, or without any values)."""
+    if table.chart is None or not table.rows:
+        return None
+    labels = [format_value(row[0], table.columns[0].unit) for row in table.rows]
+    series = [[float(row[i] or 0) for row in table.rows] for i in table.plotted]
+    texts = [[format_value(row[i], table.columns[i].unit) for row in table.rows] for i in table.plotted]
+    if table.chart == "columns":
+        short = [
+            format_date(row[0], "MMM") if isinstance(row[0], date) else label
+            for row, label in zip(table.rows, labels, strict=True)
+        ]
+        return column_chart(short, series, texts)
+    return bar_chart(labels, series[0], texts[0])
