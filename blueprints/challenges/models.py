@@ -70,6 +70,7 @@ class Challenge(TimestampMixin, Model):
         sa.Index("ix_challenge_volume", "annual_volume_sek", "id"),
         sa.Index("ix_challenge_sort_key", "sort_key", "id"),
         sa.Index("ix_challenge_planned", "planned_year", "planned_quarter", "id"),
+        sa.Index("ix_challenge_submitted", "submitted_at"),  # the dashboard counts submissions per period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,6 +119,9 @@ def challenge_search_text(title: str, description: str, cpv_codes: list[CpvCode]
 
 class ChallengeEvent(Model):
     """One status change of a challenge: who, when, from, to, and why."""
+
+    # The dashboard counts reviews and matches per period.
+    __table_args__ = (sa.Index("ix_challenge_event_status_at", "to_status", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenge.id", ondelete="CASCADE"), index=True)

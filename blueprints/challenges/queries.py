@@ -149,6 +149,17 @@ def review_queue() -> list[Challenge]:
     )
 
 
+def latest_challenges_of(organisation_id: int | None, *, limit: int = 5) -> list[Challenge]:
+    """An organisation's most recently changed challenges, drafts included."""
+    query = (
+        sa.select(Challenge)
+        .where(Challenge.organisation_id == organisation_id)
+        .order_by(Challenge.updated_at.desc(), Challenge.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def planned_years() -> list[int]:
     """The planned years that occur, for the filter list."""
     return list(

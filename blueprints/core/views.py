@@ -15,17 +15,38 @@ from blueprints.core.security import safe_next_url
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    """The signed-in user's start page: with the organisation's open network invitations and networks."""
+    """The signed-in user's start page: what needs them now, by role (network invitations for everyone; the
+    own queue, sessions and follow-ups for facilitators; the organisation's challenges, requests and bookings
+    for buyers)."""
+    from blueprints.accounts.roles import BUYER, FACILITATOR
+    from blueprints.challenges.constants import STATUSES as CHALLENGE_STATUSES
+    from blueprints.challenges.queries import latest_challenges_of
     from blueprints.networks.constants import MEMBER_ROLES
     from blueprints.networks.queries import networks_of, pending_invitations
+    from blueprints.support import queries as support
+    from blueprints.support.constants import REQUEST_STATUSES, SUPPORT_KINDS
 
     user = current_user()
     assert user is not None
+    context: dict[str, object] = {}
+    if user.has_role(FACILITATOR):
+        context["my_queue"] = support.assigned_open_requests(user.id)
+        context["awaiting_decision"] = support.awaiting_decision_count()
+        context["to_follow_up"] = support.sessions_to_follow_up(user)
+    if user.has_role(BUYER):
+        context["our_challenges"] = latest_challenges_of(user.organisation_id)
+        context["our_requests"] = support.latest_requests_of(user.organisation_id)
+    if user.has_role(FACILITATOR, BUYER):
+        context["upcoming"] = support.upcoming_sessions(user, limit=5)
     return render(
         "core/index.html",
         invitations=pending_invitations(user),
         my_networks=networks_of(user.organisation_id),
         member_roles=MEMBER_ROLES,
+        challenge_statuses=CHALLENGE_STATUSES,
+        request_statuses=REQUEST_STATUSES,
+        kinds=SUPPORT_KINDS,
+        **context,
     )
 
 

@@ -260,6 +260,7 @@ class Booking(TimestampMixin, Model):
         sa.CheckConstraint("blocked_until >= ends_at", name="blocked_after_end"),
         sa.Index("ix_booking_facilitator_starts", "facilitator_id", "starts_at"),
         sa.Index("ix_booking_status_starts", "status", "starts_at"),
+        sa.Index("ix_booking_starts", "starts_at"),  # the dashboard counts sessions of every status per period
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -454,3 +454,35 @@ def profile_for_calendar_token(token: str) -> FacilitatorProfile | None:
 def feedback_for_token(token: str) -> Feedback | None:
     """The feedback request behind a one-time link."""
     return db.session.scalar(sa.select(Feedback).where(Feedback.token_hash == hash_token(token)))
+
+
+# --- start pages -------------------------------------------------------------------------------------------
+
+
+def assigned_open_requests(facilitator_id: int, *, limit: int = 10) -> list[SupportRequest]:
+    """A facilitator's own queue: granted or running requests assigned to them, oldest first."""
+    query = (
+        sa.select(SupportRequest)
+        .where(SupportRequest.facilitator_id == facilitator_id, SupportRequest.status.in_(BOOKABLE_STATUSES))
+        .order_by(SupportRequest.submitted_at)
+        .limit(limit)
+        .options(sa.orm.joinedload(SupportRequest.organisation))
+    )
+    return list(db.session.scalars(query))
+
+
+def awaiting_decision_count() -> int:
+    """Requests waiting for a decision (the staff queue's head)."""
+    query = sa.select(sa.func.count()).select_from(SupportRequest).where(SupportRequest.status.in_(OPEN_STATUSES))
+    return db.session.scalar(query) or 0
+
+
+def latest_requests_of(organisation_id: int | None, *, limit: int = 5) -> list[SupportRequest]:
+    """An organisation's most recent support requests."""
+    query = (
+        sa.select(SupportRequest)
+        .where(SupportRequest.organisation_id == organisation_id)
+        .order_by(SupportRequest.submitted_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
