@@ -1,5 +1,7 @@
 """Start page, health checks, the accessibility statement and the language switch."""
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -28,7 +30,7 @@ def index() -> ResponseReturnValue:
 
     user = current_user()
     assert user is not None
-    context: dict[str, object] = {}
+    context: dict[str, Any] = {}
     if user.has_role(FACILITATOR):
         context["my_queue"] = support.assigned_open_requests(user.id)
         context["awaiting_decision"] = support.awaiting_decision_count()
