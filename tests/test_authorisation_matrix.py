@@ -202,6 +202,13 @@ MATRIX = {
         ("GET", "/aterkoppling/not-a-token", everyone(404)),
         ("POST", "/aterkoppling/not-a-token", everyone(404)),
     ],
+    "dashboards.index": [("GET", "/oversikt/", STAFF), ("GET", "/oversikt/?county=14&period=ar", STAFF)],
+    "dashboards.report": [("GET", "/oversikt/rapport", STAFF)],
+    "dashboards.export": [
+        ("GET", "/oversikt/export/alla.xlsx", STAFF),
+        ("GET", "/oversikt/export/nyckeltal.csv", STAFF),
+        ("GET", "/oversikt/export/belaggning.xlsx", STAFF),
+    ],
     "admin.users": [("GET", "/admin/anvandare", ADMINS)],
     "admin.user_detail": [("GET", "/admin/anvandare/{buyer}", ADMINS), ("POST", "/admin/anvandare/{buyer}", ADMINS)],
     "admin.toggle_user_active": [("POST", "/admin/anvandare/{manager}/aktiv", ADMINS)],

@@ -11,12 +11,11 @@ from typing import Any
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from blueprints.admin.queries import need_area_choices
 from blueprints.core.i18n import money, number
 from blueprints.dashboards import queries
 from blueprints.dashboards.charts import Chart, bar_chart, column_chart
 from blueprints.dashboards.measures import available_hours, response_times
-from blueprints.dashboards.queries import CURRENT, PREVIOUS, Scope, SessionCount
+from blueprints.dashboards.queries import CURRENT, PREVIOUS, GroupedCount, Scope, SessionCount
 from blueprints.networks.constants import PHASES
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.support.constants import BOOKED, CANCELLED, DONE, EXTRA, NO_SHOW, SUPPORT_KINDS
@@ -137,9 +136,13 @@ class Dashboard:
         )
 
 
-def build_dashboard(scope: Scope, today: date) -> Dashboard:
-    """Every section of the dashboard for the scope."""
-    return Dashboard(scope, [_support(scope, today), _facilitators(scope), _networks(scope), _challenges(scope)])
+def build_dashboard(scope: Scope, today: date, need_areas: list[tuple[int, str]]) -> Dashboard:
+    """Every section of the dashboard for the scope (``need_areas``: every area's id and name)."""
+    counts = queries.grouped_counts(scope)
+    return Dashboard(
+        scope,
+        [_support(scope, today), _facilitators(scope), _networks(scope, counts), _challenges(counts, need_areas)],
+    )
 
 
 # --- support --------------------------------------------------------------------------------------------
@@ -319,13 +322,14 @@ def _facilitators(scope: Scope) -> Section:
     period = scope.current
     windows: defaultdict[int, list[Window]] = defaultdict(list)
     names: dict[int, str] = {}
-    for facilitator, name, weekday, start, end in queries.working_windows():
-        names[facilitator] = name
-        windows[facilitator].append(Window(weekday, start, end))
     extras: defaultdict[int, list[Interval]] = defaultdict(list)
     absences: defaultdict[int, list[Interval]] = defaultdict(list)
-    for facilitator, kind, starts_at, ends_at in queries.availability_exceptions(period):
-        (extras if kind == EXTRA else absences)[facilitator].append(Interval(starts_at, ends_at))
+    for row in queries.working_time(period):
+        if row.starts_at is not None and row.ends_at is not None:
+            (extras if row.kind == EXTRA else absences)[row.facilitator_id].append(Interval(row.starts_at, row.ends_at))
+        elif row.weekday is not None and row.start_time is not None and row.end_time is not None:
+            names[row.facilitator_id] = row.name
+            windows[row.facilitator_id].append(Window(row.weekday, row.start_time, row.end_time))
     booked = queries.booked_hours(period)
     rows = []
     for facilitator, name in sorted(names.items(), key=lambda item: item[1]):
@@ -370,13 +374,13 @@ def _facilitators(scope: Scope) -> Section:
 # --- networks -------------------------------------------------------------------------------------------
 
 
-def _networks(scope: Scope) -> Section:
-    phases = queries.phase_counts(scope)
+def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
     figures = queries.network_figures(scope)
-    reached = queries.reached_organisations(scope)
-    reached_in = {p: sum(n for period, _county, n in reached if period == p) for p in (PREVIOUS, CURRENT)}
+    phases = figures.phases
+    reached = [row for row in counts if row[0] == queries.REACHED_MEASURE]
+    reached_in = {p: sum(row[5] for row in reached if row[1] == p) for p in (PREVIOUS, CURRENT)}
     per_county: defaultdict[str | None, int] = defaultdict(int)
-    for period, county, count in reached:
+    for _measure, period, _area, county, _kind, count in reached:
         if period == CURRENT:
             per_county[county] += count
 
@@ -483,8 +487,7 @@ def _networks(scope: Scope) -> Section:
 # --- challenges -----------------------------------------------------------------------------------------
 
 
-def _challenges(scope: Scope) -> Section:
-    counts = queries.challenge_counts(scope)
+def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -> Section:
     measures = (queries.SUBMITTED_MEASURE, queries.REVIEWED_MEASURE, queries.MATCHED_MEASURE)
 
     def total(measure: str, period: int) -> int:
@@ -497,7 +500,7 @@ def _challenges(scope: Scope) -> Section:
                 sums[row[2 + dimension], row[0]] += row[5]
         return [(label, *(sums[key, m] for m in measures)) for key, label in keys]
 
-    areas = [(area_id, name) for area_id, name in need_area_choices()] + [(None, str(_l("Inget behovsområde")))]
+    areas = [*need_areas, (None, str(_l("Inget behovsområde")))]
     columns = [Column(str(_l("Inskickade"))), Column(str(_l("Granskade"))), Column(str(_l("Matchade")))]
     definition = str(_l("Utmaningar inskickade, granskade och matchade till ett nätverk under perioden, efter %(by)s."))
     section = Section("utmaningar", str(_l("Utmaningar")))

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import MATCHED, REVIEWED
 from blueprints.challenges.models import Challenge, ChallengeEvent
-from blueprints.core.db import db, utcnow
+from blueprints.core.db import UTCDateTime, db, utcnow
 from blueprints.dashboards.periods import Period
 from blueprints.dashboards.sql import bucket, hours_between, stockholm_date
-from blueprints.networks.constants import ACTIVE, CLOSED, INITIATE, LEFT, MARKET_DIALOGUE
+from blueprints.networks.constants import ACTIVE, CLOSED, INITIATE, LEFT, MARKET_DIALOGUE, PHASES
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
 from blueprints.organisations.models import Organisation
 from blueprints.support.constants import CANCELLED
@@ -134,27 +134,57 @@ def booked_hours(period: Period) -> dict[int, float]:
     return {facilitator: float(total or 0) for facilitator, total in db.session.execute(query).tuples()}
 
 
-def working_windows() -> list[tuple[int, str, int, time, time]]:
-    """Every active facilitator's weekly working windows with the facilitator's name."""
-    query = (
+@dataclass(frozen=True)
+class TimeRow:
+    """A weekly working window (``weekday``, ``start_time``, ``end_time``) or an absence or extra time
+    (``kind``, ``starts_at``, ``ends_at``) of a facilitator."""
+
+    facilitator_id: int
+    name: str
+    weekday: int | None
+    start_time: time | None
+    end_time: time | None
+    kind: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+
+def working_time(period: Period) -> list[TimeRow]:
+    """Every active facilitator's weekly windows, and the absences and extra time that overlap the period,
+    in one statement."""
+
+    def nothing(type_: Any) -> sa.ColumnElement[Any]:
+        return sa.cast(sa.null(), type_)
+
+    windows = (
         sa.select(
-            User.id, User.name, AvailabilityWindow.weekday, AvailabilityWindow.start_time, AvailabilityWindow.end_time
+            User.id,
+            User.name,
+            AvailabilityWindow.weekday,
+            AvailabilityWindow.start_time,
+            AvailabilityWindow.end_time,
+            nothing(sa.String()),
+            nothing(UTCDateTime()),
+            nothing(UTCDateTime()),
         )
         .join(AvailabilityWindow, AvailabilityWindow.facilitator_id == User.id)
         .where(User.is_active.is_(True))
     )
-    return list(db.session.execute(query).tuples())
-
-
-def availability_exceptions(period: Period) -> list[tuple[int, str, datetime, datetime]]:
-    """Absences and extra time that overlap the period."""
-    query = sa.select(
-        AvailabilityException.facilitator_id,
-        AvailabilityException.kind,
-        AvailabilityException.starts_at,
-        AvailabilityException.ends_at,
-    ).where(AvailabilityException.starts_at < period.end, AvailabilityException.ends_at > period.start)
-    return list(db.session.execute(query).tuples())
+    exceptions = (
+        sa.select(
+            User.id,
+            User.name,
+            nothing(sa.SmallInteger()),
+            nothing(sa.Time()),
+            nothing(sa.Time()),
+            AvailabilityException.kind,
+            AvailabilityException.starts_at,
+            AvailabilityException.ends_at,
+        )
+        .join(AvailabilityException, AvailabilityException.facilitator_id == User.id)
+        .where(AvailabilityException.starts_at < period.end, AvailabilityException.ends_at > period.start)
+    )
+    return [TimeRow(*row) for row in db.session.execute(sa.union_all(windows, exceptions)).tuples()]
 
 
 # --- networks -------------------------------------------------------------------------------------------
@@ -174,8 +204,8 @@ def _networks_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def phase_counts(scope: Scope) -> dict[str, int]:
-    """Networks that existed at the end of the period, by the phase they were in then."""
+def _phase_at_end(scope: Scope) -> sa.Subquery:
+    """Networks that existed at the end of the period, with the phase they were in then (by their history)."""
     end = scope.current.end
     phase_then = (
         sa.select(NetworkEvent.detail)
@@ -184,28 +214,26 @@ def phase_counts(scope: Scope) -> dict[str, int]:
         .limit(1)
         .scalar_subquery()
     )
-    networks = (
-        sa.select(sa.func.coalesce(phase_then, INITIATE).label("phase"))
-        .where(Network.created_at < end, *_networks_in(scope))
-        .subquery()
-    )
-    rows = db.session.execute(sa.select(networks.c.phase, sa.func.count()).group_by(networks.c.phase))
-    return {phase: count for phase, count in rows.tuples()}
+    query = sa.select(sa.func.coalesce(phase_then, INITIATE).label("phase"))
+    return query.where(Network.created_at < end, *_networks_in(scope)).subquery()
 
 
 @dataclass(frozen=True)
 class NetworkFigures:
-    """Network figures for the previous period and the current one (index PREVIOUS, CURRENT)."""
+    """Network figures for the previous period and the current one (index PREVIOUS, CURRENT), and the
+    number of networks per phase at the end of the current period."""
 
     phase_changes: tuple[int, int]
     activities: tuple[int, int]
     market_dialogues: tuple[int, int]
     member_organisations: tuple[int, int]
     pooled_sek: tuple[int, int]
+    phases: dict[str, int]
 
 
 def network_figures(scope: Scope) -> NetworkFigures:
-    """Phase changes, activities held, member organisations and pooled purchasing power, in one statement."""
+    """Networks per phase, phase changes, activities held, member organisations and pooled purchasing power,
+    in one statement."""
     now = utcnow()
 
     def phase_changes(period: Period) -> sa.ScalarSelect[int]:
@@ -246,13 +274,27 @@ def network_figures(scope: Scope) -> NetworkFigures:
             members(period, organisations),
             members(period, volume),
         ]
+    networks = _phase_at_end(scope)
+    columns += [
+        sa.select(sa.func.count()).select_from(networks).where(networks.c.phase == phase).scalar_subquery()
+        for phase in PHASES
+    ]
     values = [int(v or 0) for v in db.session.execute(sa.select(*columns)).one()]
-    previous, current = values[:5], values[5:]
-    return NetworkFigures(*zip(previous, current, strict=True))
+    previous, current, phases = values[:5], values[5:10], values[10:]
+    pairs = list(zip(previous, current, strict=True))
+    return NetworkFigures(pairs[0], pairs[1], pairs[2], pairs[3], pairs[4], dict(zip(PHASES, phases, strict=True)))
 
 
-def reached_organisations(scope: Scope) -> list[tuple[int, str | None, int]]:
-    """Organisations that first became an active network member in either period, per period and län."""
+# --- challenges -----------------------------------------------------------------------------------------
+
+# (measure, period, need area id, län code, organisation kind, count)
+GroupedCount = tuple[str, int, int | None, str | None, str, int]
+SUBMITTED_MEASURE, REVIEWED_MEASURE, MATCHED_MEASURE, REACHED_MEASURE = "submitted", "reviewed", "matched", "reached"
+
+
+def _reached(scope: Scope) -> sa.Select[Any]:
+    """Organisations that first became an active network member in either period, per period, län and kind
+    (with a need area chosen: their first network in that area)."""
     conditions: list[sa.ColumnElement[bool]] = [
         NetworkMember.status.in_((ACTIVE, LEFT)),
         NetworkMember.answered_at.is_not(None),
@@ -264,22 +306,24 @@ def reached_organisations(scope: Scope) -> list[tuple[int, str | None, int]]:
     firsts = first.where(*conditions).group_by(NetworkMember.organisation_id).subquery()
     period = bucket(firsts.c.first_at, scope.periods)
     query = (
-        sa.select(period, Organisation.county_code, sa.func.count())
+        sa.select(
+            sa.literal(REACHED_MEASURE),
+            period,
+            sa.cast(sa.null(), sa.Integer()),
+            Organisation.county_code,
+            Organisation.kind,
+            sa.func.count(),
+        )
         .join(Organisation, Organisation.id == firsts.c.organisation_id)
         .where(*_within_both(firsts.c.first_at, scope))
     )
     query = _narrowed(query, scope, firsts.c.organisation_id, None)
-    return list(db.session.execute(query.group_by(period, Organisation.county_code)).tuples())
+    return query.group_by(period, Organisation.county_code, Organisation.kind)
 
 
-# --- challenges -----------------------------------------------------------------------------------------
-
-SUBMITTED_MEASURE, REVIEWED_MEASURE, MATCHED_MEASURE = "submitted", "reviewed", "matched"
-
-
-def challenge_counts(scope: Scope) -> list[tuple[str, int, int | None, str | None, str, int]]:
-    """Challenges submitted, reviewed and matched in either period, by (measure, period, need area, län,
-    organisation kind): one statement, grouped by the database."""
+def grouped_counts(scope: Scope) -> list[GroupedCount]:
+    """Challenges submitted, reviewed and matched, and organisations reached by networks, in either period,
+    by (measure, period, need area, län, organisation kind): one statement, grouped by the database."""
     with_organisation = sa.join(Challenge, Organisation, Organisation.id == Challenge.organisation_id)
 
     def grouped(measure: str, at: SqlColumn, counted: SqlColumn, source: sa.FromClause) -> sa.Select[Any]:
@@ -306,5 +350,6 @@ def challenge_counts(scope: Scope) -> list[tuple[str, int, int | None, str | Non
         grouped(SUBMITTED_MEASURE, Challenge.submitted_at, Challenge.id, with_organisation),
         reached(REVIEWED_MEASURE, REVIEWED),
         reached(MATCHED_MEASURE, MATCHED),
+        _reached(scope),
     )
     return [tuple(row) for row in db.session.execute(union).tuples()]  # type: ignore[misc]

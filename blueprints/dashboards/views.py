@@ -30,7 +30,7 @@ def _today() -> date:
 def _load() -> tuple[DashboardFilter, list[str], Dashboard, list[tuple[int, str]]]:
     areas = need_area_choices()
     flt, errors = DashboardFilter.from_args(request.args, {area_id for area_id, _name in areas})
-    return flt, errors, build_dashboard(flt.scope(_today()), _today()), areas
+    return flt, errors, build_dashboard(flt.scope(_today()), _today(), areas), areas
 
 
 def _page(template: str, *, block: str | None = None) -> ResponseReturnValue:

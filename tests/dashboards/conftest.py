@@ -8,7 +8,7 @@ import pytest
 
 from blueprints.challenges.models import Challenge, ChallengeEvent
 from blueprints.core.db import db
-from blueprints.core.formatting import swedish_time_to_utc
+from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
 from blueprints.organisations.models import Organisation
 from blueprints.support.models import AvailabilityWindow, Booking, Feedback, SupportRequest
@@ -39,10 +39,10 @@ def reporting(app, people, areas):  # noqa: F811 (the imported fixture)
         serial = iter(range(1, 100))
 
         def request(submitted: datetime, answered: datetime | None, organisation=home, need_area=area_a):
-            number = next(serial)
+            number, year = next(serial), submitted.astimezone(STOCKHOLM).year
             row = SupportRequest(
-                diary_number=f"UM {submitted.year}/{number:04d}",
-                diary_year=submitted.year,
+                diary_number=f"UM {year}/{number:04d}",
+                diary_year=year,
                 diary_serial=number,
                 organisation_id=organisation,
                 title=f"Förfrågan {number}",

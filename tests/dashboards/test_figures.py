@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from blueprints.admin.queries import need_area_choices
 from blueprints.dashboards.figures import Dashboard, build_dashboard
 from blueprints.dashboards.forms import DashboardFilter
 
@@ -16,7 +17,7 @@ def dashboard(app, **args) -> Dashboard:
             {"period": "egen", "start": "2025-01-01", "end": "2025-12-31", **args}, need_area_ids=set(range(1, 1000))
         )
         assert errors == []
-        return build_dashboard(flt.scope(TODAY), TODAY)
+        return build_dashboard(flt.scope(TODAY), TODAY, need_area_choices())
 
 
 def figures(board: Dashboard) -> dict[str, tuple]:
@@ -118,7 +119,7 @@ def test_challenge_figures(app, reporting):
 def test_a_period_without_data(app, reporting):
     with app.test_request_context():
         flt, _errors = DashboardFilter.from_args({"period": "egen", "start": "2019-01-01", "end": "2019-03-31"}, set())
-        got = figures(build_dashboard(flt.scope(TODAY), TODAY))
+        got = figures(build_dashboard(flt.scope(TODAY), TODAY, need_area_choices()))
     assert got["nya_forfragningar"] == (0, 0)
     assert got["svar_i_tid"] == (None, None)
     assert got["betyg"] == (None, None)

@@ -72,3 +72,20 @@ def test_support_pages_stay_within_ten_statements(app, client, auth, busy_reques
     auth.login(email)
     count = _count(app, client, path.format(**busy_request), PARTIAL if partial else None)
     assert count <= LIMIT, f"{path}: {count} SQL statements"
+
+
+@pytest.mark.parametrize(
+    ("email", "path", "partial"),
+    [
+        ("manager@example.org", "/oversikt/", False),
+        ("manager@example.org", "/oversikt/?period=ar&county=14&need_area={area}&org_kind=kommun", True),
+        ("manager@example.org", "/oversikt/rapport?period=egen&start=2025-01-01&end=2025-12-31", False),
+        ("manager@example.org", "/oversikt/export/alla.xlsx", False),
+        ("facilitator@example.org", "/", False),
+        ("buyer@example.org", "/", False),
+    ],
+)
+def test_dashboard_and_start_pages_stay_within_the_limit(app, client, auth, busy_request, areas, email, path, partial):
+    auth.login(email)
+    path = path.format(area=areas["Fossilfria transporter"])
+    assert _count(app, client, path, PARTIAL if partial else None) <= LIMIT
