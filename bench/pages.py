@@ -109,6 +109,7 @@ def load_data(app) -> None:
         print(f"data: {len(org_ids)} organisations, {len(org_ids)} buyers")
     load_challenges(app)
     PAGES.extend(load_support(app))
+    PAGES.extend(load_dashboard(app))
 
 
 FACILITATORS = 40
@@ -311,6 +312,84 @@ def load_challenges(app) -> None:
         f"challenges: {count} imported from {len(preview.rows)} rows ({problems} with problems) - "
         f"check {checked - started:.1f} s, store {done - checked:.1f} s"
     )
+
+
+NETWORKS = 400
+
+
+def load_dashboard(app) -> list[tuple[str, str]]:
+    """History for the dashboard: the challenges submitted over five years in need areas, three in five
+    reviewed and one in seven matched; 400 networks with phase changes, ten members and six activities each."""
+    from datetime import UTC, datetime, timedelta
+
+    from blueprints.admin.models import NeedArea
+    from blueprints.challenges.models import Challenge, ChallengeEvent
+    from blueprints.networks.constants import ACTIVITY_KINDS, PHASE_ORDER
+    from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
+    from blueprints.organisations.models import Organisation
+
+    rng = random.Random(7)
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    with app.app_context():
+        areas = db.session.scalars(sa.select(NeedArea.id)).all()
+        organisations = db.session.scalars(sa.select(Organisation.id)).all()
+        challenges, events = [], []
+        for challenge_id in db.session.scalars(sa.select(Challenge.id)):
+            submitted = now - timedelta(days=rng.uniform(0, 5 * 365))
+            challenges.append({"id": challenge_id, "submitted_at": submitted, "need_area_id": rng.choice(areas)})
+            if rng.random() < 0.6:
+                reviewed = submitted + timedelta(days=rng.uniform(1, 30))
+                events.append({"challenge_id": challenge_id, "to_status": "reviewed", "at": reviewed})
+                if rng.random() < 0.25:
+                    events.append(
+                        {"challenge_id": challenge_id, "to_status": "matched", "at": reviewed + timedelta(days=20)}
+                    )
+        db.session.execute(sa.update(Challenge), challenges)
+        db.session.execute(sa.insert(ChallengeEvent), events)
+        for number in range(NETWORKS):
+            created = now - timedelta(days=rng.uniform(30, 5 * 365))
+            phase = rng.randrange(len(PHASE_ORDER))
+            network = Network(
+                name=f"Nätverk {number}",
+                need_area_id=rng.choice(areas),
+                phase=PHASE_ORDER[phase],
+                created_at=created,
+                host_organisation_id=rng.choice(organisations),
+            )
+            network.events = [
+                NetworkEvent(kind="phase", detail=PHASE_ORDER[step], at=created + timedelta(days=60 * step))
+                for step in range(1, phase + 1)
+            ]
+            network.members = [
+                NetworkMember(
+                    organisation_id=org,
+                    role="medlem",
+                    status="aktiv" if rng.random() < 0.8 else "inbjuden",
+                    answered_at=created + timedelta(days=rng.uniform(1, 90)),
+                )
+                for org in rng.sample(organisations, 10)
+            ]
+            network.activities = [
+                NetworkActivity(
+                    kind=rng.choice(list(ACTIVITY_KINDS)),
+                    title="Möte",
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=2),
+                )
+                for start in (created + timedelta(days=rng.uniform(1, 700)) for _ in range(6))
+            ]
+            db.session.add(network)
+        db.session.commit()
+    print(f"dashboard: {len(events)} challenge events, {NETWORKS} networks in {time.perf_counter() - started:.1f} s")
+    everything = "period=12man&county=14&need_area=1&org_kind=kommun"
+    return [
+        ("dashboard (last 12 months)", "/oversikt/"),
+        ("dashboard, all filters (partial)", f"/oversikt/?{everything}"),
+        ("dashboard, five years", "/oversikt/?period=egen&start=2021-12-01&end=2026-11-30"),
+        ("printable report (this year)", "/oversikt/rapport?period=ar"),
+        ("dashboard XLSX export", "/oversikt/export/alla.xlsx?period=ar"),
+    ]
 
 
 ANONYMOUS_PAGES = {"/healthz", "/login"}
