@@ -1,7 +1,5 @@
 """The filtered challenge list as CSV (semicolon, UTF-8 with BOM, as Swedish Excel expects) and XLSX."""
 
-import csv
-import io
 from datetime import date
 
 from flask import Response
@@ -11,6 +9,7 @@ from blueprints.accounts.models import User
 from blueprints.challenges.constants import STATUSES
 from blueprints.challenges.models import Challenge
 from blueprints.challenges.queries import ChallengeFilter, all_matching
+from blueprints.core.downloads import Sheet, csv_file, xlsx_file
 
 
 def _columns() -> list[str]:
@@ -53,27 +52,10 @@ def _filename(extension: str) -> str:
 
 def export_csv(flt: ChallengeFilter, user: User) -> Response:
     """CSV with a header row; numbers without grouping so that spreadsheets read them as numbers."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(_columns())
-    for challenge in all_matching(flt, user):
-        writer.writerow(["" if v is None else v for v in _values(challenge)])
-    response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv; charset=utf-8")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+    return csv_file(_columns(), (_values(c) for c in all_matching(flt, user)), _filename("csv"))
 
 
 def export_xlsx(flt: ChallengeFilter, user: User) -> Response:
     """XLSX with typed cells: numbers as numbers, dates as dates."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Utmaningar"))
-    sheet.append(_columns())
-    for challenge in all_matching(flt, user):
-        sheet.append(_values(challenge))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = Response(buffer.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    return response
+    rows = (_values(c) for c in all_matching(flt, user))
+    return xlsx_file([Sheet(_("Utmaningar"), _columns(), rows)], _filename("xlsx"))

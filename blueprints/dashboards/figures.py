@@ -95,12 +95,12 @@ class Dashboard:
     scope: Scope
     sections: list[Section]
 
-    @property
     def tables(self) -> list[Table]:
-        return [table for section in self.sections for table in section.tables]
+        """Every table: the key figures first, then each section's."""
+        return [self.key_figures(), *(table for section in self.sections for table in section.tables)]
 
     def table(self, key: str) -> Table | None:
-        return next((t for t in self.tables if t.key == key), None)
+        return next((t for t in self.tables() if t.key == key), None)
 
     def key_figures(self) -> Table:
         """Every key figure as one table (for the exports); shares in percent."""

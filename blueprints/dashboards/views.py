@@ -14,7 +14,7 @@ from blueprints.core.formatting import STOCKHOLM
 from blueprints.core.htmx import render
 from blueprints.core.i18n import date_time
 from blueprints.dashboards import bp
-from blueprints.dashboards.exports import all_tables, table_csv, tables_xlsx
+from blueprints.dashboards.exports import table_csv, tables_xlsx
 from blueprints.dashboards.figures import Dashboard, build_dashboard, chart_of, format_change, format_value
 from blueprints.dashboards.forms import PERIODS, DashboardFilter
 from blueprints.organisations.regions import COUNTIES, KINDS
@@ -77,8 +77,8 @@ def export(key: str, file_type: str) -> ResponseReturnValue:
     period = flt.resolve(_today())
     filename = f"kopkraft-{key}-{period.first.isoformat()}-{period.last.isoformat()}.{file_type}"
     if key == "alla" and file_type == "xlsx":
-        return tables_xlsx(all_tables(dashboard), filename)
-    table = next((t for t in all_tables(dashboard) if t.key == key), None)
+        return tables_xlsx(dashboard.tables(), filename)
+    table = dashboard.table(key)
     if table is None:
         abort(404)
     return table_csv(table, filename) if file_type == "csv" else tables_xlsx([table], filename)

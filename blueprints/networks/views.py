@@ -17,6 +17,7 @@ from blueprints.challenges.models import Challenge
 from blueprints.challenges.queries import get_visible_challenge, selected_cpv
 from blueprints.core.args import int_arg, int_args
 from blueprints.core.db import DomainError, db
+from blueprints.core.downloads import download
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
@@ -573,6 +574,4 @@ def activity_ics(network_id: int, activity_id: int) -> Response:
     """The activity as a calendar file."""
     network = _insider_network(network_id)
     activity = _activity(network, activity_id)
-    response = Response(activity_calendar(activity), mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="aktivitet-{activity.id}.ics"'
-    return response
+    return download(activity_calendar(activity), "text/calendar; charset=utf-8", f"aktivitet-{activity.id}.ics")

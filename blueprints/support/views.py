@@ -18,6 +18,7 @@ from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR
 from blueprints.admin.queries import need_area_choices
 from blueprints.challenges.queries import selected_cpv
 from blueprints.core.db import DomainError, db, utcnow
+from blueprints.core.downloads import download
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.core.forms import add_domain_error, commit_or_show_error, form_status
 from blueprints.core.htmx import render
@@ -602,9 +603,7 @@ def booking_ics(booking_id: int) -> Response:
     """The session as a calendar file."""
     booking = _visible_booking(booking_id)
     _method, text = invitation(booking)
-    response = Response(text, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="session-{booking.id}.ics"'
-    return response
+    return download(text, "text/calendar; charset=utf-8", f"session-{booking.id}.ics")
 
 
 @bp.post("/stod/sessioner/<int:booking_id>/avboka")

@@ -99,6 +99,7 @@ def test_exports_follow_the_filter_and_keep_types(client, auth, people, make_cha
     auth.login("facilitator@example.org")
     response = client.get("/utmaningar/export.csv?q=skolmat")
     assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:3] == ["Id", "Titel", "Organisation"] and len(rows) == 2
     assert rows[1][1] == "Skolmat" and rows[1][6] == "15894210" and rows[1][8] == "1250000"

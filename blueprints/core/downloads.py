@@ -1,0 +1,71 @@
+"""Files people download: CSV as Swedish Excel reads it (semicolon, UTF-8 with BOM), XLSX workbooks with
+typed cells (one sheet per table, bold headers, number formats), and any other body as an attachment."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from flask import Response
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(body: bytes | str, content_type: str, filename: str) -> Response:
+    """``body`` sent as a file to save under ``filename``."""
+    response = Response(body, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_file(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
+    """A CSV file: a header row, then the rows (None written as an empty cell)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+    return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", filename)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook; ``number_formats`` by column index (applied to cells that hold a value)."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    number_formats: dict[int, str] = field(default_factory=dict)
+
+
+def xlsx_file(sheets: Iterable[Sheet], filename: str) -> Response:
+    """An XLSX workbook written row by row (numbers stay numbers, dates stay dates)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet in sheets:
+        page = workbook.create_sheet(_sheet_title(sheet.title))
+        header = [WriteOnlyCell(page, value=text) for text in sheet.header]
+        for cell in header:
+            cell.font = bold
+        page.append(header)
+        for row in sheet.rows:
+            cells = []
+            for index, value in enumerate(row):
+                cell = WriteOnlyCell(page, value=value)
+                if value is not None and index in sheet.number_formats:
+                    cell.number_format = sheet.number_formats[index]
+                cells.append(cell)
+            page.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return download(buffer.getvalue(), XLSX_TYPE, filename)
+
+
+def _sheet_title(title: str) -> str:
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet's name."""
+    return re.sub(r"[\[\]:*?/\\]", "", title)[:31]
