@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.core.i18n import money, number
@@ -122,17 +123,17 @@ class Dashboard:
         ]
         return Table(
             "nyckeltal",
-            str(_l("Nyckeltal")),
+            _("Nyckeltal"),
             [
-                Column(str(_l("Nyckeltal")), TEXT),
-                Column(str(_l("Enhet")), TEXT),
-                Column(str(_l("Perioden"))),
-                Column(str(_l("Föregående period"))),
-                Column(str(_l("Förändring"))),
-                Column(str(_l("Definition")), TEXT),
+                Column(_("Nyckeltal"), TEXT),
+                Column(_("Enhet"), TEXT),
+                Column(_("Perioden")),
+                Column(_("Föregående period")),
+                Column(_("Förändring")),
+                Column(_("Definition"), TEXT),
             ],
             rows,
-            str(_l("Alla nyckeltal för perioden och perioden före, med samma avgränsningar.")),
+            _("Alla nyckeltal för perioden och perioden före, med samma avgränsningar."),
         )
 
 
@@ -155,78 +156,74 @@ def _support(scope: Scope, today: date) -> Section:
     sessions = queries.session_counts(scope)
 
     def held(period: int, status: str = DONE) -> int:
-        return sum(s.sessions for s in sessions if (s.month > 0) == (period == CURRENT) and s.status == status)
+        return sum(s.sessions for s in sessions if s.period == period and s.status == status)
 
     feedback = {p: _feedback(sessions, p) for p in (PREVIOUS, CURRENT)}
-    section = Section("stod", str(_l("Stöd till upphandlare")))
+    section = Section("stod", _("Stöd till upphandlare"))
     section.figures = [
         Figure(
             "nya_forfragningar",
-            str(_l("Nya förfrågningar")),
+            _("Nya förfrågningar"),
             COUNT,
             current.requests,
             previous.requests,
-            str(_l("Stödförfrågningar som skickades in under perioden (inkomstdatum, svensk tid).")),
+            _("Stödförfrågningar som skickades in under perioden (inkomstdatum, svensk tid)."),
         ),
         Figure(
             "svar_i_tid",
-            str(_l("Besvarade inom 5 arbetsdagar")),
+            _("Besvarade inom 5 arbetsdagar"),
             PERCENT,
             current.share_in_time,
             previous.share_in_time,
-            str(
-                _l(
-                    "Andel av periodens förfrågningar som fick ett första besked (bedömning, beviljande eller "
-                    "avslag) inom 5 arbetsdagar från inkomstdagen. Helger, röda dagar, midsommar-, jul- och "
-                    "nyårsafton räknas inte. "
-                    "Obesvarade förfrågningar räknas först när svarstiden har gått ut."
-                )
+            _(
+                "Andel av periodens förfrågningar som fick ett första besked (bedömning, beviljande eller "
+                "avslag) inom 5 arbetsdagar från inkomstdagen. Helger, röda dagar, midsommar-, jul- och "
+                "nyårsafton räknas inte. "
+                "Obesvarade förfrågningar räknas först när svarstiden har gått ut."
             ),
         ),
         Figure(
             "svarstid_median",
-            str(_l("Svarstid, median (arbetsdagar)")),
+            _("Svarstid, median (arbetsdagar)"),
             DAYS,
             current.median_days,
             previous.median_days,
-            str(
-                _l(
-                    "Medianen av antalet arbetsdagar från inkomstdagen till dagen för det första beskedet, för "
-                    "periodens besvarade förfrågningar. Besked samma dag räknas som 0."
-                )
+            _(
+                "Medianen av antalet arbetsdagar från inkomstdagen till dagen för det första beskedet, för "
+                "periodens besvarade förfrågningar. Besked samma dag räknas som 0."
             ),
         ),
         Figure(
             "sessioner_genomforda",
-            str(_l("Genomförda sessioner")),
+            _("Genomförda sessioner"),
             COUNT,
             held(CURRENT),
             held(PREVIOUS),
-            str(_l("Sessioner med status genomförd som började under perioden. Avbokade och uteblivna räknas inte.")),
+            _("Sessioner med status genomförd som började under perioden. Avbokade och uteblivna räknas inte."),
         ),
         Figure(
             "uteblivna",
-            str(_l("Uteblivna sessioner")),
+            _("Uteblivna sessioner"),
             COUNT,
             held(CURRENT, NO_SHOW),
             held(PREVIOUS, NO_SHOW),
-            str(_l("Sessioner under perioden där facilitatorn har noterat att beställaren uteblev.")),
+            _("Sessioner under perioden där facilitatorn har noterat att beställaren uteblev."),
         ),
         Figure(
             "betyg",
-            str(_l("Betyg i återkopplingen (1–5)")),
+            _("Betyg i återkopplingen (1–5)"),
             RATING,
             feedback[CURRENT][0],
             feedback[PREVIOUS][0],
-            str(_l("Medelvärdet av betygen (1–5) för genomförda sessioner som började under perioden.")),
+            _("Medelvärdet av betygen (1–5) för genomförda sessioner som började under perioden."),
         ),
         Figure(
             "svarsfrekvens",
-            str(_l("Svarsfrekvens, återkoppling")),
+            _("Svarsfrekvens, återkoppling"),
             PERCENT,
             feedback[CURRENT][1],
             feedback[PREVIOUS][1],
-            str(_l("Andel av återkopplingslänkarna för periodens genomförda sessioner som har besvarats.")),
+            _("Andel av återkopplingslänkarna för periodens genomförda sessioner som har besvarats."),
         ),
     ]
     section.tables = [_per_month(scope, days, sessions), _per_kind(sessions)]
@@ -235,7 +232,7 @@ def _support(scope: Scope, today: date) -> Section:
 
 def _feedback(sessions: list[SessionCount], period: int) -> tuple[float | None, float | None]:
     """(average rating, share of feedback links answered) for the held sessions of a period."""
-    rows = [s for s in sessions if (s.month > 0) == (period == CURRENT) and s.status == DONE]
+    rows = [s for s in sessions if s.period == period and s.status == DONE]
     sent = sum(s.feedback_sent for s in rows)
     answered = sum(s.feedback_answered for s in rows)
     rating = sum(s.rating_sum for s in rows)
@@ -257,20 +254,18 @@ def _per_month(scope: Scope, days: list[tuple[date, date | None, int]], sessions
     ]
     return Table(
         "per-manad",
-        str(_l("Förfrågningar och sessioner per månad")),
+        _("Förfrågningar och sessioner per månad"),
         [
-            Column(str(_l("Månad")), MONTH),
-            Column(str(_l("Nya förfrågningar"))),
-            Column(str(_l("Genomförda sessioner"))),
-            Column(str(_l("Uteblivna"))),
-            Column(str(_l("Avbokade"))),
+            Column(_("Månad"), MONTH),
+            Column(_("Nya förfrågningar")),
+            Column(_("Genomförda sessioner")),
+            Column(_("Uteblivna")),
+            Column(_("Avbokade")),
         ],
         rows,
-        str(
-            _l(
-                "Förfrågningar efter inkomstmånad; sessioner efter den månad de började (svensk tid). "
-                "Avbokade sessioner visas för sig och räknas aldrig som genomförda."
-            )
+        _(
+            "Förfrågningar efter inkomstmånad; sessioner efter den månad de började (svensk tid). "
+            "Avbokade sessioner visas för sig och räknas aldrig som genomförda."
         ),
         chart="columns",
         plotted=(1, 2),
@@ -280,7 +275,7 @@ def _per_month(scope: Scope, days: list[tuple[date, date | None, int]], sessions
 def _per_kind(sessions: list[SessionCount]) -> Table:
     counts: defaultdict[tuple[str, str], int] = defaultdict(int)
     for s in sessions:
-        if s.month > 0:
+        if s.period == CURRENT:
             counts[s.kind, s.status] += s.sessions
     rows = [
         (str(label), counts[kind, DONE], counts[kind, NO_SHOW], counts[kind, CANCELLED], counts[kind, BOOKED])
@@ -288,20 +283,18 @@ def _per_kind(sessions: list[SessionCount]) -> Table:
     ]
     return Table(
         "sessioner-per-stodform",
-        str(_l("Sessioner per stödform")),
+        _("Sessioner per stödform"),
         [
-            Column(str(_l("Stödform")), TEXT),
-            Column(str(_l("Genomförda"))),
-            Column(str(_l("Uteblivna"))),
-            Column(str(_l("Avbokade"))),
-            Column(str(_l("Bokade, ej uppföljda"))),
+            Column(_("Stödform"), TEXT),
+            Column(_("Genomförda")),
+            Column(_("Uteblivna")),
+            Column(_("Avbokade")),
+            Column(_("Bokade, ej uppföljda")),
         ],
         rows,
-        str(
-            _l(
-                "Sessioner som började under perioden, efter stödform och status. Bokade är sessioner som ännu inte "
-                "har ägt rum eller inte har följts upp."
-            )
+        _(
+            "Sessioner som började under perioden, efter stödform och status. Bokade är sessioner som ännu inte "
+            "har ägt rum eller inte har följts upp."
         ),
         chart="bars",
         plotted=(1,),
@@ -341,11 +334,11 @@ def _facilitators(scope: Scope) -> Section:
         rows.append((name, round(available, 1), round(hours, 1), hours / available if available else None))
     total_available = sum(r[1] for r in rows)
     total_booked = sum(r[2] for r in rows)
-    section = Section("facilitatorer", str(_l("Facilitatorer")))
+    section = Section("facilitatorer", _("Facilitatorer"))
     section.figures = [
         Figure(
             "belaggning",
-            str(_l("Beläggning, alla facilitatorer")),
+            _("Beläggning, alla facilitatorer"),
             PERCENT,
             total_booked / total_available if total_available else None,
             None,
@@ -355,12 +348,12 @@ def _facilitators(scope: Scope) -> Section:
     section.tables = [
         Table(
             "belaggning",
-            str(_l("Beläggning per facilitator")),
+            _("Beläggning per facilitator"),
             [
-                Column(str(_l("Facilitator")), TEXT),
-                Column(str(_l("Tillgängliga timmar")), HOURS),
-                Column(str(_l("Bokade timmar")), HOURS),
-                Column(str(_l("Beläggning")), PERCENT),
+                Column(_("Facilitator"), TEXT),
+                Column(_("Tillgängliga timmar"), HOURS),
+                Column(_("Bokade timmar"), HOURS),
+                Column(_("Beläggning"), PERCENT),
             ],
             rows,
             str(_UTILISATION),
@@ -387,97 +380,89 @@ def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
     def pair(values: tuple[int, int]) -> tuple[int, int]:
         return values[CURRENT], values[PREVIOUS]
 
-    section = Section("natverk", str(_l("Beställarnätverk")))
+    section = Section("natverk", _("Beställarnätverk"))
     section.figures = [
         Figure(
             "natverk",
-            str(_l("Nätverk vid periodens slut")),
+            _("Nätverk vid periodens slut"),
             COUNT,
             sum(phases.values()),
             None,
-            str(_l("Nätverk som fanns vid periodens slut, oavsett fas (även avslutade).")),
+            _("Nätverk som fanns vid periodens slut, oavsett fas (även avslutade)."),
         ),
         Figure(
             "fasbyten",
-            str(_l("Fasbyten")),
+            _("Fasbyten"),
             COUNT,
             *pair(figures.phase_changes),
-            str(_l("Antal gånger ett nätverk flyttades till en ny fas under perioden.")),
+            _("Antal gånger ett nätverk flyttades till en ny fas under perioden."),
         ),
         Figure(
             "medlemmar",
-            str(_l("Medlemsorganisationer")),
+            _("Medlemsorganisationer"),
             COUNT,
             *pair(figures.member_organisations),
-            str(
-                _l(
-                    "Organisationer som vid periodens slut hade tackat ja till minst ett nätverk och fortfarande är "
-                    "aktiva medlemmar (värd, medlem eller observatör). Varje organisation räknas en gång."
-                )
+            _(
+                "Organisationer som vid periodens slut hade tackat ja till minst ett nätverk och fortfarande är "
+                "aktiva medlemmar (värd, medlem eller observatör). Varje organisation räknas en gång."
             ),
         ),
         Figure(
             "nadda",
-            str(_l("Organisationer nådda för första gången")),
+            _("Organisationer nådda för första gången"),
             COUNT,
             reached_in[CURRENT],
             reached_in[PREVIOUS],
-            str(
-                _l(
-                    "Organisationer vars första ja till ett nätverk (nu aktiva eller senare lämnade) kom under "
-                    "perioden. Med ett behovsområde valt: första nätverket inom området."
-                )
+            _(
+                "Organisationer vars första ja till ett nätverk (nu aktiva eller senare lämnade) kom under "
+                "perioden. Med ett behovsområde valt: första nätverket inom området."
             ),
         ),
         Figure(
             "kopkraft",
-            str(_l("Samlad köpkraft (kr)")),
+            _("Samlad köpkraft (kr)"),
             SEK,
             *pair(figures.pooled_sek),
-            str(
-                _l(
-                    "Summan av de aktiva medlemmarnas årliga upphandlingsvolym i nätverk som inte är avslutade, "
-                    "för medlemskap som fanns vid periodens slut. En organisation i flera nätverk räknas i vart "
-                    "och ett."
-                )
+            _(
+                "Summan av de aktiva medlemmarnas årliga upphandlingsvolym i nätverk som inte är avslutade, "
+                "för medlemskap som fanns vid periodens slut. En organisation i flera nätverk räknas i vart "
+                "och ett."
             ),
         ),
         Figure(
             "aktiviteter",
-            str(_l("Genomförda aktiviteter")),
+            _("Genomförda aktiviteter"),
             COUNT,
             *pair(figures.activities),
-            str(
-                _l(
-                    "Nätverksmöten, marknadsdialoger, studiebesök och workshoppar som började under perioden och "
-                    "före i dag."
-                )
+            _(
+                "Nätverksmöten, marknadsdialoger, studiebesök och workshoppar som började under perioden och "
+                "före i dag."
             ),
         ),
         Figure(
             "marknadsdialoger",
-            str(_l("Genomförda marknadsdialoger")),
+            _("Genomförda marknadsdialoger"),
             COUNT,
             *pair(figures.market_dialogues),
-            str(_l("Aktiviteter av typen marknadsdialog som började under perioden och före i dag.")),
+            _("Aktiviteter av typen marknadsdialog som började under perioden och före i dag."),
         ),
     ]
     section.tables = [
         Table(
             "natverk-per-fas",
-            str(_l("Nätverk per fas vid periodens slut")),
-            [Column(str(_l("Fas")), TEXT), Column(str(_l("Nätverk")))],
+            _("Nätverk per fas vid periodens slut"),
+            [Column(_("Fas"), TEXT), Column(_("Nätverk"))],
             [(str(label), phases.get(phase, 0)) for phase, label in PHASES.items()],
-            str(_l("Varje nätverk i den fas det var i vid periodens slut (enligt dess historik).")),
+            _("Varje nätverk i den fas det var i vid periodens slut (enligt dess historik)."),
             chart="bars",
         ),
         Table(
             "nadda-per-lan",
-            str(_l("Organisationer nådda för första gången, per län")),
-            [Column(str(_l("Län")), TEXT), Column(str(_l("Organisationer")))],
+            _("Organisationer nådda för första gången, per län"),
+            [Column(_("Län"), TEXT), Column(_("Organisationer"))],
             [(str(name), per_county[code]) for code, name in COUNTIES.items()]
-            + ([(str(_l("Okänt län")), per_county[None])] if per_county[None] else []),
-            str(_l("Som nyckeltalet Organisationer nådda för första gången, fördelat på organisationens län.")),
+            + ([(_("Okänt län"), per_county[None])] if per_county[None] else []),
+            _("Som nyckeltalet Organisationer nådda för första gången, fördelat på organisationens län."),
             chart="bars",
         ),
     ]
@@ -500,66 +485,62 @@ def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -
                 sums[row[2 + dimension], row[0]] += row[5]
         return [(label, *(sums[key, m] for m in measures)) for key, label in keys]
 
-    areas = [*need_areas, (None, str(_l("Inget behovsområde")))]
-    columns = [Column(str(_l("Inskickade"))), Column(str(_l("Granskade"))), Column(str(_l("Matchade")))]
-    definition = str(_l("Utmaningar inskickade, granskade och matchade till ett nätverk under perioden, efter %(by)s."))
-    section = Section("utmaningar", str(_l("Utmaningar")))
+    areas = [*need_areas, (None, _("Inget behovsområde"))]
+    columns = [Column(_("Inskickade")), Column(_("Granskade")), Column(_("Matchade"))]
+    definition = _("Utmaningar inskickade, granskade och matchade till ett nätverk under perioden, efter %(by)s.")
+    section = Section("utmaningar", _("Utmaningar"))
     section.figures = [
         Figure(
             "inskickade",
-            str(_l("Inskickade utmaningar")),
+            _("Inskickade utmaningar"),
             COUNT,
             total(measures[0], CURRENT),
             total(measures[0], PREVIOUS),
-            str(_l("Utmaningar vars första inskickning skedde under perioden.")),
+            _("Utmaningar vars första inskickning skedde under perioden."),
         ),
         Figure(
             "granskade",
-            str(_l("Granskade utmaningar")),
+            _("Granskade utmaningar"),
             COUNT,
             total(measures[1], CURRENT),
             total(measures[1], PREVIOUS),
-            str(
-                _l(
-                    "Utmaningar som myndigheten markerade som granskade under perioden (enligt historiken; varje "
-                    "utmaning räknas en gång per period)."
-                )
+            _(
+                "Utmaningar som myndigheten markerade som granskade under perioden (enligt historiken; varje "
+                "utmaning räknas en gång per period)."
             ),
         ),
         Figure(
             "matchade",
-            str(_l("Matchade utmaningar")),
+            _("Matchade utmaningar"),
             COUNT,
             total(measures[2], CURRENT),
             total(measures[2], PREVIOUS),
-            str(_l("Utmaningar som kopplades till ett beställarnätverk under perioden (status matchad).")),
+            _("Utmaningar som kopplades till ett beställarnätverk under perioden (status matchad)."),
         ),
     ]
     section.tables = [
         Table(
             "utmaningar-per-behovsomrade",
-            str(_l("Utmaningar per behovsområde")),
-            [Column(str(_l("Behovsområde")), TEXT), *columns],
+            _("Utmaningar per behovsområde"),
+            [Column(_("Behovsområde"), TEXT), *columns],
             _without_empty(by(0, areas)),
-            definition % {"by": _l("behovsområde")},
+            definition % {"by": _("behovsområde")},
             chart="bars",
         ),
         Table(
             "utmaningar-per-lan",
-            str(_l("Utmaningar per län")),
-            [Column(str(_l("Län")), TEXT), *columns],
-            _without_empty(
-                by(1, [(code, str(name)) for code, name in COUNTIES.items()] + [(None, str(_l("Okänt län")))])
-            ),
-            definition % {"by": _l("organisationens län")},
+            _("Utmaningar per län"),
+            [Column(_("Län"), TEXT), *columns],
+            _without_empty(by(1, [(code, str(name)) for code, name in COUNTIES.items()] + [(None, _("Okänt län"))])),
+            definition % {"by": _("organisationens län")},
             chart="bars",
         ),
         Table(
             "utmaningar-per-organisationstyp",
-            str(_l("Utmaningar per organisationstyp")),
-            [Column(str(_l("Organisationstyp")), TEXT), *columns],
+            _("Utmaningar per organisationstyp"),
+            [Column(_("Organisationstyp"), TEXT), *columns],
             by(2, [(kind, str(label)) for kind, label in KINDS.items()]),
-            definition % {"by": _l("organisationstyp")},
+            definition % {"by": _("organisationstyp")},
             chart="bars",
         ),
     ]
@@ -568,7 +549,7 @@ def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -
 
 def _without_empty(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
     """Rows for a "none" category only when it holds something."""
-    return [row for row in rows if row[0] not in (str(_l("Inget behovsområde")), str(_l("Okänt län"))) or any(row[1:])]
+    return [row for row in rows if row[0] not in (_("Inget behovsområde"), _("Okänt län")) or any(row[1:])]
 
 
 # --- showing values -------------------------------------------------------------------------------------
@@ -597,10 +578,10 @@ def format_change(figure: Figure) -> str:
     if change is None:
         return ""
     if change == 0:
-        return str(_l("oförändrat"))
+        return _("oförändrat")
     sign = "+" if change > 0 else "−"
     if figure.unit == PERCENT:
-        return str(_l("%(change)s procentenheter", change=f"{sign}{number(round(abs(change) * 100, 1))}"))
+        return _("%(change)s procentenheter", change=f"{sign}{number(round(abs(change) * 100, 1))}")
     return f"{sign}{format_value(abs(change) if figure.unit != COUNT else int(abs(change)), figure.unit)}"
 
 

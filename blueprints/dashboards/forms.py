@@ -5,6 +5,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.core.args import ListState, int_arg
@@ -53,13 +54,13 @@ class DashboardFilter(ListState):
                 return ""
             return value
 
-        period = pick("period", PERIODS, str(_l("Okänd period."))) or LAST_12_MONTHS
+        period = pick("period", PERIODS, _("Okänd period.")) or LAST_12_MONTHS
         need_area = int_arg(args.get("need_area"))
         if args.get("need_area", "").strip() and need_area not in need_area_ids:
-            errors.append(str(_l("Okänt behovsområde.")))
+            errors.append(_("Okänt behovsområde."))
             need_area = None
-        county = pick("county", COUNTIES, str(_l("Okänt län.")))
-        org_kind = pick("org_kind", KINDS, str(_l("Okänd organisationstyp.")))
+        county = pick("county", COUNTIES, _("Okänt län."))
+        org_kind = pick("org_kind", KINDS, _("Okänd organisationstyp."))
         start, end = args.get("start", "").strip(), args.get("end", "").strip()
         if period == CUSTOM:
             message = _custom_period_error(start, end)
@@ -69,6 +70,15 @@ class DashboardFilter(ListState):
         else:
             start = end = ""
         return cls(period, start, end, county, need_area, org_kind), errors
+
+    def describe(self, need_areas: Collection[tuple[int, str]]) -> str:
+        """The län, need area and organisation kind chosen, in words ("the whole country …" when none)."""
+        parts = [
+            str(COUNTIES[self.county]) if self.county else "",
+            next((name for area_id, name in need_areas if area_id == self.need_area), ""),
+            str(KINDS[self.org_kind]) if self.org_kind else "",
+        ]
+        return ", ".join(p for p in parts if p) or _("hela landet, alla behovsområden och organisationstyper")
 
     def resolve(self, today: date) -> Period:
         """The chosen period."""
@@ -85,11 +95,11 @@ def _custom_period_error(start: str, end: str) -> str | None:
     try:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
     except ValueError:
-        return str(_l("Ange både från- och till-datum som ÅÅÅÅ-MM-DD, till exempel 2026-01-01."))
+        return _("Ange både från- och till-datum som ÅÅÅÅ-MM-DD, till exempel 2026-01-01.")
     if first > last:
-        return str(_l("Från-datumet måste vara samma dag som eller före till-datumet."))
+        return _("Från-datumet måste vara samma dag som eller före till-datumet.")
     if (last - first).days + 1 > LONGEST_DAYS:
-        return str(_l("En period kan vara högst fem år."))
+        return _("En period kan vara högst fem år.")
     if first.year < 2000:
-        return str(_l("Perioden kan börja tidigast år 2000."))
+        return _("Perioden kan börja tidigast år 2000.")
     return None

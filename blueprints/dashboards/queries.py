@@ -36,7 +36,7 @@ class Scope:
     org_kind: str = ""
 
     @property
-    def periods(self) -> list[datetime]:
+    def period_limits(self) -> list[datetime]:
         """The limits that put a timestamp into the previous period (0) or the current one (1)."""
         return [self.current.start]
 
@@ -95,6 +95,10 @@ class SessionCount:
     feedback_sent: int
     feedback_answered: int
     rating_sum: int
+
+    @property
+    def period(self) -> int:
+        return CURRENT if self.month > 0 else PREVIOUS
 
 
 def session_counts(scope: Scope) -> list[SessionCount]:
@@ -304,7 +308,7 @@ def _reached(scope: Scope) -> sa.Select[Any]:
         first = first.join(Network, Network.id == NetworkMember.network_id)
         conditions.append(Network.need_area_id == scope.need_area_id)
     firsts = first.where(*conditions).group_by(NetworkMember.organisation_id).subquery()
-    period = bucket(firsts.c.first_at, scope.periods)
+    period = bucket(firsts.c.first_at, scope.period_limits)
     query = (
         sa.select(
             sa.literal(REACHED_MEASURE),
@@ -327,7 +331,7 @@ def grouped_counts(scope: Scope) -> list[GroupedCount]:
     with_organisation = sa.join(Challenge, Organisation, Organisation.id == Challenge.organisation_id)
 
     def grouped(measure: str, at: SqlColumn, counted: SqlColumn, source: sa.FromClause) -> sa.Select[Any]:
-        period = bucket(at, scope.periods)
+        period = bucket(at, scope.period_limits)
         query = sa.select(
             sa.literal(measure),
             period,

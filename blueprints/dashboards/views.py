@@ -28,9 +28,11 @@ def _today() -> date:
 
 
 def _load() -> tuple[DashboardFilter, list[str], Dashboard, list[tuple[int, str]]]:
+    """The filter from the URL (with a message per value left out), the dashboard for it, the need areas."""
     areas = need_area_choices()
     flt, errors = DashboardFilter.from_args(request.args, {area_id for area_id, _name in areas})
-    return flt, errors, build_dashboard(flt.scope(_today()), _today(), areas), areas
+    today = _today()
+    return flt, errors, build_dashboard(flt.scope(today), today, areas), areas
 
 
 def _page(template: str, *, block: str | None = None) -> ResponseReturnValue:
@@ -43,6 +45,7 @@ def _page(template: str, *, block: str | None = None) -> ResponseReturnValue:
         errors=errors,
         dashboard=dashboard,
         need_areas=areas,
+        scope_text=flt.describe(areas),
         periods=PERIODS,
         counties=COUNTIES,
         org_kinds=KINDS,
