@@ -44,6 +44,12 @@ def test_manager_filters_downloads_and_prints(page, reporting):  # noqa: F811 (t
     page.wait_for_url(re.compile(r"^(?!.*county=14).*$"))
     page.locator("#figure-svar_i_tid .figure__value", has_text="71,4").wait_for()
 
+    # Typing a date chooses "own dates" by itself (the figure is then for March to December only).
+    page.get_by_label("Från", exact=True).fill("2025-03-01")
+    page.wait_for_url(re.compile(r".*period=egen.*start=2025-03-01.*"))
+    assert page.get_by_label("Period", exact=True).input_value() == "egen"
+    page.locator("#dashboard-period", has_text="1 mars 2025").wait_for()
+
     page.get_by_role("link", name="Underlag för återrapportering").click()
     page.wait_for_url(re.compile(r".*/oversikt/rapport.*"))
     assert page.get_by_role("heading", level=1).inner_text() == "Underlag för återrapportering"

@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from tests.conftest import csrf_token
 from tests.dashboards.conftest import YEAR_2025
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -175,4 +176,31 @@ def test_start_pages_by_role(client, auth, reporting, people):
     assert "Er organisations utmaningar" in page and "C4" in page  # drafts too
     assert "Era stödförfrågningar" in page and "UM 2026/0009" in page  # newest first
     assert "Kommande sessioner" in page
+    assert "Min kö" not in page
+
+
+def test_without_javascript_a_filtered_url_is_a_whole_page(client, auth, reporting):
+    auth.login("manager@example.org")
+    response = client.get(YEAR_2025 + "&county=14")  # what the GET form sends without htmx
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" in text
+    assert '<option value="14" selected>' in text  # the form shows what is chosen
+    assert "66,7\u00a0%" in text and "Västra Götalands län." in text
+
+
+def test_dashboard_and_exports_in_english(client, auth, reporting):
+    auth.login("manager@example.org")
+    client.post("/sprak", data={"language": "en", "csrf_token": csrf_token(client, "/"), "next": "/"})
+    text = client.get(YEAR_2025).get_data(as_text=True)
+    assert "Answered within 5 working days" in text and "71.4\u00a0%" in text
+    assert "Challenges submitted, reviewed and matched to a network during the period, by need area." in text
+    workbook = load_workbook(io.BytesIO(client.get(f"/oversikt/export/alla.xlsx?{YEAR_ARGS}").data))
+    assert workbook.sheetnames[0] == "Key figures"
+
+
+def test_buyers_start_page_shows_only_their_organisation(client, auth, reporting):
+    auth.login("buyer2@example.org")  # Malmö
+    page = client.get("/").get_data(as_text=True)
+    assert "Förfrågan 6" in page and "C2" in page
+    assert "Förfrågan 1" not in page and "C1" not in page
     assert "Min kö" not in page
