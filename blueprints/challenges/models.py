@@ -70,7 +70,10 @@ class Challenge(TimestampMixin, Model):
         sa.Index("ix_challenge_volume", "annual_volume_sek", "id"),
         sa.Index("ix_challenge_sort_key", "sort_key", "id"),
         sa.Index("ix_challenge_planned", "planned_year", "planned_quarter", "id"),
-        sa.Index("ix_challenge_submitted", "submitted_at"),  # the dashboard counts submissions per period
+        # The dashboard counts submissions per period, need area, län and kind, and events per area and län,
+        # from these indexes alone (no challenge rows read).
+        sa.Index("ix_challenge_submitted_dims", "submitted_at", "organisation_id", "need_area_id"),
+        sa.Index("ix_challenge_dims", "id", "organisation_id", "need_area_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,7 +124,7 @@ class ChallengeEvent(Model):
     """One status change of a challenge: who, when, from, to, and why."""
 
     # The dashboard counts reviews and matches per period.
-    __table_args__ = (sa.Index("ix_challenge_event_status_at", "to_status", "at"),)
+    __table_args__ = (sa.Index("ix_challenge_event_status_at_challenge", "to_status", "at", "challenge_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenge.id", ondelete="CASCADE"), index=True)

@@ -478,16 +478,29 @@ def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -
     def total(measure: str, period: int) -> int:
         return sum(n for m, p, *_dims, n in counts if m == measure and p == period)
 
-    def by(dimension: int, keys: Sequence[tuple[object, str]]) -> list[tuple[object, ...]]:
+    def breakdown(
+        key: str, title: str, header: str, by: str, dimension: int, keys: Sequence[tuple[object, str]]
+    ) -> Table:
+        """The period's counts per need area (dimension 0), län (1) or organisation kind (2); a row for "none"
+        only when it holds something."""
         sums: defaultdict[tuple[object, str], int] = defaultdict(int)
         for row in counts:
             if row[1] == CURRENT:
                 sums[row[2 + dimension], row[0]] += row[5]
-        return [(label, *(sums[key, m] for m in measures)) for key, label in keys]
+        rows: list[tuple[object, ...]] = []
+        for value, label in keys:
+            counted = [sums[value, m] for m in measures]
+            if value is not None or any(counted):
+                rows.append((label, *counted))
+        return Table(
+            key,
+            title,
+            [Column(header, TEXT), Column(_("Inskickade")), Column(_("Granskade")), Column(_("Matchade"))],
+            rows,
+            _("Utmaningar inskickade, granskade och matchade till ett nätverk under perioden, efter %(by)s.", by=by),
+            chart="bars",
+        )
 
-    areas = [*need_areas, (None, _("Inget behovsområde"))]
-    columns = [Column(_("Inskickade")), Column(_("Granskade")), Column(_("Matchade"))]
-    definition = _("Utmaningar inskickade, granskade och matchade till ett nätverk under perioden, efter %(by)s.")
     section = Section("utmaningar", _("Utmaningar"))
     section.figures = [
         Figure(
@@ -518,38 +531,34 @@ def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -
             _("Utmaningar som kopplades till ett beställarnätverk under perioden (status matchad)."),
         ),
     ]
+    counties = [(code, str(name)) for code, name in COUNTIES.items()]
     section.tables = [
-        Table(
+        breakdown(
             "utmaningar-per-behovsomrade",
             _("Utmaningar per behovsområde"),
-            [Column(_("Behovsområde"), TEXT), *columns],
-            _without_empty(by(0, areas)),
-            definition % {"by": _("behovsområde")},
-            chart="bars",
+            _("Behovsområde"),
+            _("behovsområde"),
+            0,
+            [*need_areas, (None, _("Inget behovsområde"))],
         ),
-        Table(
+        breakdown(
             "utmaningar-per-lan",
             _("Utmaningar per län"),
-            [Column(_("Län"), TEXT), *columns],
-            _without_empty(by(1, [(code, str(name)) for code, name in COUNTIES.items()] + [(None, _("Okänt län"))])),
-            definition % {"by": _("organisationens län")},
-            chart="bars",
+            _("Län"),
+            _("organisationens län"),
+            1,
+            [*counties, (None, _("Okänt län"))],
         ),
-        Table(
+        breakdown(
             "utmaningar-per-organisationstyp",
             _("Utmaningar per organisationstyp"),
-            [Column(_("Organisationstyp"), TEXT), *columns],
-            by(2, [(kind, str(label)) for kind, label in KINDS.items()]),
-            definition % {"by": _("organisationstyp")},
-            chart="bars",
+            _("Organisationstyp"),
+            _("organisationstyp"),
+            2,
+            [(kind, str(label)) for kind, label in KINDS.items()],
         ),
     ]
     return section
-
-
-def _without_empty(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
-    """Rows for a "none" category only when it holds something."""
-    return [row for row in rows if row[0] not in (_("Inget behovsområde"), _("Okänt län")) or any(row[1:])]
 
 
 # --- showing values -------------------------------------------------------------------------------------

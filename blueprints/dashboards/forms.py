@@ -87,8 +87,7 @@ class DashboardFilter(ListState):
         return preset_period(self.period, today)
 
     def scope(self, today: date) -> Scope:
-        current = self.resolve(today)
-        return Scope(current, current.previous(), self.county, self.need_area, self.org_kind)
+        return Scope(self.resolve(today), self.county, self.need_area, self.org_kind)
 
 
 def _custom_period_error(start: str, end: str) -> str | None:

@@ -26,14 +26,17 @@ SqlColumn = Any
 
 @dataclass(frozen=True)
 class Scope:
-    """What the dashboard is narrowed to: the period, the one before it, and optional län, need area and
-    organisation kind."""
+    """What the dashboard is narrowed to: the period (compared with the one before it), and optional län, need
+    area and organisation kind."""
 
     current: Period
-    previous: Period
     county: str = ""
     need_area_id: int | None = None
     org_kind: str = ""
+
+    @property
+    def previous(self) -> Period:
+        return self.current.previous()
 
     @property
     def period_limits(self) -> list[datetime]:
@@ -338,7 +341,7 @@ def grouped_counts(scope: Scope) -> list[GroupedCount]:
             Challenge.need_area_id,
             Organisation.county_code,
             Organisation.kind,
-            sa.func.count(sa.distinct(counted)),
+            (sa.func.count() if counted is None else sa.func.count(sa.distinct(counted))),
         ).select_from(source)
         query = _narrowed(
             query.where(*_within_both(at, scope)), scope, Challenge.organisation_id, Challenge.need_area_id
@@ -351,7 +354,7 @@ def grouped_counts(scope: Scope) -> list[GroupedCount]:
         return query.where(ChallengeEvent.to_status == status)
 
     union = sa.union_all(
-        grouped(SUBMITTED_MEASURE, Challenge.submitted_at, Challenge.id, with_organisation),
+        grouped(SUBMITTED_MEASURE, Challenge.submitted_at, None, with_organisation),
         reached(REVIEWED_MEASURE, REVIEWED),
         reached(MATCHED_MEASURE, MATCHED),
         _reached(scope),

@@ -26,15 +26,17 @@ def _stockholm_date_postgresql(element: stockholm_date, compiler: SQLCompiler, *
 
 @compiles(stockholm_date, "sqlite")
 def _stockholm_date_sqlite(element: stockholm_date, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite knows no time zones: EU summer time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC
-    # on the last Sunday of October (the Sunday on or after the 25th).
+    # SQLite knows no time zones. Sweden is one or two hours ahead of UTC, so before 22:00 UTC the day is UTC's
+    # (the cheap, common case). Later, EU summer time decides: it runs from 01:00 UTC on the last Sunday of
+    # March to 01:00 UTC on the last Sunday of October (the Sunday on or after the 25th).
     column = compiler.process(element.clauses, **kw)
     year = f"strftime('%Y', {column})"
     summer = (
         f"{column} >= datetime({year} || '-03-31', '-6 days', 'weekday 0', '+1 hours') AND "
         f"{column} < datetime({year} || '-10-31', '-6 days', 'weekday 0', '+1 hours')"
     )
-    return f"date({column}, CASE WHEN {summer} THEN '+2 hours' ELSE '+1 hours' END)"
+    late = f"date({column}, CASE WHEN {summer} THEN '+2 hours' ELSE '+1 hours' END)"
+    return f"CASE WHEN substr({column}, 12, 2) < '22' THEN substr({column}, 1, 10) ELSE {late} END"
 
 
 class hours_between(FunctionElement[Any]):

@@ -134,8 +134,8 @@ class NetworkMember(Model):
 class NetworkEvent(Model):
     """One dated step in a network's history (phase changes, members, challenges, activities)."""
 
-    # The dashboard reads phase changes per period and each network's phase at a date.
-    __table_args__ = (sa.Index("ix_network_event_kind_at", "kind", "at"),)
+    # The dashboard reads each network's phase at a date (its latest phase event before it).
+    __table_args__ = (sa.Index("ix_network_event_network_kind_at", "network_id", "kind", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(sa.ForeignKey("network.id", ondelete="CASCADE"), index=True)
