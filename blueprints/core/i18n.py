@@ -55,14 +55,14 @@ def weekday_name(value: date | datetime | None) -> str:
 
 def number(value: float | int | None) -> str:
     """1 234 567,5 (grouping and decimal comma of the current locale)."""
-    return "" if value is None else format_decimal(value, locale=str(get_locale()))
+    return "" if value is None else format_decimal(value, locale=get_locale())  # a Locale: not parsed per call
 
 
 def money(value: float | int | None) -> str:
     """1 234 kr (whole kronor)."""
     if value is None:
         return ""
-    return f"{format_decimal(round(value), locale=str(get_locale()))}\u00a0kr"
+    return f"{format_decimal(round(value), locale=get_locale())}\u00a0kr"
 
 
 def init_i18n(app: Flask) -> None:

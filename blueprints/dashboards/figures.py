@@ -16,7 +16,7 @@ from blueprints.core.i18n import money, number
 from blueprints.dashboards import queries
 from blueprints.dashboards.charts import Chart, bar_chart, column_chart
 from blueprints.dashboards.measures import available_hours, response_times
-from blueprints.dashboards.queries import CURRENT, PREVIOUS, GroupedCount, Scope, SessionCount
+from blueprints.dashboards.queries import CURRENT, PREVIOUS, GroupedCount, PeriodTotals, Scope, SessionCount
 from blueprints.networks.constants import PHASES
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.support.constants import BOOKED, CANCELLED, DONE, EXTRA, NO_SHOW, SUPPORT_KINDS
@@ -139,26 +139,26 @@ class Dashboard:
 
 def build_dashboard(scope: Scope, today: date, need_areas: list[tuple[int, str]]) -> Dashboard:
     """Every section of the dashboard for the scope (``need_areas``: every area's id and name)."""
+    totals = queries.period_totals(scope)
     counts = queries.grouped_counts(scope)
-    return Dashboard(
-        scope,
-        [_support(scope, today), _facilitators(scope), _networks(scope, counts), _challenges(counts, need_areas)],
-    )
+    sections = [
+        _support(scope, today, totals),
+        _facilitators(scope),
+        _networks(totals, counts),
+        _challenges(totals, counts, need_areas),
+    ]
+    return Dashboard(scope, sections)
 
 
 # --- support --------------------------------------------------------------------------------------------
 
 
-def _support(scope: Scope, today: date) -> Section:
+def _support(scope: Scope, today: date, totals: PeriodTotals) -> Section:
     days = queries.response_days(scope)
     current = response_times([d for d in days if d[0] >= scope.current.first], today)
     previous = response_times([d for d in days if d[0] < scope.current.first], today)
     sessions = queries.session_counts(scope)
-
-    def held(period: int, status: str = DONE) -> int:
-        return sum(s.sessions for s in sessions if s.period == period and s.status == status)
-
-    feedback = {p: _feedback(sessions, p) for p in (PREVIOUS, CURRENT)}
+    feedback = {p: _feedback(totals, p) for p in (PREVIOUS, CURRENT)}
     section = Section("stod", _("Stöd till upphandlare"))
     section.figures = [
         Figure(
@@ -197,16 +197,14 @@ def _support(scope: Scope, today: date) -> Section:
             "sessioner_genomforda",
             _("Genomförda sessioner"),
             COUNT,
-            held(CURRENT),
-            held(PREVIOUS),
+            *_now_and_before(totals[queries.HELD]),
             _("Sessioner med status genomförd som började under perioden. Avbokade och uteblivna räknas inte."),
         ),
         Figure(
             "uteblivna",
             _("Uteblivna sessioner"),
             COUNT,
-            held(CURRENT, NO_SHOW),
-            held(PREVIOUS, NO_SHOW),
+            *_now_and_before(totals[queries.NO_SHOWS]),
             _("Sessioner under perioden där facilitatorn har noterat att beställaren uteblev."),
         ),
         Figure(
@@ -230,12 +228,16 @@ def _support(scope: Scope, today: date) -> Section:
     return section
 
 
-def _feedback(sessions: list[SessionCount], period: int) -> tuple[float | None, float | None]:
+def _now_and_before(pair: tuple[int, int]) -> tuple[int, int]:
+    """A (previous, current) total as a figure takes it: the current value first."""
+    return pair[CURRENT], pair[PREVIOUS]
+
+
+def _feedback(totals: PeriodTotals, period: int) -> tuple[float | None, float | None]:
     """(average rating, share of feedback links answered) for the held sessions of a period."""
-    rows = [s for s in sessions if s.period == period and s.status == DONE]
-    sent = sum(s.feedback_sent for s in rows)
-    answered = sum(s.feedback_answered for s in rows)
-    rating = sum(s.rating_sum for s in rows)
+    sent = totals[queries.FEEDBACK_SENT][period]
+    answered = totals[queries.FEEDBACK_ANSWERED][period]
+    rating = totals[queries.RATING_SUM][period]
     return (rating / answered if answered else None, answered / sent if sent else None)
 
 
@@ -275,8 +277,7 @@ def _per_month(scope: Scope, days: list[tuple[date, date | None, int]], sessions
 def _per_kind(sessions: list[SessionCount]) -> Table:
     counts: defaultdict[tuple[str, str], int] = defaultdict(int)
     for s in sessions:
-        if s.period == CURRENT:
-            counts[s.kind, s.status] += s.sessions
+        counts[s.kind, s.status] += s.sessions
     rows = [
         (str(label), counts[kind, DONE], counts[kind, NO_SHOW], counts[kind, CANCELLED], counts[kind, BOOKED])
         for kind, label in SUPPORT_KINDS.items()
@@ -367,18 +368,12 @@ def _facilitators(scope: Scope) -> Section:
 # --- networks -------------------------------------------------------------------------------------------
 
 
-def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
-    figures = queries.network_figures(scope)
-    phases = figures.phases
-    reached = [row for row in counts if row[0] == queries.REACHED_MEASURE]
-    reached_in = {p: sum(row[5] for row in reached if row[1] == p) for p in (PREVIOUS, CURRENT)}
+def _networks(totals: PeriodTotals, counts: list[GroupedCount]) -> Section:
+    phases = totals.phases
     per_county: defaultdict[str | None, int] = defaultdict(int)
-    for _measure, period, _area, county, _kind, count in reached:
-        if period == CURRENT:
+    for measure, _area, county, _kind, count in counts:
+        if measure == queries.REACHED:
             per_county[county] += count
-
-    def pair(values: tuple[int, int]) -> tuple[int, int]:
-        return values[CURRENT], values[PREVIOUS]
 
     section = Section("natverk", _("Beställarnätverk"))
     section.figures = [
@@ -394,14 +389,14 @@ def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
             "fasbyten",
             _("Fasbyten"),
             COUNT,
-            *pair(figures.phase_changes),
+            *_now_and_before(totals[queries.PHASE_CHANGES]),
             _("Antal gånger ett nätverk flyttades till en ny fas under perioden."),
         ),
         Figure(
             "medlemmar",
             _("Medlemsorganisationer"),
             COUNT,
-            *pair(figures.member_organisations),
+            *_now_and_before(totals[queries.MEMBERS]),
             _(
                 "Organisationer som vid periodens slut hade tackat ja till minst ett nätverk och fortfarande är "
                 "aktiva medlemmar (värd, medlem eller observatör). Varje organisation räknas en gång."
@@ -411,8 +406,7 @@ def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
             "nadda",
             _("Organisationer nådda för första gången"),
             COUNT,
-            reached_in[CURRENT],
-            reached_in[PREVIOUS],
+            *_now_and_before(totals[queries.REACHED]),
             _(
                 "Organisationer vars första ja till ett nätverk (nu aktiva eller senare lämnade) kom under "
                 "perioden. Med ett behovsområde valt: första nätverket inom området."
@@ -422,7 +416,7 @@ def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
             "kopkraft",
             _("Samlad köpkraft (kr)"),
             SEK,
-            *pair(figures.pooled_sek),
+            *_now_and_before(totals[queries.POOLED_SEK]),
             _(
                 "Summan av de aktiva medlemmarnas årliga upphandlingsvolym i nätverk som inte är avslutade, "
                 "för medlemskap som fanns vid periodens slut. En organisation i flera nätverk räknas i vart "
@@ -433,7 +427,7 @@ def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
             "aktiviteter",
             _("Genomförda aktiviteter"),
             COUNT,
-            *pair(figures.activities),
+            *_now_and_before(totals[queries.ACTIVITIES]),
             _(
                 "Nätverksmöten, marknadsdialoger, studiebesök och workshoppar som började under perioden och "
                 "före i dag."
@@ -443,7 +437,7 @@ def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
             "marknadsdialoger",
             _("Genomförda marknadsdialoger"),
             COUNT,
-            *pair(figures.market_dialogues),
+            *_now_and_before(totals[queries.MARKET_DIALOGUES]),
             _("Aktiviteter av typen marknadsdialog som började under perioden och före i dag."),
         ),
     ]
@@ -472,11 +466,8 @@ def _networks(scope: Scope, counts: list[GroupedCount]) -> Section:
 # --- challenges -----------------------------------------------------------------------------------------
 
 
-def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -> Section:
-    measures = (queries.SUBMITTED_MEASURE, queries.REVIEWED_MEASURE, queries.MATCHED_MEASURE)
-
-    def total(measure: str, period: int) -> int:
-        return sum(n for m, p, *_dims, n in counts if m == measure and p == period)
+def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -> Section:
+    measures = (queries.SUBMITTED, queries.REVIEWED_CHALLENGES, queries.MATCHED_CHALLENGES)
 
     def breakdown(
         key: str, title: str, header: str, by: str, dimension: int, keys: Sequence[tuple[object, str]]
@@ -485,8 +476,7 @@ def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -
         only when it holds something."""
         sums: defaultdict[tuple[object, str], int] = defaultdict(int)
         for row in counts:
-            if row[1] == CURRENT:
-                sums[row[2 + dimension], row[0]] += row[5]
+            sums[row[1 + dimension], row[0]] += row[4]
         rows: list[tuple[object, ...]] = []
         for value, label in keys:
             counted = [sums[value, m] for m in measures]
@@ -507,16 +497,14 @@ def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -
             "inskickade",
             _("Inskickade utmaningar"),
             COUNT,
-            total(measures[0], CURRENT),
-            total(measures[0], PREVIOUS),
+            *_now_and_before(totals[measures[0]]),
             _("Utmaningar vars första inskickning skedde under perioden."),
         ),
         Figure(
             "granskade",
             _("Granskade utmaningar"),
             COUNT,
-            total(measures[1], CURRENT),
-            total(measures[1], PREVIOUS),
+            *_now_and_before(totals[measures[1]]),
             _(
                 "Utmaningar som myndigheten markerade som granskade under perioden (enligt historiken; varje "
                 "utmaning räknas en gång per period)."
@@ -526,8 +514,7 @@ def _challenges(counts: list[GroupedCount], need_areas: list[tuple[int, str]]) -
             "matchade",
             _("Matchade utmaningar"),
             COUNT,
-            total(measures[2], CURRENT),
-            total(measures[2], PREVIOUS),
+            *_now_and_before(totals[measures[2]]),
             _("Utmaningar som kopplades till ett beställarnätverk under perioden (status matchad)."),
         ),
     ]

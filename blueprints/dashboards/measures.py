@@ -73,7 +73,7 @@ def available_hours(availability: Availability, period: Period) -> float:
     for window in availability.windows:
         length = datetime.combine(period.first, window.end) - datetime.combine(period.first, window.start)
         per_weekday[window.weekday] = per_weekday.get(window.weekday, 0.0) + max(length.total_seconds(), 0) / 3600
-    days = period.weekdays_without_holidays()
+    days = period.weekdays_without_holidays
     total = sum(hours * days[weekday] for weekday, hours in per_weekday.items())
     for day in _days_with_exceptions(availability, period):
         if not is_holiday(day):

@@ -4,6 +4,7 @@ Pure: no Flask, no database."""
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from blueprints.core.formatting import swedish_time_to_utc
 from blueprints.support.workdays import is_holiday
@@ -53,6 +54,7 @@ class Period:
         """Where each month after the first begins (UTC), for putting timestamps into months."""
         return [swedish_time_to_utc(month, time(0)) for month in self.months()[1:]]
 
+    @cached_property
     def weekdays_without_holidays(self) -> Counter[int]:
         """How many days that are not holidays fall on each weekday (0 = Monday): when windows apply."""
         return Counter(day.weekday() for day in self.each_day() if not is_holiday(day))

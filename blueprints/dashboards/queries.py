@@ -1,6 +1,7 @@
 """Reads for the dashboard: every figure is counted, summed or grouped by the database (never by loading
 rows into Python), for the current period and the one before it in the same statement where possible."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -16,7 +17,7 @@ from blueprints.dashboards.sql import bucket, hours_between, stockholm_date
 from blueprints.networks.constants import ACTIVE, CLOSED, INITIATE, LEFT, MARKET_DIALOGUE, PHASES
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
 from blueprints.organisations.models import Organisation
-from blueprints.support.constants import CANCELLED
+from blueprints.support.constants import CANCELLED, DONE, NO_SHOW
 from blueprints.support.models import AvailabilityException, AvailabilityWindow, Booking, Feedback, SupportRequest
 
 PREVIOUS, CURRENT = 0, 1
@@ -37,6 +38,11 @@ class Scope:
     @property
     def previous(self) -> Period:
         return self.current.previous()
+
+    @property
+    def narrowed(self) -> bool:
+        """True when a län, need area or organisation kind is chosen."""
+        return bool(self.county or self.need_area_id or self.org_kind)
 
     @property
     def period_limits(self) -> list[datetime]:
@@ -73,6 +79,10 @@ def _within_both(column: SqlColumn, scope: Scope) -> list[sa.ColumnElement[bool]
     return [column >= scope.previous.start, column < scope.current.end]
 
 
+def _within(column: SqlColumn, period: Period) -> list[sa.ColumnElement[bool]]:
+    return [column >= period.start, column < period.end]
+
+
 # --- support --------------------------------------------------------------------------------------------
 
 
@@ -88,8 +98,8 @@ def response_days(scope: Scope) -> list[tuple[date, date | None, int]]:
 
 @dataclass(frozen=True)
 class SessionCount:
-    """Sessions of one kind and status in one month of the current period (month 1 …) or in the previous
-    period (month 0), with their feedback."""
+    """Sessions of one kind and status that started in one month of the period (1 is the first), with their
+    feedback links, answers and the sum of the ratings."""
 
     month: int
     kind: str
@@ -99,13 +109,10 @@ class SessionCount:
     feedback_answered: int
     rating_sum: int
 
-    @property
-    def period(self) -> int:
-        return CURRENT if self.month > 0 else PREVIOUS
-
 
 def session_counts(scope: Scope) -> list[SessionCount]:
-    """Sessions that started in either period, by month, kind and status, with feedback links and answers."""
+    """The period's sessions by month, kind and status, with their feedback (the previous period's totals are
+    in ``period_totals``)."""
     month = bucket(Booking.starts_at, [scope.current.start, *scope.current.month_starts()])
     query = (
         sa.select(
@@ -118,13 +125,19 @@ def session_counts(scope: Scope) -> list[SessionCount]:
             sa.func.coalesce(sa.func.sum(Feedback.rating), 0),
         )
         .outerjoin(Feedback, Feedback.booking_id == Booking.id)
-        .where(*_within_both(Booking.starts_at, scope))
+        .where(*_within(Booking.starts_at, scope.current))
     )
-    if scope.county or scope.org_kind or scope.need_area_id:
-        query = query.join(SupportRequest, SupportRequest.id == Booking.request_id)
-        query = _narrowed(query, scope, SupportRequest.organisation_id, SupportRequest.need_area_id)
+    query = _sessions_narrowed(query, scope)
     rows = db.session.execute(query.group_by(month, Booking.kind, Booking.status))
     return [SessionCount(*row) for row in rows.tuples()]  # type: ignore[arg-type]
+
+
+def _sessions_narrowed(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
+    """Sessions of requests from the chosen län, organisation kind and need area."""
+    if not scope.narrowed:
+        return query
+    query = query.join(SupportRequest, SupportRequest.id == Booking.request_id)
+    return _narrowed(query, scope, SupportRequest.organisation_id, SupportRequest.need_area_id)
 
 
 # --- facilitators ---------------------------------------------------------------------------------------
@@ -225,83 +238,172 @@ def _phase_at_end(scope: Scope) -> sa.Subquery:
     return query.where(Network.created_at < end, *_networks_in(scope)).subquery()
 
 
+(
+    PHASE_CHANGES,
+    ACTIVITIES,
+    MARKET_DIALOGUES,
+    MEMBERS,
+    POOLED_SEK,
+    SUBMITTED,
+    REVIEWED_CHALLENGES,
+    MATCHED_CHALLENGES,
+    REACHED,
+    HELD,
+    NO_SHOWS,
+    FEEDBACK_SENT,
+    FEEDBACK_ANSWERED,
+    RATING_SUM,
+) = (
+    "phase_changes",
+    "activities",
+    "market_dialogues",
+    "members",
+    "pooled_sek",
+    "submitted",
+    "reviewed",
+    "matched",
+    "reached",
+    "held",
+    "no_shows",
+    "feedback_sent",
+    "feedback_answered",
+    "rating_sum",
+)
+
+
 @dataclass(frozen=True)
-class NetworkFigures:
-    """Network figures for the previous period and the current one (index PREVIOUS, CURRENT), and the
+class PeriodTotals:
+    """Totals for the previous period and the current one: ``totals[name]`` is (previous, current). Also the
     number of networks per phase at the end of the current period."""
 
-    phase_changes: tuple[int, int]
-    activities: tuple[int, int]
-    market_dialogues: tuple[int, int]
-    member_organisations: tuple[int, int]
-    pooled_sek: tuple[int, int]
+    pairs: dict[str, tuple[int, int]]
     phases: dict[str, int]
 
+    def __getitem__(self, name: str) -> tuple[int, int]:
+        return self.pairs[name]
 
-def network_figures(scope: Scope) -> NetworkFigures:
-    """Networks per phase, phase changes, activities held, member organisations and pooled purchasing power,
-    in one statement."""
-    now = utcnow()
 
-    def phase_changes(period: Period) -> sa.ScalarSelect[int]:
-        query = (
-            sa.select(sa.func.count(NetworkEvent.id))
-            .join(Network, Network.id == NetworkEvent.network_id)
-            .where(NetworkEvent.kind == "phase", NetworkEvent.at >= period.start, NetworkEvent.at < period.end)
-        )
-        return query.where(*_networks_in(scope)).scalar_subquery()
-
-    def activities(period: Period, *kinds: str) -> sa.ScalarSelect[int]:
-        held = [NetworkActivity.starts_at >= period.start, NetworkActivity.starts_at < min(period.end, now)]
-        if kinds:
-            held.append(NetworkActivity.kind.in_(kinds))
-        query = sa.select(sa.func.count(NetworkActivity.id)).join(Network, Network.id == NetworkActivity.network_id)
-        return query.where(*held, *_networks_in(scope)).scalar_subquery()
-
-    def members(period: Period, measure: SqlColumn) -> sa.ScalarSelect[int]:
-        query = (
-            sa.select(measure)
-            .select_from(NetworkMember)
-            .join(Network, Network.id == NetworkMember.network_id)
-            .join(Organisation, Organisation.id == NetworkMember.organisation_id)
-            .where(NetworkMember.status == ACTIVE, NetworkMember.answered_at < period.end)
-        )
-        return _narrowed(query, scope, NetworkMember.organisation_id, Network.need_area_id).scalar_subquery()
-
-    organisations = sa.func.count(sa.distinct(NetworkMember.organisation_id))
-    volume = sa.func.coalesce(
-        sa.func.sum(sa.case((Network.phase != CLOSED, Organisation.annual_volume_sek), else_=0)), 0
-    )
-    columns = []
-    for period in (scope.previous, scope.current):
-        columns += [
-            phase_changes(period),
-            activities(period),
-            activities(period, MARKET_DIALOGUE),
-            members(period, organisations),
-            members(period, volume),
-        ]
+def period_totals(scope: Scope) -> PeriodTotals:
+    """Every total of both periods (networks, challenges, organisations reached, sessions and feedback) and
+    the networks per phase, as scalar subqueries of one statement: counting needs no grouping."""
+    measures = _network_totals(scope) | _challenge_totals(scope) | _session_totals(scope)
+    columns = [make(period) for make in measures.values() for period in (scope.previous, scope.current)]
     networks = _phase_at_end(scope)
     columns += [
         sa.select(sa.func.count()).select_from(networks).where(networks.c.phase == phase).scalar_subquery()
         for phase in PHASES
     ]
     values = [int(v or 0) for v in db.session.execute(sa.select(*columns)).one()]
-    previous, current, phases = values[:5], values[5:10], values[10:]
-    pairs = list(zip(previous, current, strict=True))
-    return NetworkFigures(pairs[0], pairs[1], pairs[2], pairs[3], pairs[4], dict(zip(PHASES, phases, strict=True)))
+    pairs = {name: (values[2 * i], values[2 * i + 1]) for i, name in enumerate(measures)}
+    return PeriodTotals(pairs, dict(zip(PHASES, values[2 * len(measures) :], strict=True)))
+
+
+Total = Callable[[Period], sa.ScalarSelect[Any]]
+
+
+def _network_totals(scope: Scope) -> dict[str, Total]:
+    now = utcnow()
+
+    def phase_changes(period: Period) -> sa.ScalarSelect[Any]:
+        query = (
+            sa.select(sa.func.count(NetworkEvent.id))
+            .join(Network, Network.id == NetworkEvent.network_id)
+            .where(NetworkEvent.kind == "phase", *_within(NetworkEvent.at, period))
+        )
+        return query.where(*_networks_in(scope)).scalar_subquery()
+
+    def activities(*kinds: str) -> Total:
+        def held(period: Period) -> sa.ScalarSelect[Any]:
+            conditions = [NetworkActivity.starts_at >= period.start, NetworkActivity.starts_at < min(period.end, now)]
+            if kinds:
+                conditions.append(NetworkActivity.kind.in_(kinds))
+            query = sa.select(sa.func.count(NetworkActivity.id)).join(Network, Network.id == NetworkActivity.network_id)
+            return query.where(*conditions, *_networks_in(scope)).scalar_subquery()
+
+        return held
+
+    def members(measure: SqlColumn) -> Total:
+        def at_end(period: Period) -> sa.ScalarSelect[Any]:
+            query = (
+                sa.select(measure)
+                .select_from(NetworkMember)
+                .join(Network, Network.id == NetworkMember.network_id)
+                .join(Organisation, Organisation.id == NetworkMember.organisation_id)
+                .where(NetworkMember.status == ACTIVE, NetworkMember.answered_at < period.end)
+            )
+            return _narrowed(query, scope, NetworkMember.organisation_id, Network.need_area_id).scalar_subquery()
+
+        return at_end
+
+    volume = sa.case((Network.phase != CLOSED, Organisation.annual_volume_sek), else_=0)
+    return {
+        PHASE_CHANGES: phase_changes,
+        ACTIVITIES: activities(),
+        MARKET_DIALOGUES: activities(MARKET_DIALOGUE),
+        MEMBERS: members(sa.func.count(sa.distinct(NetworkMember.organisation_id))),
+        POOLED_SEK: members(sa.func.coalesce(sa.func.sum(volume), 0)),
+    }
+
+
+def _challenge_totals(scope: Scope) -> dict[str, Total]:
+    def submitted(period: Period) -> sa.ScalarSelect[Any]:
+        query = sa.select(sa.func.count()).select_from(Challenge).where(*_within(Challenge.submitted_at, period))
+        return _narrowed(query, scope, Challenge.organisation_id, Challenge.need_area_id).scalar_subquery()
+
+    def reaching(status: str) -> Total:
+        def counted(period: Period) -> sa.ScalarSelect[Any]:
+            query = sa.select(sa.func.count(sa.distinct(ChallengeEvent.challenge_id))).where(
+                ChallengeEvent.to_status == status, *_within(ChallengeEvent.at, period)
+            )
+            if scope.narrowed:
+                query = query.join(Challenge, Challenge.id == ChallengeEvent.challenge_id)
+                query = _narrowed(query, scope, Challenge.organisation_id, Challenge.need_area_id)
+            return query.scalar_subquery()
+
+        return counted
+
+    def reached(period: Period) -> sa.ScalarSelect[Any]:
+        firsts = _first_memberships(scope)
+        query = sa.select(sa.func.count()).select_from(firsts).where(*_within(firsts.c.first_at, period))
+        return _narrowed(query, scope, firsts.c.organisation_id, None).scalar_subquery()
+
+    return {
+        SUBMITTED: submitted,
+        REVIEWED_CHALLENGES: reaching(REVIEWED),
+        MATCHED_CHALLENGES: reaching(MATCHED),
+        REACHED: reached,
+    }
+
+
+def _session_totals(scope: Scope) -> dict[str, Total]:
+    def sessions(status: str, measure: SqlColumn, *, feedback: bool = False) -> Total:
+        def counted(period: Period) -> sa.ScalarSelect[Any]:
+            query = sa.select(measure).select_from(Booking)
+            if feedback:
+                query = query.join(Feedback, Feedback.booking_id == Booking.id)
+            query = query.where(Booking.status == status, *_within(Booking.starts_at, period))
+            return _sessions_narrowed(query, scope).scalar_subquery()
+
+        return counted
+
+    return {
+        HELD: sessions(DONE, sa.func.count()),
+        NO_SHOWS: sessions(NO_SHOW, sa.func.count()),
+        FEEDBACK_SENT: sessions(DONE, sa.func.count(), feedback=True),
+        FEEDBACK_ANSWERED: sessions(DONE, sa.func.count(Feedback.answered_at), feedback=True),
+        RATING_SUM: sessions(DONE, sa.func.coalesce(sa.func.sum(Feedback.rating), 0), feedback=True),
+    }
 
 
 # --- challenges -----------------------------------------------------------------------------------------
 
-# (measure, period, need area id, län code, organisation kind, count)
-GroupedCount = tuple[str, int, int | None, str | None, str, int]
-SUBMITTED_MEASURE, REVIEWED_MEASURE, MATCHED_MEASURE, REACHED_MEASURE = "submitted", "reviewed", "matched", "reached"
+# (measure, need area id, län code, organisation kind, count)
+GroupedCount = tuple[str, int | None, str | None, str, int]
 
 
-def _reached(scope: Scope) -> sa.Select[Any]:
-    """Organisations that first became an active network member in either period, per period, län and kind
-    (with a need area chosen: their first network in that area)."""
+def _first_memberships(scope: Scope) -> sa.Subquery:
+    """Each organisation's first yes to a network (now active or left later); with a need area chosen, to a
+    network in that area."""
     conditions: list[sa.ColumnElement[bool]] = [
         NetworkMember.status.in_((ACTIVE, LEFT)),
         NetworkMember.answered_at.is_not(None),
@@ -310,53 +412,55 @@ def _reached(scope: Scope) -> sa.Select[Any]:
     if scope.need_area_id:
         first = first.join(Network, Network.id == NetworkMember.network_id)
         conditions.append(Network.need_area_id == scope.need_area_id)
-    firsts = first.where(*conditions).group_by(NetworkMember.organisation_id).subquery()
-    period = bucket(firsts.c.first_at, scope.period_limits)
+    return first.where(*conditions).group_by(NetworkMember.organisation_id).subquery()
+
+
+def _reached(scope: Scope) -> sa.Select[Any]:
+    """Organisations that first became an active network member in the period, per län and kind."""
+    firsts = _first_memberships(scope)
     query = (
         sa.select(
-            sa.literal(REACHED_MEASURE),
-            period,
+            sa.literal(REACHED),
             sa.cast(sa.null(), sa.Integer()),
             Organisation.county_code,
             Organisation.kind,
             sa.func.count(),
         )
+        .select_from(firsts)
         .join(Organisation, Organisation.id == firsts.c.organisation_id)
-        .where(*_within_both(firsts.c.first_at, scope))
+        .where(*_within(firsts.c.first_at, scope.current))
     )
     query = _narrowed(query, scope, firsts.c.organisation_id, None)
-    return query.group_by(period, Organisation.county_code, Organisation.kind)
+    return query.group_by(Organisation.county_code, Organisation.kind)
 
 
 def grouped_counts(scope: Scope) -> list[GroupedCount]:
-    """Challenges submitted, reviewed and matched, and organisations reached by networks, in either period,
-    by (measure, period, need area, län, organisation kind): one statement, grouped by the database."""
+    """The period's challenges submitted, reviewed and matched, and organisations reached by networks, by
+    (measure, need area, län, organisation kind): one statement, grouped by the database."""
     with_organisation = sa.join(Challenge, Organisation, Organisation.id == Challenge.organisation_id)
 
     def grouped(measure: str, at: SqlColumn, counted: SqlColumn, source: sa.FromClause) -> sa.Select[Any]:
-        period = bucket(at, scope.period_limits)
         query = sa.select(
             sa.literal(measure),
-            period,
             Challenge.need_area_id,
             Organisation.county_code,
             Organisation.kind,
             (sa.func.count() if counted is None else sa.func.count(sa.distinct(counted))),
         ).select_from(source)
         query = _narrowed(
-            query.where(*_within_both(at, scope)), scope, Challenge.organisation_id, Challenge.need_area_id
+            query.where(*_within(at, scope.current)), scope, Challenge.organisation_id, Challenge.need_area_id
         )
-        return query.group_by(period, Challenge.need_area_id, Organisation.county_code, Organisation.kind)
+        return query.group_by(Challenge.need_area_id, Organisation.county_code, Organisation.kind)
 
-    def reached(measure: str, status: str) -> sa.Select[Any]:
+    def reaching(measure: str, status: str) -> sa.Select[Any]:
         source = sa.join(ChallengeEvent, with_organisation, Challenge.id == ChallengeEvent.challenge_id)
         query = grouped(measure, ChallengeEvent.at, ChallengeEvent.challenge_id, source)
         return query.where(ChallengeEvent.to_status == status)
 
     union = sa.union_all(
-        grouped(SUBMITTED_MEASURE, Challenge.submitted_at, None, with_organisation),
-        reached(REVIEWED_MEASURE, REVIEWED),
-        reached(MATCHED_MEASURE, MATCHED),
+        grouped(SUBMITTED, Challenge.submitted_at, None, with_organisation),
+        reaching(REVIEWED_CHALLENGES, REVIEWED),
+        reaching(MATCHED_CHALLENGES, MATCHED),
         _reached(scope),
     )
     return [tuple(row) for row in db.session.execute(union).tuples()]  # type: ignore[misc]
