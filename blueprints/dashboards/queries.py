@@ -50,29 +50,27 @@ class Scope:
         return [self.current.start]
 
 
-def _organisations(scope: Scope) -> sa.Select[tuple[int]] | None:
-    """The ids of the organisations in the chosen län and of the chosen kind, or None when not narrowed."""
-    conditions = []
+def _chosen(scope: Scope, need_area: SqlColumn | None) -> list[sa.ColumnElement[bool]]:
+    """Conditions for the chosen län and organisation kind (on ``Organisation``, which the query joins) and
+    need area (on ``need_area``; None: not narrowed by area)."""
+    conditions: list[sa.ColumnElement[bool]] = []
     if scope.county:
         conditions.append(Organisation.county_code == scope.county)
     if scope.org_kind:
         conditions.append(Organisation.kind == scope.org_kind)
-    return sa.select(Organisation.id).where(*conditions) if conditions else None
+    if scope.need_area_id and need_area is not None:
+        conditions.append(need_area == scope.need_area_id)
+    return conditions
 
 
 def _narrowed(
-    query: sa.Select[Any],
-    scope: Scope,
-    organisation: SqlColumn,
-    need_area: SqlColumn | None,
+    query: sa.Select[Any], scope: Scope, organisation: SqlColumn, need_area: SqlColumn | None
 ) -> sa.Select[Any]:
-    """``query`` limited to the chosen län, organisation kind and need area (``need_area`` None: not by area)."""
-    organisations = _organisations(scope)
-    if organisations is not None:
-        query = query.where(organisation.in_(organisations))
-    if scope.need_area_id and need_area is not None:
-        query = query.where(need_area == scope.need_area_id)
-    return query
+    """``query`` limited to the chosen län, organisation kind and need area, joining ``organisation``'s row
+    when a län or kind is chosen (a join, not ``IN (ids)``: SQLite would probe an index once per listed id)."""
+    if scope.county or scope.org_kind:
+        query = query.join(Organisation, Organisation.id == organisation)
+    return query.where(*_chosen(scope, need_area))
 
 
 def _within_both(column: SqlColumn, scope: Scope) -> list[sa.ColumnElement[bool]]:
@@ -133,11 +131,14 @@ def session_counts(scope: Scope) -> list[SessionCount]:
 
 
 def _sessions_narrowed(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
-    """Sessions of requests from the chosen län, organisation kind and need area."""
+    """Sessions of requests from the chosen län, organisation kind and need area (found from the requests'
+    side: the chosen organisations' requests are few, the period's sessions many)."""
     if not scope.narrowed:
         return query
-    query = query.join(SupportRequest, SupportRequest.id == Booking.request_id)
-    return _narrowed(query, scope, SupportRequest.organisation_id, SupportRequest.need_area_id)
+    requests = _narrowed(
+        sa.select(SupportRequest.id), scope, SupportRequest.organisation_id, SupportRequest.need_area_id
+    )
+    return query.where(Booking.request_id.in_(requests))
 
 
 # --- facilitators ---------------------------------------------------------------------------------------
@@ -215,10 +216,11 @@ def _networks_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
     if scope.need_area_id:
         conditions.append(Network.need_area_id == scope.need_area_id)
-    organisations = _organisations(scope)
-    if organisations is not None:
-        members = sa.select(NetworkMember.network_id).where(
-            NetworkMember.status == ACTIVE, NetworkMember.organisation_id.in_(organisations)
+    if scope.county or scope.org_kind:
+        members = (
+            sa.select(NetworkMember.network_id)
+            .join(Organisation, Organisation.id == NetworkMember.organisation_id)
+            .where(NetworkMember.status == ACTIVE, *_chosen(scope, None))
         )
         conditions.append(Network.id.in_(members))
     return conditions
@@ -331,7 +333,7 @@ def _network_totals(scope: Scope) -> dict[str, Total]:
                 .join(Organisation, Organisation.id == NetworkMember.organisation_id)
                 .where(NetworkMember.status == ACTIVE, NetworkMember.answered_at < period.end)
             )
-            return _narrowed(query, scope, NetworkMember.organisation_id, Network.need_area_id).scalar_subquery()
+            return query.where(*_chosen(scope, Network.need_area_id)).scalar_subquery()
 
         return at_end
 
@@ -355,9 +357,9 @@ def _challenge_totals(scope: Scope) -> dict[str, Total]:
             query = sa.select(sa.func.count(sa.distinct(ChallengeEvent.challenge_id))).where(
                 ChallengeEvent.to_status == status, *_within(ChallengeEvent.at, period)
             )
-            if scope.narrowed:
-                query = query.join(Challenge, Challenge.id == ChallengeEvent.challenge_id)
-                query = _narrowed(query, scope, Challenge.organisation_id, Challenge.need_area_id)
+            if scope.narrowed:  # from the chosen challenges' side, as for sessions
+                chosen = _narrowed(sa.select(Challenge.id), scope, Challenge.organisation_id, Challenge.need_area_id)
+                query = query.where(ChallengeEvent.challenge_id.in_(chosen))
             return query.scalar_subquery()
 
         return counted
@@ -428,9 +430,8 @@ def _reached(scope: Scope) -> sa.Select[Any]:
         )
         .select_from(firsts)
         .join(Organisation, Organisation.id == firsts.c.organisation_id)
-        .where(*_within(firsts.c.first_at, scope.current))
+        .where(*_within(firsts.c.first_at, scope.current), *_chosen(scope, None))
     )
-    query = _narrowed(query, scope, firsts.c.organisation_id, None)
     return query.group_by(Organisation.county_code, Organisation.kind)
 
 
@@ -447,9 +448,7 @@ def grouped_counts(scope: Scope) -> list[GroupedCount]:
             Organisation.kind,
             (sa.func.count() if counted is None else sa.func.count(sa.distinct(counted))),
         ).select_from(source)
-        query = _narrowed(
-            query.where(*_within(at, scope.current)), scope, Challenge.organisation_id, Challenge.need_area_id
-        )
+        query = query.where(*_within(at, scope.current), *_chosen(scope, Challenge.need_area_id))
         return query.group_by(Challenge.need_area_id, Organisation.county_code, Organisation.kind)
 
     def reaching(measure: str, status: str) -> sa.Select[Any]:
