@@ -74,13 +74,15 @@ class Challenge(TimestampMixin, Model):
         # from these indexes alone (no challenge rows read).
         sa.Index("ix_challenge_submitted_dims", "submitted_at", "organisation_id", "need_area_id"),
         sa.Index("ix_challenge_dims", "id", "organisation_id", "need_area_id"),
+        # An organisation's challenges (and the dashboard's, narrowed by län, kind and need area).
+        sa.Index("ix_challenge_organisation_area", "organisation_id", "need_area_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     need_area_id: Mapped[int | None] = mapped_column(sa.ForeignKey("need_area.id"), index=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")

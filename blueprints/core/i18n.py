@@ -1,7 +1,9 @@
 """Flask-Babel set-up and the Jinja filters for Swedish formats (dates, numbers, money)."""
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
@@ -55,14 +57,21 @@ def weekday_name(value: date | datetime | None) -> str:
 
 def number(value: float | int | None) -> str:
     """1 234 567,5 (grouping and decimal comma of the current locale)."""
-    return "" if value is None else format_decimal(value, locale=get_locale())  # a Locale: not parsed per call
+    return "" if value is None else _decimal(value, get_locale())
 
 
 def money(value: float | int | None) -> str:
     """1 234 kr (whole kronor)."""
     if value is None:
         return ""
-    return f"{format_decimal(round(value), locale=get_locale())}\u00a0kr"
+    return f"{_decimal(round(value), get_locale())}\u00a0kr"
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _decimal(value: float | int, locale: Locale | None) -> str:
+    """Babel's formatting, remembered: pages and exports show the same small numbers many times over, and each
+    formatting walks the locale's number pattern (about 30 µs)."""
+    return format_decimal(value, locale=locale)
 
 
 def init_i18n(app: Flask) -> None:

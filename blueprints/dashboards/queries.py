@@ -13,7 +13,7 @@ from blueprints.challenges.constants import MATCHED, REVIEWED
 from blueprints.challenges.models import Challenge, ChallengeEvent
 from blueprints.core.db import UTCDateTime, db, utcnow
 from blueprints.dashboards.periods import Period
-from blueprints.dashboards.sql import bucket, hours_between, stockholm_date
+from blueprints.dashboards.sql import bucket, stockholm_date, total_hours
 from blueprints.networks.constants import ACTIVE, CLOSED, INITIATE, LEFT, MARKET_DIALOGUE, PHASES
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
 from blueprints.organisations.models import Organisation
@@ -146,7 +146,7 @@ def _sessions_narrowed(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
 
 def booked_hours(period: Period) -> dict[int, float]:
     """Hours of sessions (not cancelled) that start in the period, per facilitator."""
-    hours = sa.func.sum(hours_between(Booking.starts_at, Booking.ends_at))
+    hours = total_hours(Booking.starts_at, Booking.ends_at)
     query = (
         sa.select(Booking.facilitator_id, hours)
         .where(Booking.status != CANCELLED, Booking.starts_at >= period.start, Booking.starts_at < period.end)
@@ -226,8 +226,9 @@ def _networks_in(scope: Scope) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def _phase_at_end(scope: Scope) -> sa.Subquery:
-    """Networks that existed at the end of the period, with the phase they were in then (by their history)."""
+def _phases_at_end(scope: Scope) -> sa.Select[Any]:
+    """How many networks were in each phase at the end of the period (by their history), as columns named
+    ``phase_<phase>``; networks created later are not counted."""
     end = scope.current.end
     phase_then = (
         sa.select(NetworkEvent.detail)
@@ -236,8 +237,15 @@ def _phase_at_end(scope: Scope) -> sa.Subquery:
         .limit(1)
         .scalar_subquery()
     )
-    query = sa.select(sa.func.coalesce(phase_then, INITIATE).label("phase"))
-    return query.where(Network.created_at < end, *_networks_in(scope)).subquery()
+    phase = sa.func.coalesce(phase_then, INITIATE).label("phase")
+    # Grouped first, so that each network's phase is looked up once rather than once per phase counted.
+    per_phase = (
+        sa.select(phase, sa.func.count().label("networks"))
+        .where(Network.created_at < end, *_networks_in(scope))
+        .group_by(phase)
+        .subquery()
+    )
+    return sa.select(*[summing(per_phase.c.networks)(per_phase.c.phase == p).label(f"phase_{p}") for p in PHASES])
 
 
 (
@@ -255,7 +263,7 @@ def _phase_at_end(scope: Scope) -> sa.Subquery:
     FEEDBACK_SENT,
     FEEDBACK_ANSWERED,
     RATING_SUM,
-) = (
+) = TOTALS = (
     "phase_changes",
     "activities",
     "market_dialogues",
@@ -287,114 +295,134 @@ class PeriodTotals:
 
 def period_totals(scope: Scope) -> PeriodTotals:
     """Every total of both periods (networks, challenges, organisations reached, sessions and feedback) and
-    the networks per phase, as scalar subqueries of one statement: counting needs no grouping."""
-    measures = _network_totals(scope) | _challenge_totals(scope) | _session_totals(scope)
-    columns = [make(period) for make in measures.values() for period in (scope.previous, scope.current)]
-    networks = _phase_at_end(scope)
-    columns += [
-        sa.select(sa.func.count()).select_from(networks).where(networks.c.phase == phase).scalar_subquery()
-        for phase in PHASES
+    the networks per phase, in one statement: each source's rows are read once for both periods, as a
+    one-row aggregate, and the rows are joined side by side."""
+    sources = [
+        *_network_totals(scope),
+        *_challenge_totals(scope),
+        *_session_totals(scope),
+        _phases_at_end(scope),
     ]
-    values = [int(v or 0) for v in db.session.execute(sa.select(*columns)).one()]
-    pairs = {name: (values[2 * i], values[2 * i + 1]) for i, name in enumerate(measures)}
-    return PeriodTotals(pairs, dict(zip(PHASES, values[2 * len(measures) :], strict=True)))
+    subqueries = [source.subquery() for source in sources]
+    side_by_side: sa.FromClause = subqueries[0]
+    for subquery in subqueries[1:]:
+        side_by_side = side_by_side.join(subquery, sa.true())
+    columns = [column for subquery in subqueries for column in subquery.c]
+    row = db.session.execute(sa.select(*columns).select_from(side_by_side)).one()._mapping
+    pairs = {name: (int(row[f"{name}_{PREVIOUS}"] or 0), int(row[f"{name}_{CURRENT}"] or 0)) for name in TOTALS}
+    return PeriodTotals(pairs, {phase: int(row[f"phase_{phase}"]) for phase in PHASES})
 
 
-Total = Callable[[Period], sa.ScalarSelect[Any]]
+# A measure is an aggregate over the rows for which a condition (being in a period) holds.
+Measure = Callable[[sa.ColumnElement[bool]], sa.ColumnElement[Any]]
 
 
-def _network_totals(scope: Scope) -> dict[str, Total]:
-    now = utcnow()
+def _count(*conditions: sa.ColumnElement[bool], value: SqlColumn = 1, distinct: bool = False) -> sa.ColumnElement[int]:
+    """How many rows meet every condition (and have a ``value``; each value once when ``distinct``)."""
+    counted = sa.case((sa.and_(*conditions), value))
+    return sa.func.count(sa.distinct(counted) if distinct else counted)
 
-    def phase_changes(period: Period) -> sa.ScalarSelect[Any]:
-        query = (
-            sa.select(sa.func.count(NetworkEvent.id))
-            .join(Network, Network.id == NetworkEvent.network_id)
-            .where(NetworkEvent.kind == "phase", *_within(NetworkEvent.at, period))
-        )
-        return query.where(*_networks_in(scope)).scalar_subquery()
 
-    def activities(*kinds: str) -> Total:
-        def held(period: Period) -> sa.ScalarSelect[Any]:
-            conditions = [NetworkActivity.starts_at >= period.start, NetworkActivity.starts_at < min(period.end, now)]
-            if kinds:
-                conditions.append(NetworkActivity.kind.in_(kinds))
-            query = sa.select(sa.func.count(NetworkActivity.id)).join(Network, Network.id == NetworkActivity.network_id)
-            return query.where(*conditions, *_networks_in(scope)).scalar_subquery()
+def counting(*conditions: sa.ColumnElement[bool], value: SqlColumn = 1, distinct: bool = False) -> Measure:
+    return lambda when: _count(when, *conditions, value=value, distinct=distinct)
 
-        return held
 
-    def members(measure: SqlColumn) -> Total:
-        def at_end(period: Period) -> sa.ScalarSelect[Any]:
-            query = (
-                sa.select(measure)
-                .select_from(NetworkMember)
-                .join(Network, Network.id == NetworkMember.network_id)
-                .join(Organisation, Organisation.id == NetworkMember.organisation_id)
-                .where(NetworkMember.status == ACTIVE, NetworkMember.answered_at < period.end)
-            )
-            return query.where(*_chosen(scope, Network.need_area_id)).scalar_subquery()
+def summing(value: SqlColumn, *conditions: sa.ColumnElement[bool]) -> Measure:
+    return lambda when: sa.func.coalesce(sa.func.sum(sa.case((sa.and_(when, *conditions), value), else_=0)), 0)
 
-        return at_end
 
+def _both_periods(
+    measures: dict[str, Measure], previous: sa.ColumnElement[bool], current: sa.ColumnElement[bool]
+) -> sa.Select[Any]:
+    """A select of each measure for the previous period and the current one (rows meeting ``previous`` or
+    ``current``), as columns named ``<measure>_0`` and ``<measure>_1``; the caller adds FROM and WHERE."""
+    return sa.select(
+        *[
+            measure(when).label(f"{name}_{period}")
+            for name, measure in measures.items()
+            for period, when in ((PREVIOUS, previous), (CURRENT, current))
+        ]
+    )
+
+
+def _split(measures: dict[str, Measure], at: SqlColumn, scope: Scope) -> sa.Select[Any]:
+    """``measures`` of rows timestamped ``at`` in either period (the current one begins where the previous
+    one ends)."""
+    query = _both_periods(measures, at < scope.current.start, at >= scope.current.start)
+    return query.where(*_within_both(at, scope))
+
+
+def _network_totals(scope: Scope) -> list[sa.Select[Any]]:
+    phase_changes = (
+        _split({PHASE_CHANGES: counting()}, NetworkEvent.at, scope)
+        .select_from(NetworkEvent)
+        .join(Network, Network.id == NetworkEvent.network_id)
+        .where(NetworkEvent.kind == "phase", *_networks_in(scope))
+    )
+    # Activities count once they have started: until now, not the end of a period still running.
+    held = {ACTIVITIES: counting(), MARKET_DIALOGUES: counting(NetworkActivity.kind == MARKET_DIALOGUE)}
+    activities = (
+        _split(held, NetworkActivity.starts_at, scope)
+        .select_from(NetworkActivity)
+        .join(Network, Network.id == NetworkActivity.network_id)
+        .where(NetworkActivity.starts_at < utcnow(), *_networks_in(scope))
+    )
+    # Members at the end of each period: every yes before that end that is still active.
     volume = sa.case((Network.phase != CLOSED, Organisation.annual_volume_sek), else_=0)
-    return {
-        PHASE_CHANGES: phase_changes,
-        ACTIVITIES: activities(),
-        MARKET_DIALOGUES: activities(MARKET_DIALOGUE),
-        MEMBERS: members(sa.func.count(sa.distinct(NetworkMember.organisation_id))),
-        POOLED_SEK: members(sa.func.coalesce(sa.func.sum(volume), 0)),
+    at_end = {
+        MEMBERS: counting(value=NetworkMember.organisation_id, distinct=True),
+        POOLED_SEK: summing(volume),
     }
+    members = (
+        _both_periods(at_end, NetworkMember.answered_at < scope.current.start, sa.true())
+        .select_from(NetworkMember)
+        .join(Network, Network.id == NetworkMember.network_id)
+        .join(Organisation, Organisation.id == NetworkMember.organisation_id)
+        .where(NetworkMember.status == ACTIVE, NetworkMember.answered_at < scope.current.end)
+        .where(*_chosen(scope, Network.need_area_id))
+    )
+    return [phase_changes, activities, members]
 
 
-def _challenge_totals(scope: Scope) -> dict[str, Total]:
-    def submitted(period: Period) -> sa.ScalarSelect[Any]:
-        query = sa.select(sa.func.count()).select_from(Challenge).where(*_within(Challenge.submitted_at, period))
-        return _narrowed(query, scope, Challenge.organisation_id, Challenge.need_area_id).scalar_subquery()
+def _challenge_totals(scope: Scope) -> list[sa.Select[Any]]:
+    submitted = _split({SUBMITTED: counting()}, Challenge.submitted_at, scope).select_from(Challenge)
+    submitted = _narrowed(submitted, scope, Challenge.organisation_id, Challenge.need_area_id)
 
-    def reaching(status: str) -> Total:
-        def counted(period: Period) -> sa.ScalarSelect[Any]:
-            query = sa.select(sa.func.count(sa.distinct(ChallengeEvent.challenge_id))).where(
-                ChallengeEvent.to_status == status, *_within(ChallengeEvent.at, period)
-            )
-            if scope.narrowed:  # from the chosen challenges' side, as for sessions
-                chosen = _narrowed(sa.select(Challenge.id), scope, Challenge.organisation_id, Challenge.need_area_id)
-                query = query.where(ChallengeEvent.challenge_id.in_(chosen))
-            return query.scalar_subquery()
-
-        return counted
-
-    def reached(period: Period) -> sa.ScalarSelect[Any]:
-        firsts = _first_memberships(scope)
-        query = sa.select(sa.func.count()).select_from(firsts).where(*_within(firsts.c.first_at, period))
-        return _narrowed(query, scope, firsts.c.organisation_id, None).scalar_subquery()
-
-    return {
-        SUBMITTED: submitted,
-        REVIEWED_CHALLENGES: reaching(REVIEWED),
-        MATCHED_CHALLENGES: reaching(MATCHED),
-        REACHED: reached,
+    reaching = {
+        name: counting(ChallengeEvent.to_status == status, value=ChallengeEvent.challenge_id, distinct=True)
+        for name, status in ((REVIEWED_CHALLENGES, REVIEWED), (MATCHED_CHALLENGES, MATCHED))
     }
+    events = (
+        _split(reaching, ChallengeEvent.at, scope)
+        .select_from(ChallengeEvent)
+        .where(ChallengeEvent.to_status.in_((REVIEWED, MATCHED)))
+    )
+    if scope.narrowed:  # from the chosen challenges' side, as for sessions
+        chosen = _narrowed(sa.select(Challenge.id), scope, Challenge.organisation_id, Challenge.need_area_id)
+        events = events.where(ChallengeEvent.challenge_id.in_(chosen))
+
+    firsts = _first_memberships(scope)
+    reached = _split({REACHED: counting()}, firsts.c.first_at, scope).select_from(firsts)
+    reached = _narrowed(reached, scope, firsts.c.organisation_id, None)
+    return [submitted, events, reached]
 
 
-def _session_totals(scope: Scope) -> dict[str, Total]:
-    def sessions(status: str, measure: SqlColumn, *, feedback: bool = False) -> Total:
-        def counted(period: Period) -> sa.ScalarSelect[Any]:
-            query = sa.select(measure).select_from(Booking)
-            if feedback:
-                query = query.join(Feedback, Feedback.booking_id == Booking.id)
-            query = query.where(Booking.status == status, *_within(Booking.starts_at, period))
-            return _sessions_narrowed(query, scope).scalar_subquery()
-
-        return counted
-
-    return {
-        HELD: sessions(DONE, sa.func.count()),
-        NO_SHOWS: sessions(NO_SHOW, sa.func.count()),
-        FEEDBACK_SENT: sessions(DONE, sa.func.count(), feedback=True),
-        FEEDBACK_ANSWERED: sessions(DONE, sa.func.count(Feedback.answered_at), feedback=True),
-        RATING_SUM: sessions(DONE, sa.func.coalesce(sa.func.sum(Feedback.rating), 0), feedback=True),
+def _session_totals(scope: Scope) -> list[sa.Select[Any]]:
+    done = Booking.status == DONE
+    sessions = _split({HELD: counting(done), NO_SHOWS: counting(Booking.status == NO_SHOW)}, Booking.starts_at, scope)
+    sessions = sessions.select_from(Booking).where(Booking.status.in_((DONE, NO_SHOW)))
+    feedback = {
+        FEEDBACK_SENT: counting(),
+        FEEDBACK_ANSWERED: counting(value=Feedback.answered_at),
+        RATING_SUM: summing(Feedback.rating),
     }
+    answers = (
+        _split(feedback, Booking.starts_at, scope)
+        .select_from(Feedback)
+        .join(Booking, Booking.id == Feedback.booking_id)
+        .where(done)
+    )
+    return [_sessions_narrowed(sessions, scope), _sessions_narrowed(answers, scope)]
 
 
 # --- challenges -----------------------------------------------------------------------------------------

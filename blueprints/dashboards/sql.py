@@ -1,5 +1,5 @@
 """SQL for reporting that SQLite and PostgreSQL spell differently: a timestamp's Swedish calendar day and the
-hours between two timestamps. Both are computed in the database, so figures are aggregated there."""
+hours between two timestamps, summed. Both are computed in the database, so figures are aggregated there."""
 
 from datetime import datetime
 from typing import Any
@@ -39,24 +39,25 @@ def _stockholm_date_sqlite(element: stockholm_date, compiler: SQLCompiler, **kw:
     return f"CASE WHEN substr({column}, 12, 2) < '22' THEN substr({column}, 1, 10) ELSE {late} END"
 
 
-class hours_between(FunctionElement[Any]):
-    """The hours from the first timestamp to the second, as a decimal number."""
+class total_hours(FunctionElement[Any]):
+    """An aggregate: the hours from the first timestamp to the second, summed over the rows (None for none).
+    PostgreSQL sums the intervals and converts once, rather than converting every row to a decimal number."""
 
     type = sa.Float()
     inherit_cache = True
-    name = "hours_between"
+    name = "total_hours"
 
 
-@compiles(hours_between, "postgresql")
-def _hours_between_postgresql(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(total_hours, "postgresql")
+def _total_hours_postgresql(element: total_hours, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 3600.0)"
+    return f"(EXTRACT(EPOCH FROM sum({end} - {start})) / 3600.0)"
 
 
-@compiles(hours_between, "sqlite")
-def _hours_between_sqlite(element: hours_between, compiler: SQLCompiler, **kw: Any) -> str:
+@compiles(total_hours, "sqlite")
+def _total_hours_sqlite(element: total_hours, compiler: SQLCompiler, **kw: Any) -> str:
     start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"((julianday({end}) - julianday({start})) * 24.0)"
+    return f"(sum(julianday({end}) - julianday({start})) * 24.0)"
 
 
 def bucket(column: Any, boundaries: list[datetime]) -> sa.ColumnElement[int]:

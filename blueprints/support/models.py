@@ -78,13 +78,15 @@ class SupportRequest(TimestampMixin, Model):
         sa.Index(
             "ix_support_request_responses", "submitted_at", "first_response_at", "organisation_id", "need_area_id"
         ),
+        # An organisation's requests (and the dashboard's, narrowed by län, kind and need area).
+        sa.Index("ix_support_request_organisation_area", "organisation_id", "need_area_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     diary_number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     diary_year: Mapped[int] = mapped_column(sa.SmallInteger)
     diary_serial: Mapped[int] = mapped_column()
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"))
     requester_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text)
@@ -264,12 +266,15 @@ class Booking(TimestampMixin, Model):
         sa.CheckConstraint("blocked_until >= ends_at", name="blocked_after_end"),
         sa.Index("ix_booking_facilitator_starts", "facilitator_id", "starts_at"),
         sa.Index("ix_booking_status_starts", "status", "starts_at"),
-        # The dashboard counts sessions of every status and kind per period from this index alone.
-        sa.Index("ix_booking_starts_status_kind", "starts_at", "status", "kind"),
+        # The dashboard counts sessions of every status and kind, and each facilitator's booked hours, per
+        # period from this index alone.
+        sa.Index("ix_booking_period", "starts_at", "status", "kind", "facilitator_id", "ends_at"),
+        # A request's sessions (and the dashboard's, of the requests of the chosen organisations).
+        sa.Index("ix_booking_request_status_starts", "request_id", "status", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("support_request.id", ondelete="CASCADE"))
     facilitator_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     kind: Mapped[str] = mapped_column(sa.String(20))
     starts_at: Mapped[datetime]
