@@ -130,15 +130,17 @@ def session_counts(scope: Scope) -> list[SessionCount]:
     return [SessionCount(*row) for row in rows.tuples()]  # type: ignore[arg-type]
 
 
-def _sessions_narrowed(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
+def _chosen_requests(scope: Scope) -> sa.Select[Any]:
+    return _narrowed(sa.select(SupportRequest.id), scope, SupportRequest.organisation_id, SupportRequest.need_area_id)
+
+
+def _sessions_narrowed(query: sa.Select[Any], scope: Scope, requests: sa.Select[Any] | None = None) -> sa.Select[Any]:
     """Sessions of requests from the chosen län, organisation kind and need area (found from the requests'
-    side: the chosen organisations' requests are few, the period's sessions many)."""
+    side: the chosen organisations' requests are few, the period's sessions many). ``requests``: the chosen
+    requests' ids when several counts share them."""
     if not scope.narrowed:
         return query
-    requests = _narrowed(
-        sa.select(SupportRequest.id), scope, SupportRequest.organisation_id, SupportRequest.need_area_id
-    )
-    return query.where(Booking.request_id.in_(requests))
+    return query.where(Booking.request_id.in_(_chosen_requests(scope) if requests is None else requests))
 
 
 # --- facilitators ---------------------------------------------------------------------------------------
@@ -295,8 +297,8 @@ class PeriodTotals:
 
 def period_totals(scope: Scope) -> PeriodTotals:
     """Every total of both periods (networks, challenges, organisations reached, sessions and feedback) and
-    the networks per phase, in one statement: each source's rows are read once for both periods, as a
-    one-row aggregate, and the rows are joined side by side."""
+    the networks per phase, in one statement: each source gives one row (its rows read once for both periods,
+    or, for counts of many rows, counted per period from an index), and the rows are joined side by side."""
     sources = [
         *_network_totals(scope),
         *_challenge_totals(scope),
@@ -384,33 +386,57 @@ def _network_totals(scope: Scope) -> list[sa.Select[Any]]:
     return [phase_changes, activities, members]
 
 
-def _challenge_totals(scope: Scope) -> list[sa.Select[Any]]:
-    submitted = _split({SUBMITTED: counting()}, Challenge.submitted_at, scope).select_from(Challenge)
-    submitted = _narrowed(submitted, scope, Challenge.organisation_id, Challenge.need_area_id)
-
-    reaching = {
-        name: counting(ChallengeEvent.to_status == status, value=ChallengeEvent.challenge_id, distinct=True)
-        for name, status in ((REVIEWED_CHALLENGES, REVIEWED), (MATCHED_CHALLENGES, MATCHED))
-    }
-    events = (
-        _split(reaching, ChallengeEvent.at, scope)
-        .select_from(ChallengeEvent)
-        .where(ChallengeEvent.to_status.in_((REVIEWED, MATCHED)))
+def _per_period(counts: dict[str, Callable[[Period], sa.Select[Any]]], scope: Scope) -> sa.Select[Any]:
+    """A one-row select of each count for the previous period and the current one, each counted on its own
+    (columns ``<count>_0`` and ``<count>_1``). For the many rows a plain count reads straight from an index
+    range: SQLite counts such a range about five times faster than it tests each row's period."""
+    return sa.select(
+        *[
+            count(period).scalar_subquery().label(f"{name}_{index}")
+            for name, count in counts.items()
+            for index, period in ((PREVIOUS, scope.previous), (CURRENT, scope.current))
+        ]
     )
-    if scope.narrowed:  # from the chosen challenges' side, as for sessions
-        chosen = _narrowed(sa.select(Challenge.id), scope, Challenge.organisation_id, Challenge.need_area_id)
-        events = events.where(ChallengeEvent.challenge_id.in_(chosen))
 
+
+def _challenge_totals(scope: Scope) -> list[sa.Select[Any]]:
+    def submitted(period: Period) -> sa.Select[Any]:
+        query = sa.select(sa.func.count()).select_from(Challenge).where(*_within(Challenge.submitted_at, period))
+        return _narrowed(query, scope, Challenge.organisation_id, Challenge.need_area_id)
+
+    # The chosen challenges, selected once for the four counts (PostgreSQL plans the join once).
+    chosen = _narrowed(sa.select(Challenge.id), scope, Challenge.organisation_id, Challenge.need_area_id)
+    chosen_ids = sa.select(chosen.cte("chosen_challenges").c.id)
+
+    def reaching(status: str) -> Callable[[Period], sa.Select[Any]]:
+        def counted(period: Period) -> sa.Select[Any]:
+            query = sa.select(sa.func.count(sa.distinct(ChallengeEvent.challenge_id))).where(
+                ChallengeEvent.to_status == status, *_within(ChallengeEvent.at, period)
+            )
+            if scope.narrowed:  # from the chosen challenges' side, as for sessions
+                query = query.where(ChallengeEvent.challenge_id.in_(chosen_ids))
+            return query
+
+        return counted
+
+    counts = {SUBMITTED: submitted, REVIEWED_CHALLENGES: reaching(REVIEWED), MATCHED_CHALLENGES: reaching(MATCHED)}
     firsts = _first_memberships(scope)
     reached = _split({REACHED: counting()}, firsts.c.first_at, scope).select_from(firsts)
     reached = _narrowed(reached, scope, firsts.c.organisation_id, None)
-    return [submitted, events, reached]
+    return [_per_period(counts, scope), reached]
 
 
 def _session_totals(scope: Scope) -> list[sa.Select[Any]]:
-    done = Booking.status == DONE
-    sessions = _split({HELD: counting(done), NO_SHOWS: counting(Booking.status == NO_SHOW)}, Booking.starts_at, scope)
-    sessions = sessions.select_from(Booking).where(Booking.status.in_((DONE, NO_SHOW)))
+    requests = sa.select(_chosen_requests(scope).cte("chosen_requests").c.id)  # selected once for every count
+
+    def sessions(status: str) -> Callable[[Period], sa.Select[Any]]:
+        def counted(period: Period) -> sa.Select[Any]:
+            query = sa.select(sa.func.count()).select_from(Booking)
+            query = query.where(Booking.status == status, *_within(Booking.starts_at, period))
+            return _sessions_narrowed(query, scope, requests)
+
+        return counted
+
     feedback = {
         FEEDBACK_SENT: counting(),
         FEEDBACK_ANSWERED: counting(value=Feedback.answered_at),
@@ -420,9 +446,10 @@ def _session_totals(scope: Scope) -> list[sa.Select[Any]]:
         _split(feedback, Booking.starts_at, scope)
         .select_from(Feedback)
         .join(Booking, Booking.id == Feedback.booking_id)
-        .where(done)
+        .where(Booking.status == DONE)
     )
-    return [_sessions_narrowed(sessions, scope), _sessions_narrowed(answers, scope)]
+    counts = _per_period({HELD: sessions(DONE), NO_SHOWS: sessions(NO_SHOW)}, scope)
+    return [counts, _sessions_narrowed(answers, scope, requests)]
 
 
 # --- challenges -----------------------------------------------------------------------------------------
