@@ -1,6 +1,7 @@
 """Reads for the dashboard: every figure is counted, summed or grouped by the database (never by loading
 rows into Python), for the current period and the one before it in the same statement where possible."""
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -299,6 +300,20 @@ def period_totals(scope: Scope) -> PeriodTotals:
     """Every total of both periods (networks, challenges, organisations reached, sessions and feedback) and
     the networks per phase, in one statement: each source gives one row (its rows read once for both periods,
     or, for counts of many rows, counted per period from an index), and the rows are joined side by side."""
+    row = db.session.execute(_period_totals_statement(scope), {NOW.key: utcnow()}).one()._mapping
+    pairs = {name: (int(row[f"{name}_{PREVIOUS}"] or 0), int(row[f"{name}_{CURRENT}"] or 0)) for name in TOTALS}
+    return PeriodTotals(pairs, {phase: int(row[f"phase_{phase}"]) for phase in PHASES})
+
+
+# Statements are built once per scope and kept (a few dozen scopes are in use on a day: the presets and
+# the filters people share). They are a pure function of the scope; the present moment is a parameter.
+# Building the totals' statement takes about as long as PostgreSQL takes to run it narrowed.
+STATEMENTS_KEPT = 64
+NOW = sa.bindparam("now", type_=UTCDateTime())
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _period_totals_statement(scope: Scope) -> sa.Select[Any]:
     sources = [
         *_network_totals(scope),
         *_challenge_totals(scope),
@@ -310,9 +325,7 @@ def period_totals(scope: Scope) -> PeriodTotals:
     for subquery in subqueries[1:]:
         side_by_side = side_by_side.join(subquery, sa.true())
     columns = [column for subquery in subqueries for column in subquery.c]
-    row = db.session.execute(sa.select(*columns).select_from(side_by_side)).one()._mapping
-    pairs = {name: (int(row[f"{name}_{PREVIOUS}"] or 0), int(row[f"{name}_{CURRENT}"] or 0)) for name in TOTALS}
-    return PeriodTotals(pairs, {phase: int(row[f"phase_{phase}"]) for phase in PHASES})
+    return sa.select(*columns).select_from(side_by_side)
 
 
 # A measure is an aggregate over the rows for which a condition (being in a period) holds.
@@ -367,7 +380,7 @@ def _network_totals(scope: Scope) -> list[sa.Select[Any]]:
         _split(held, NetworkActivity.starts_at, scope)
         .select_from(NetworkActivity)
         .join(Network, Network.id == NetworkActivity.network_id)
-        .where(NetworkActivity.starts_at < utcnow(), *_networks_in(scope))
+        .where(NetworkActivity.starts_at < NOW, *_networks_in(scope))
     )
     # Members at the end of each period: every yes before that end that is still active.
     volume = sa.case((Network.phase != CLOSED, Organisation.annual_volume_sek), else_=0)
@@ -493,6 +506,11 @@ def _reached(scope: Scope) -> sa.Select[Any]:
 def grouped_counts(scope: Scope) -> list[GroupedCount]:
     """The period's challenges submitted, reviewed and matched, and organisations reached by networks, by
     (measure, need area, län, organisation kind): one statement, grouped by the database."""
+    return [tuple(row) for row in db.session.execute(_grouped_counts_statement(scope)).tuples()]  # type: ignore[misc]
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _grouped_counts_statement(scope: Scope) -> sa.CompoundSelect:
     with_organisation = sa.join(Challenge, Organisation, Organisation.id == Challenge.organisation_id)
 
     def grouped(measure: str, at: SqlColumn, counted: SqlColumn, source: sa.FromClause) -> sa.Select[Any]:
@@ -511,10 +529,9 @@ def grouped_counts(scope: Scope) -> list[GroupedCount]:
         query = grouped(measure, ChallengeEvent.at, ChallengeEvent.challenge_id, source)
         return query.where(ChallengeEvent.to_status == status)
 
-    union = sa.union_all(
+    return sa.union_all(
         grouped(SUBMITTED, Challenge.submitted_at, None, with_organisation),
         reaching(REVIEWED_CHALLENGES, REVIEWED),
         reaching(MATCHED_CHALLENGES, MATCHED),
         _reached(scope),
     )
-    return [tuple(row) for row in db.session.execute(union).tuples()]  # type: ignore[misc]
