@@ -81,6 +81,7 @@ def test_propose_without_javascript(app, browser, live_server, need_area):
     page.get_by_label("CPV-koder").fill("90910000, 4523312")
     _fill_required(page)
     page.get_by_role("button", name="Skicka in").click()
+    page.get_by_text("Ingen giltig CPV-kod: 4523312").first.wait_for()
     assert page.get_by_text("Ingen giltig CPV-kod: 4523312").first.is_visible()
     page.get_by_label("CPV-koder").fill("90910000 45233120-6")
     page.get_by_role("button", name="Skicka in").click()
@@ -156,6 +157,7 @@ def test_active_search_and_every_page_passes_axe(app, page, make_organisation, n
         ]
     )
     page.get_by_role("button", name="Granska filen").click()
+    page.get_by_text("rader har fel").first.wait_for()
     assert page.get_by_text("rader har fel").first.is_visible() or page.get_by_text("1 rader har fel").is_visible()
     check("import preview with errors")
     assert failures == {}

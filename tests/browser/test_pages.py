@@ -167,6 +167,7 @@ def test_axe_on_public_pages_and_forms_with_errors(app, page, people):
         check(path)
     page.goto("/login")
     page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("alert").first.wait_for()  # the answer with the errors has arrived (or the wait fails)
     assert page.get_by_role("alert").first.is_visible()
     check("login with errors")
     page.goto(f"/losenord/aterstall/{reset_token}")
@@ -177,6 +178,7 @@ def test_axe_on_public_pages_and_forms_with_errors(app, page, people):
     page.goto("/organisationer/ny")
     page.get_by_label("Organisationsnummer").fill("123")
     page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Organisationsnumret är inte giltigt").first.wait_for()
     assert page.get_by_text("Organisationsnumret är inte giltigt").first.is_visible()
     assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
     check("organisation form with errors")
@@ -205,6 +207,7 @@ def test_works_at_320_px_without_horizontal_scrolling(browser, live_server, path
 def test_english_interface(page):
     page.goto("/login")
     page.get_by_role("button", name="In English").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
     assert page.get_by_role("heading", name="Sign in").is_visible()
     assert page.evaluate("document.documentElement.lang") == "en"
     assert axe_violations(page) == []
