@@ -497,14 +497,14 @@ def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: li
             "inskickade",
             _("Inskickade utmaningar"),
             COUNT,
-            *_now_and_before(totals[measures[0]]),
+            *_now_and_before(totals[queries.SUBMITTED]),
             _("Utmaningar vars första inskickning skedde under perioden."),
         ),
         Figure(
             "granskade",
             _("Granskade utmaningar"),
             COUNT,
-            *_now_and_before(totals[measures[1]]),
+            *_now_and_before(totals[queries.REVIEWED_CHALLENGES]),
             _(
                 "Utmaningar som myndigheten markerade som granskade under perioden (enligt historiken; varje "
                 "utmaning räknas en gång per period)."
@@ -514,7 +514,7 @@ def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: li
             "matchade",
             _("Matchade utmaningar"),
             COUNT,
-            *_now_and_before(totals[measures[2]]),
+            *_now_and_before(totals[queries.MATCHED_CHALLENGES]),
             _("Utmaningar som kopplades till ett beställarnätverk under perioden (status matchad)."),
         ),
     ]

@@ -45,11 +45,6 @@ class Scope:
         """True when a län, need area or organisation kind is chosen."""
         return bool(self.county or self.need_area_id or self.org_kind)
 
-    @property
-    def period_limits(self) -> list[datetime]:
-        """The limits that put a timestamp into the previous period (0) or the current one (1)."""
-        return [self.current.start]
-
 
 def _chosen(scope: Scope, need_area: SqlColumn | None) -> list[sa.ColumnElement[bool]]:
     """Conditions for the chosen län and organisation kind (on ``Organisation``, which the query joins) and
@@ -97,34 +92,20 @@ def response_days(scope: Scope) -> list[tuple[date, date | None, int]]:
 
 @dataclass(frozen=True)
 class SessionCount:
-    """Sessions of one kind and status that started in one month of the period (1 is the first), with their
-    feedback links, answers and the sum of the ratings."""
+    """Sessions of one kind and status that started in one month of the period (1 is the first)."""
 
     month: int
     kind: str
     status: str
     sessions: int
-    feedback_sent: int
-    feedback_answered: int
-    rating_sum: int
 
 
 def session_counts(scope: Scope) -> list[SessionCount]:
-    """The period's sessions by month, kind and status, with their feedback (the previous period's totals are
+    """The period's sessions by month, kind and status (their feedback, and the previous period's totals, are
     in ``period_totals``)."""
     month = bucket(Booking.starts_at, [scope.current.start, *scope.current.month_starts()])
-    query = (
-        sa.select(
-            month,
-            Booking.kind,
-            Booking.status,
-            sa.func.count(Booking.id),
-            sa.func.count(Feedback.id),
-            sa.func.count(Feedback.answered_at),
-            sa.func.coalesce(sa.func.sum(Feedback.rating), 0),
-        )
-        .outerjoin(Feedback, Feedback.booking_id == Booking.id)
-        .where(*_within(Booking.starts_at, scope.current))
+    query = sa.select(month, Booking.kind, Booking.status, sa.func.count()).where(
+        *_within(Booking.starts_at, scope.current)
     )
     query = _sessions_narrowed(query, scope)
     rows = db.session.execute(query.group_by(month, Booking.kind, Booking.status))
@@ -248,7 +229,14 @@ def _phases_at_end(scope: Scope) -> sa.Select[Any]:
         .group_by(phase)
         .subquery()
     )
-    return sa.select(*[summing(per_phase.c.networks)(per_phase.c.phase == p).label(f"phase_{p}") for p in PHASES])
+    return sa.select(
+        *[
+            sa.func.coalesce(sa.func.sum(sa.case((per_phase.c.phase == phase, per_phase.c.networks))), 0).label(
+                f"phase_{phase}"
+            )
+            for phase in PHASES
+        ]
+    )
 
 
 (
@@ -332,18 +320,20 @@ def _period_totals_statement(scope: Scope) -> sa.Select[Any]:
 Measure = Callable[[sa.ColumnElement[bool]], sa.ColumnElement[Any]]
 
 
-def _count(*conditions: sa.ColumnElement[bool], value: SqlColumn = 1, distinct: bool = False) -> sa.ColumnElement[int]:
-    """How many rows meet every condition (and have a ``value``; each value once when ``distinct``)."""
-    counted = sa.case((sa.and_(*conditions), value))
-    return sa.func.count(sa.distinct(counted) if distinct else counted)
-
-
 def counting(*conditions: sa.ColumnElement[bool], value: SqlColumn = 1, distinct: bool = False) -> Measure:
-    return lambda when: _count(when, *conditions, value=value, distinct=distinct)
+    """How many rows meet the period's condition and ``conditions`` (and have a ``value``; each value once when
+    ``distinct``)."""
+
+    def measure(when: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        counted = sa.case((sa.and_(when, *conditions), value))
+        return sa.func.count(sa.distinct(counted) if distinct else counted)
+
+    return measure
 
 
-def summing(value: SqlColumn, *conditions: sa.ColumnElement[bool]) -> Measure:
-    return lambda when: sa.func.coalesce(sa.func.sum(sa.case((sa.and_(when, *conditions), value), else_=0)), 0)
+def summing(value: SqlColumn) -> Measure:
+    """The sum of ``value`` over the rows that meet the period's condition (0 for none)."""
+    return lambda when: sa.func.coalesce(sa.func.sum(sa.case((when, value), else_=0)), 0)
 
 
 def _both_periods(
