@@ -423,7 +423,8 @@ def load_dashboard(app) -> list[tuple[str, str]]:
 
 
 ANONYMOUS_PAGES = {"/healthz", "/login"}
-PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}  # pages named "(partial)" are asked for so
+# Pages named "(partial)" are asked for as htmx asks when a filter changes: only the part that changes.
+PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 PAGES = [
     ("healthz (bare endpoint)", "/healthz"),
     ("login page (anonymous)", "/login"),

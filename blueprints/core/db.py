@@ -1,7 +1,7 @@
 """The SQLAlchemy instance, declarative base and small column helpers."""
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -113,7 +113,7 @@ def render_migration_type(type_: str, obj: object, autogen_context: object) -> s
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")
-def _connection_settings(dbapi_connection: Any, connection_record: object) -> None:
+def _connection_settings(dbapi_connection: object, connection_record: object) -> None:
     """Per-connection settings.
 
     SQLite enforces foreign keys only when asked, per connection; wait for locks instead of failing.
@@ -124,12 +124,14 @@ def _connection_settings(dbapi_connection: Any, connection_record: object) -> No
     planned for its own values; the parsing is still saved."""
     import sqlite3
 
+    import psycopg
+
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 10000")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
-    elif type(dbapi_connection).__module__.startswith("psycopg"):
+    elif isinstance(dbapi_connection, psycopg.Connection):
         dbapi_connection.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_connection.commit()  # a setting made in a transaction that is rolled back would be undone
