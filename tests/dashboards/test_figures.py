@@ -1,12 +1,16 @@
 """Every dashboard figure computed on the hand-checkable data set in conftest.py, on SQLite and PostgreSQL."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from blueprints.admin.queries import need_area_choices
+from blueprints.core.db import db, utcnow
+from blueprints.core.formatting import STOCKHOLM
 from blueprints.dashboards.figures import Dashboard, build_dashboard
 from blueprints.dashboards.forms import DashboardFilter
+from blueprints.networks.models import Network, NetworkActivity
 
 TODAY = date(2026, 11, 21)
 
@@ -125,3 +129,20 @@ def test_a_period_without_data(app, reporting):
     assert got["betyg"] == (None, None)
     assert got["natverk"] == (0, None)
     assert got["belaggning"] == (pytest.approx(0.0), None)
+
+
+def test_activities_count_once_started_and_every_view_reads_afresh(app, reporting):
+    """Statements are kept per scope, results never: the same scope shows what was added since, and an activity
+    counts from the moment it starts (the present moment is a parameter of the kept statement)."""
+    now = utcnow()
+    today = now.astimezone(STOCKHOLM).date()
+    around_today = {"start": (today - timedelta(days=10)).isoformat(), "end": (today + timedelta(days=10)).isoformat()}
+    assert figures(dashboard(app, **around_today))["aktiviteter"][0] == 0
+    with app.app_context():
+        network = db.session.scalars(sa.select(Network).order_by(Network.id)).first()
+        for title, starts in (("Har börjat", now - timedelta(days=1)), ("Kommande", now + timedelta(days=1))):
+            network.activities.append(
+                NetworkActivity(kind="workshop", title=title, starts_at=starts, ends_at=starts + timedelta(hours=2))
+            )
+        db.session.commit()
+    assert figures(dashboard(app, **around_today))["aktiviteter"][0] == 1  # tomorrow's is not yet held
