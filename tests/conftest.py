@@ -6,11 +6,13 @@ import re
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -19,6 +21,9 @@ from app import create_app
 TEST_PASSWORD = "correct horse battery"
 FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Every test starts at this moment (a Tuesday, 10:00 Swedish summer time, far from holidays and clock changes) and
+# the clock runs on from there, so no result depends on the day or hour the suite runs.
+PINNED_NOW = datetime(2026, 9, 8, 8, 0, tzinfo=UTC)
 
 
 def _backends() -> list[Any]:
@@ -79,6 +84,13 @@ def _install_extensions(engine: sa.Engine) -> None:
                 break
             except sa.exc.IntegrityError:
                 continue  # the other worker created it at the same moment
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock() -> Iterator[time_machine.Traveller]:
+    """Start every test at ``PINNED_NOW``; a test may move on with ``pinned_clock.shift(...)``."""
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session", params=_backends())

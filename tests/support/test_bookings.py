@@ -2,7 +2,7 @@
 cancelling, reminders, follow-up, feedback links and the private calendar feed."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
@@ -397,7 +397,8 @@ def test_rescheduling_sends_a_new_reminder(app, client, auth, people, granted, m
     assert _booking(app, soon).reminder_sent_at is None
 
 
-def test_the_week_view_names_holidays(app, client, auth, people, granted):
+def test_the_week_view_names_holidays(app, client, auth, people, granted, pinned_clock):
+    pinned_clock.move_to(datetime(2026, 12, 1, 9, tzinfo=UTC))  # Christmas week within the booking horizon
     auth.login("buyer@example.org")
     christmas = client.get(f"/stod/{granted}/boka?vecka=2026-W52").get_data(as_text=True)
     assert "Juldagen: ingen bokning" in christmas and "Julafton: ingen bokning" in christmas
