@@ -1,5 +1,6 @@
 """Köpkraft: the application factory."""
 
+import importlib
 from typing import Any
 
 from flask import Flask
@@ -7,7 +8,22 @@ from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import blueprints.core
 from blueprints.core.config import INSTANCE_DIR, load_config
+
+# The areas, each a package under blueprints/ with an ``init_app`` that wires it in, listed once, in the order
+# their dependencies run (each may import those before it, never those after; see docs/architecture.md).
+AREAS = (
+    "vocabulary",
+    "organisations",
+    "accounts",
+    "challenges",
+    "networks",
+    "support",
+    "dashboards",
+    "admin",
+    "site",
+)
 
 csrf = CSRFProtect()
 migrate = Migrate()
@@ -23,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_FIX_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    from blueprints.core.args import IdConverter
     from blueprints.core.db import db, include_in_migrations, render_migration_type
 
     db.init_app(app)
@@ -36,71 +53,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         include_object=include_in_migrations,
     )
     csrf.init_app(app)
-    _register_models()
-
-    from blueprints.accounts.access import init_access
-    from blueprints.core.audit import init_audit
-    from blueprints.core.errors import init_errors
-    from blueprints.core.i18n import init_i18n
-    from blueprints.core.security import init_security
-    from blueprints.core.templating import init_templating
-
-    init_i18n(app)
-    init_access(app)
-    init_errors(app)
-    init_security(app)
-    init_audit()
-    init_templating(app)
-    from blueprints.core.args import IdConverter
-
     app.url_map.converters["int"] = IdConverter  # before any route is added
-    _register_blueprints(app)
-
-    from blueprints.core.cli import register_cli
-
-    register_cli(app)
+    blueprints.core.init_app(app)
+    for area in AREAS:
+        importlib.import_module(f"blueprints.{area}").init_app(app)
     return app
-
-
-def _register_models() -> None:
-    """Import every model module so that metadata (and Alembic) sees all tables."""
-    import blueprints.accounts.models
-    import blueprints.admin.models
-    import blueprints.challenges.models
-    import blueprints.core.models
-    import blueprints.networks.models
-    import blueprints.organisations.models
-    import blueprints.support.models  # noqa: F401
-
-
-def _register_blueprints(app: Flask) -> None:
-    """Import each area's views (which attach routes to its blueprint) and register the blueprints."""
-    import blueprints.accounts.views
-    import blueprints.admin.views
-    import blueprints.challenges.views
-    import blueprints.core.views
-    import blueprints.dashboards.views
-    import blueprints.networks.api
-    import blueprints.networks.views
-    import blueprints.organisations.views
-    import blueprints.support.views  # noqa: F401
-    from blueprints.accounts import bp as accounts_bp
-    from blueprints.admin import bp as admin_bp
-    from blueprints.challenges import bp as challenges_bp
-    from blueprints.core import bp as core_bp
-    from blueprints.dashboards import bp as dashboards_bp
-    from blueprints.networks import bp as networks_bp
-    from blueprints.organisations import bp as organisations_bp
-    from blueprints.support import bp as support_bp
-
-    for blueprint in (
-        core_bp,
-        accounts_bp,
-        organisations_bp,
-        challenges_bp,
-        networks_bp,
-        support_bp,
-        dashboards_bp,
-        admin_bp,
-    ):
-        app.register_blueprint(blueprint)

@@ -277,7 +277,7 @@ def load_support(app) -> list[tuple[str, str]]:
 def load_challenges(app) -> None:
     """Import the real procurements' titles as challenges through the real import (timed)."""
     from blueprints.challenges.imports import check_file, import_preview
-    from blueprints.challenges.models import CpvCode
+    from blueprints.vocabulary.models import CpvCode
 
     with app.app_context():
         known = set(db.session.scalars(sa.select(CpvCode.code)))
@@ -324,12 +324,12 @@ def load_dashboard(app) -> list[tuple[str, str]]:
     changes, ten members and six activities each."""
     from datetime import UTC, datetime, timedelta
 
-    from blueprints.admin.models import NeedArea
     from blueprints.challenges.models import Challenge, ChallengeEvent
     from blueprints.core.formatting import search_text, swedish_sort_key
     from blueprints.networks.constants import ACTIVITY_KINDS, PHASE_ORDER
     from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
     from blueprints.organisations.models import Organisation
+    from blueprints.vocabulary.models import NeedArea
 
     rng = random.Random(7)
     started = time.perf_counter()

@@ -1,11 +1,13 @@
 """Fixtures: one migrated database per backend (SQLite always, PostgreSQL with TEST_DATABASE_URL), the app,
 a client, factories and a login helper. Every test that uses ``app`` runs once per backend."""
 
+import functools
 import os
 import re
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -130,12 +132,69 @@ def empty_all_tables(app: Flask) -> None:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def shared_app(database_url: str) -> Flask:
+    """One app per backend for the whole run (each test gets it with its own transaction and configuration)."""
+    return create_app(base_config(database_url))
+
+
+@functools.cache
+def _session_class_on_test_connection(app_session_class: type) -> type:
+    """A subclass of the app's session class (so its event listeners, the audit log's, apply) whose bind is the
+    connection it was made with, not the app's engine."""
+
+    def get_bind(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.bind
+
+    return type("SessionOnTestConnection", (app_session_class,), {"get_bind": get_bind})
+
+
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[None]:
+    """Everything the app writes meanwhile happens inside one transaction that is rolled back at the end.
+
+    Every session joins one connection's transaction with savepoints, so the app's commits and rollbacks work
+    as usual and are visible to the test, but nothing reaches the database. Only this thread may use it: tests
+    with other threads or processes (a served app, races) commit for real (``@pytest.mark.commits``)."""
+    from blueprints.core.db import db
+
+    with app.app_context():
+        db.session.remove()
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        if connection.dialect.name == "sqlite":
+            # pysqlite begins only before a write; savepoints need a transaction that has really begun.
+            connection.exec_driver_sql("BEGIN")
+    app_session = db.session
+    session_class = _session_class_on_test_connection(app_session.session_factory.class_)
+    db.session = sa.orm.scoped_session(
+        sa.orm.sessionmaker(class_=session_class, db=db, bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=app_session.registry.scopefunc,
+    )
+    try:
+        yield
+    finally:
+        db.session = app_session  # the test's sessions ended with their app contexts
+        transaction.rollback()
+        connection.close()
+
+
 @pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    """The app on a clean database."""
-    app = create_app(base_config(database_url))
-    yield app
-    empty_all_tables(app)
+def app(request: pytest.FixtureRequest, database_url: str, shared_app: Flask) -> Iterator[Flask]:
+    """The app on a database that is empty for this test: the shared app inside a transaction that is rolled
+    back afterwards, or (``@pytest.mark.commits``) an app of its own that commits, emptied afterwards."""
+    if request.node.get_closest_marker("commits"):
+        app = create_app(base_config(database_url))
+        yield app
+        empty_all_tables(app)
+        return
+    config, extensions = dict(shared_app.config), set(shared_app.extensions)
+    with rolled_back(shared_app):
+        yield shared_app
+    shared_app.config.clear()
+    shared_app.config.update(config)
+    for built_while_serving in set(shared_app.extensions) - extensions:  # e.g. the matching index
+        del shared_app.extensions[built_while_serving]
 
 
 @pytest.fixture

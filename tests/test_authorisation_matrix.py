@@ -42,11 +42,11 @@ REVIEWERS = INVITERS
 
 # endpoint: [(method, url template, outcomes per role), ...]
 MATRIX = {
-    "core.index": [("GET", "/", signed_in())],
-    "core.healthz": [("GET", "/healthz", everyone(OK))],
-    "core.readyz": [("GET", "/readyz", everyone(OK))],
-    "core.accessibility": [("GET", "/tillganglighet", everyone(OK))],
-    "core.set_language": [("POST", "/sprak", everyone(OK))],
+    "site.index": [("GET", "/", signed_in())],
+    "site.healthz": [("GET", "/healthz", everyone(OK))],
+    "site.readyz": [("GET", "/readyz", everyone(OK))],
+    "site.accessibility": [("GET", "/tillganglighet", everyone(OK))],
+    "site.set_language": [("POST", "/sprak", everyone(OK))],
     "accounts.login": [("GET", "/login", everyone(OK)), ("POST", "/login", everyone(OK))],
     "accounts.logout": [("POST", "/logout", signed_in())],
     "accounts.session_status": [("GET", "/session/status", signed_in())],
@@ -101,7 +101,7 @@ MATRIX = {
     "challenges.comment": [("POST", "/utmaningar/{other_public}/kommentarer", REVIEWERS)],
     "challenges.import_upload": [("GET", "/utmaningar/import", REVIEWERS), ("POST", "/utmaningar/import", REVIEWERS)],
     "challenges.import_confirm": [("POST", "/utmaningar/import/{facilitators_import}", {**REVIEWERS, "admin": 404})],
-    "challenges.cpv_search": [("GET", "/cpv/sok?q=städ", signed_in())],
+    "vocabulary.cpv_search": [("GET", "/cpv/sok?q=städ", signed_in())],
     "networks.suggestions": [("GET", "/utmaningar/{other_public}/forslag", STAFF)],
     "networks.act_on_suggestion": [("POST", "/utmaningar/{other_public}/forslag", INVITERS, {"action": "create"})],
     "networks.similar": [("POST", "/utmaningar/liknande", EDITORS, {"title": "Skolskjuts"})],

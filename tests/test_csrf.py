@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from app import create_app
-from blueprints.admin.models import NeedArea
 from blueprints.core.db import db
+from blueprints.vocabulary.models import NeedArea
 from tests.conftest import TEST_PASSWORD, base_config, csrf_token
 
 

@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from blueprints.core.db import db, include_in_migrations
 
@@ -45,3 +46,56 @@ def test_database_enforces_constraints(app, people):
             else:
                 db.session.rollback()
                 raise AssertionError(f"the database accepted: {statement}")
+
+
+@pytest.fixture
+def fresh_database_url(database_url, tmp_path):
+    """An empty database of the same backend, for walking the migrations down and up again."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'walk.sqlite'}"
+        return
+    import uuid
+
+    from tests.conftest import _postgres_url
+
+    base = _postgres_url()
+    schema = f"walk_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema},public"
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index ix_support_request_queue")
+def test_every_migration_goes_down_and_up_again(fresh_database_url):
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from tests.conftest import base_config
+
+    app = create_app(base_config(fresh_database_url))
+    with app.app_context():
+        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+        revisions = [revision.revision for revision in script.walk_revisions()]  # head first
+        upgrade()
+        for revision, previous in zip(revisions, [*revisions[1:], None], strict=True):
+            assert _current_revision() == revision
+            downgrade(revision="-1")
+            assert _current_revision() == previous
+        assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        assert _current_revision() == revisions[0]
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_object": include_in_migrations}
+            )
+            assert compare_metadata(context, db.metadata) == []
+        db.engine.dispose()
+
+
+def _current_revision() -> str | None:
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

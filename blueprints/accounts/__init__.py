@@ -1,5 +1,33 @@
-"""Accounts: login, logout, server-side sessions, invitations, password reset, profile, access decorators."""
+"""Accounts: who is signed in (server-side sessions, API tokens), login and logout, invitations, password
+reset and the profile page."""
 
-from flask import Blueprint
+from typing import TYPE_CHECKING
 
-bp = Blueprint("accounts", __name__)
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: "Flask") -> None:
+    """Identify the person of every request; register the pages, header link, cards, permissions, demo users."""
+    from flask_babel import lazy_gettext as _l
+
+    from blueprints.accounts import (  # noqa: F401 (views attach routes to bp)
+        models,
+        panels,
+        views,
+    )
+    from blueprints.accounts.blueprint import bp
+    from blueprints.accounts.demo import describe_demo_users, seed_demo_users
+    from blueprints.accounts.identify import init_identify
+    from blueprints.accounts.policies import INVITE_USERS, PERMISSIONS
+    from blueprints.core.registry import areas
+
+    init_identify(app)
+    app.register_blueprint(bp)
+    registry = areas(app)
+    registry.add_permissions(PERMISSIONS)
+    registry.add_link("accounts.invite", _l("Bjud in"), permission=INVITE_USERS, order=70, whole_area=False)
+    registry.add_panel("organisation.detail", "accounts/_organisation_users.html", panels.organisation_users, order=10)
+    registry.add_panel("start.cards", "accounts/_start_invite_card.html", panels.invite_card, order=60)
+    registry.add_panel("start.cards", "accounts/_start_profile_card.html", panels.profile_card, order=80)
+    registry.add_demo(seed_demo_users, order=20, describe=describe_demo_users)

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from blueprints.accounts.roles import ROLE_LABELS
+from blueprints.core.roles import ROLE_LABELS
 
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 

@@ -5,9 +5,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.accounts.roles import ROLES, STAFF
 from blueprints.core.db import Model, TimestampMixin, sort_key_type, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
+from blueprints.core.roles import ROLES, STAFF
 from blueprints.organisations.models import Organisation
 
 _ROLE_CHECK = "role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")"
@@ -33,7 +33,7 @@ class User(TimestampMixin, Model):
     search_text: Mapped[str] = mapped_column(sa.String(500), default="")
     sort_key: Mapped[str] = mapped_column(sort_key_type(200), default="", index=True)
 
-    organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    organisation: Mapped[Organisation | None] = relationship()
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

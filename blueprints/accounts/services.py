@@ -11,11 +11,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from blueprints.accounts.models import AccountToken, ApiToken, LoginFailure, LoginLockout, User, UserSession
 from blueprints.accounts.passwords import hash_password, verify_password
-from blueprints.accounts.roles import ADMIN, BUYER
+from blueprints.accounts.policies import INVITE_ANY_ROLE
 from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
+from blueprints.core.roles import BUYER
 from blueprints.core.urls import public_url
 from blueprints.organisations.models import Organisation
 
@@ -189,7 +190,7 @@ def invite_user(
     email = normalise_email(email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise DomainError(str(_l("Det finns redan en användare med den e-postadressen.")), field="email")
-    if not inviter.has_role(ADMIN) and roles != {BUYER}:
+    if not INVITE_ANY_ROLE(inviter) and roles != {BUYER}:
         raise DomainError(str(_l("Du kan bara bjuda in beställare.")), field="roles")
     if BUYER in roles and organisation is None:
         raise DomainError(str(_l("En beställare måste höra till en organisation.")), field="organisation")

@@ -1,12 +1,10 @@
 """Views for signing in and out, one-time links, the profile page and invitations."""
 
-import sqlalchemy as sa
 from flask import abort, flash, g, jsonify, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from blueprints.accounts import bp
-from blueprints.accounts.access import SESSION_KEY, current_user, login_required, public, role_required
+from blueprints.accounts.blueprint import bp
 from blueprints.accounts.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -16,8 +14,10 @@ from blueprints.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from blueprints.accounts.identify import SESSION_KEY
 from blueprints.accounts.models import ApiToken, User, UserSession
-from blueprints.accounts.roles import ADMIN, FACILITATOR, STAFF
+from blueprints.accounts.policies import INVITE_ANY_ROLE, INVITE_USERS, USE_API_TOKENS
+from blueprints.accounts.queries import api_tokens_of, live_sessions_of
 from blueprints.accounts.services import (
     InvalidCredentials,
     LoginLocked,
@@ -35,8 +35,9 @@ from blueprints.accounts.services import (
     start_session,
     update_profile,
 )
+from blueprints.core.access import current_user, login_required, permission_required, public
+from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db, utcnow
-from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
 from blueprints.core.security import safe_next_url
 from blueprints.organisations.models import Organisation
@@ -55,7 +56,7 @@ def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""
     next_url = request.values.get("next")
     if current_user() is not None:
-        return redirect(safe_next_url(next_url, url_for("core.index")))
+        return redirect(safe_next_url(next_url, url_for("site.index")))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -73,7 +74,7 @@ def login() -> ResponseReturnValue:
             _sign_in(user)
             db.session.commit()
             flash(_("Du är inloggad."), "success")
-            return redirect(safe_next_url(next_url, url_for("core.index")), 303)
+            return redirect(safe_next_url(next_url, url_for("site.index")), 303)
     elif form.is_submitted():
         status = 422
     return render("accounts/login.html", form=form, next_url=safe_next_url(next_url, "") or None, status=status)
@@ -83,8 +84,7 @@ def login() -> ResponseReturnValue:
 @login_required
 def logout() -> ResponseReturnValue:
     """Sign out: the server-side session ends, so a copied cookie stops working too."""
-    end_session(user_session=g.user_session)
-    db.session.commit()
+    perform(lambda: end_session(user_session=g.user_session))
     session.clear()
     flash(_("Du är utloggad."), "success")
     return redirect(url_for("accounts.login"), 303)
@@ -102,13 +102,12 @@ def session_status() -> ResponseReturnValue:
 @login_required
 def extend() -> ResponseReturnValue:
     """Extend the session ("Förläng sessionen")."""
-    extend_session(user_session=g.user_session)
-    db.session.commit()
+    perform(lambda: extend_session(user_session=g.user_session))
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         remaining = session_expiry(g.user_session) - utcnow()
         return jsonify(remaining_seconds=int(remaining.total_seconds()))
     flash(_("Sessionen är förlängd."), "success")
-    return redirect(safe_next_url(request.form.get("next"), url_for("core.index")), 303)
+    return redirect(safe_next_url(request.form.get("next"), url_for("site.index")), 303)
 
 
 @bp.route("/losenord/glomt", methods=["GET", "POST"])
@@ -117,8 +116,7 @@ def forgot_password() -> ResponseReturnValue:
     """Ask for a password-reset link by e-mail."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        request_password_reset(email=form.email.data or "")
-        db.session.commit()
+        perform(lambda: request_password_reset(email=form.email.data or ""))
         flash(_("Om adressen finns hos oss har vi skickat en länk för att välja nytt lösenord."), "success")
         return redirect(url_for("accounts.login"), 303)
     return render("accounts/forgot_password.html", form=form, status=form_status(form))
@@ -130,8 +128,7 @@ def _token_page(token: str, purpose: str, template: str, done_message: str) -> R
         return render("accounts/token_invalid.html", status=404)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        set_password_with_token(token=row, password=form.password.data or "")
-        db.session.commit()
+        perform(lambda: set_password_with_token(token=row, password=form.password.data or ""))
         session.clear()
         flash(done_message, "success")
         return redirect(url_for("accounts.login"), 303)
@@ -160,26 +157,13 @@ def accept_invitation(token: str) -> ResponseReturnValue:
 
 
 def _profile_page(status: int = 200, **forms: object) -> ResponseReturnValue:
-    user = current_user()
-    assert user is not None
-    sessions = db.session.scalars(
-        sa.select(UserSession)
-        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .order_by(UserSession.last_seen_at.desc())
-    ).all()
-    live_sessions = [s for s in sessions if session_expiry(s) > utcnow()]
+    user = g.user
     context = {
         "profile_form": ProfileForm(obj=user, formdata=None),
         "password_form": ChangePasswordForm(formdata=None),
-        "sessions": live_sessions,
+        "sessions": live_sessions_of(user),
         "current_session_id": g.user_session.id,
-        "api_tokens": db.session.scalars(
-            sa.select(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-            .order_by(ApiToken.created_at.desc())
-        ).all()
-        if user.is_staff
-        else [],
+        "api_tokens": api_tokens_of(user) if USE_API_TOKENS(user) else [],
         "token_form": ApiTokenForm(formdata=None, prefix="token"),
         "new_secret": None,
     }
@@ -201,8 +185,7 @@ def update_own_profile() -> ResponseReturnValue:
     form = ProfileForm()
     if not form.validate_on_submit():
         return _profile_page(422, profile_form=form)
-    update_profile(user=g.user, name=form.name.data or "", language=form.language.data or "sv")
-    db.session.commit()
+    perform(lambda: update_profile(user=g.user, name=form.name.data or "", language=form.language.data or "sv"))
     flash(_("Profilen är sparad."), "success")
     return redirect(url_for("accounts.profile"), 303)
 
@@ -220,7 +203,7 @@ def change_own_password() -> ResponseReturnValue:
         _sign_in(user)
         return user
 
-    if form.validate_on_submit() and commit_or_show_error(form, change_and_sign_in_again):
+    if form.validate_on_submit() and perform(change_and_sign_in_again, form=form):
         flash(_("Lösenordet är bytt. Dina andra inloggningar har avslutats."), "success")
         return redirect(url_for("accounts.profile"), 303)
     return _profile_page(422, password_form=form)
@@ -233,8 +216,7 @@ def end_own_session(session_id: int) -> ResponseReturnValue:
     user_session = db.get_or_404(UserSession, session_id)
     if user_session.user_id != g.user.id:
         abort(404)
-    end_session(user_session=user_session)
-    db.session.commit()
+    perform(lambda: end_session(user_session=user_session))
     if user_session.id == g.user_session.id:
         session.clear()
         return redirect(url_for("accounts.login"), 303)
@@ -243,12 +225,12 @@ def end_own_session(session_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/profil/api-nycklar")
-@role_required(*STAFF)
+@permission_required(USE_API_TOKENS)
 def create_own_api_token() -> ResponseReturnValue:
     """Create a personal API token; its secret is shown this once."""
     form = ApiTokenForm(prefix="token")
-    created = form.validate_on_submit() and commit_or_show_error(
-        form, lambda: create_api_token(user=g.user, name=form.name.data or "")
+    created = form.validate_on_submit() and perform(
+        lambda: create_api_token(user=g.user, name=form.name.data or ""), form=form
     )
     if not created:
         return _profile_page(422, token_form=form)
@@ -256,14 +238,13 @@ def create_own_api_token() -> ResponseReturnValue:
 
 
 @bp.post("/profil/api-nycklar/<int:token_id>/aterkalla")
-@role_required(*STAFF)
+@permission_required(USE_API_TOKENS)
 def revoke_own_api_token(token_id: int) -> ResponseReturnValue:
     """Revoke one of the user's own API tokens."""
     token = db.get_or_404(ApiToken, token_id)
     if token.user_id != g.user.id:
         abort(404)
-    revoke_api_token(token=token)
-    db.session.commit()
+    perform(lambda: revoke_api_token(token=token))
     flash(_("API-nyckeln är återkallad och fungerar inte längre."), "success")
     return redirect(url_for("accounts.profile") + "#api-nycklar", 303)
 
@@ -271,7 +252,7 @@ def revoke_own_api_token(token_id: int) -> ResponseReturnValue:
 def _invite_form() -> InviteForm:
     form = InviteForm()
     form.organisation_id.choices = organisation_choices()
-    if not g.user.has_role(ADMIN):
+    if not INVITE_ANY_ROLE(g.user):
         form.roles.choices = [(r, label) for r, label in form.roles.choices if r == "buyer"]
     if request.method == "GET":
         form.roles.data = ["buyer"]
@@ -280,14 +261,13 @@ def _invite_form() -> InviteForm:
 
 
 @bp.route("/anvandare/bjud-in", methods=["GET", "POST"])
-@role_required(FACILITATOR, ADMIN)
+@permission_required(INVITE_USERS)
 def invite() -> ResponseReturnValue:
     """Invite a user by e-mail (facilitators invite buyers; admins any role)."""
     form = _invite_form()
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        invited = commit_or_show_error(
-            form,
+        invited = perform(
             lambda: invite_user(
                 inviter=g.user,
                 email=form.email.data or "",
@@ -296,6 +276,7 @@ def invite() -> ResponseReturnValue:
                 organisation=organisation,
                 language=form.language.data or "sv",
             ),
+            form=form,
         )
         if invited is not None:
             flash(_("Inbjudan till %(email)s är skickad.", email=invited.email), "success")

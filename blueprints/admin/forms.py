@@ -6,7 +6,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.accounts.roles import ROLE_LABELS
+from blueprints.core.roles import ROLE_LABELS
 
 REQUIRED = _l("Fyll i fältet.")
 

@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
-from blueprints.accounts.roles import ROLES
-from blueprints.admin.models import NeedArea
 from blueprints.core.args import page_arg
 from blueprints.core.db import contains_words, db
 from blueprints.core.formatting import STOCKHOLM, escape_like
 from blueprints.core.models import AuditEvent, OutboxEmail
+from blueprints.core.roles import ROLES
+from blueprints.vocabulary.models import NeedArea
 
 PER_PAGE = 25
 
@@ -105,6 +105,6 @@ def undelivered_emails() -> list[OutboxEmail]:
     )
 
 
-def need_area_choices() -> list[tuple[int, str]]:
-    """(id, name) of every need area in Swedish order, for select lists and checkboxes."""
-    return [(a.id, a.name) for a in db.session.scalars(sa.select(NeedArea).order_by(NeedArea.sort_key))]
+def all_need_areas() -> list[NeedArea]:
+    """Every need area, those in use first, in Swedish order."""
+    return list(db.session.scalars(sa.select(NeedArea).order_by(NeedArea.is_retired, NeedArea.sort_key)))

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from blueprints.admin.models import NeedArea
 from blueprints.core.db import DomainError, db
+from blueprints.vocabulary.models import NeedArea
 
 
 def _ensure_unique_name(name: str, area: NeedArea | None) -> None:

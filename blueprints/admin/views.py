@@ -1,30 +1,36 @@
 """Admin views: users, need areas, the audit log and the e-mail outbox."""
 
-import sqlalchemy as sa
 from flask import flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from blueprints.accounts.access import role_required
 from blueprints.accounts.models import User
-from blueprints.accounts.roles import ADMIN, ROLE_LABELS, ROLES
 from blueprints.accounts.services import set_user_active, update_user_access
-from blueprints.admin import bp
+from blueprints.admin.blueprint import bp
 from blueprints.admin.forms import EmptyForm, NeedAreaForm, UserAccessForm
-from blueprints.admin.models import NeedArea
-from blueprints.admin.queries import audit_facets, search_audit, search_users, undelivered_emails
+from blueprints.admin.policies import ADMINISTER
+from blueprints.admin.queries import (
+    all_need_areas,
+    audit_facets,
+    search_audit,
+    search_users,
+    undelivered_emails,
+)
 from blueprints.admin.services import add_need_area, rename_need_area, set_need_area_retired
+from blueprints.core.access import permission_required
+from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
-from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
 from blueprints.core.models import OutboxEmail
 from blueprints.core.outbox import retry_failed_email
+from blueprints.core.roles import ROLE_LABELS, ROLES
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.queries import organisation_choices
+from blueprints.vocabulary.models import NeedArea
 
 
 @bp.get("/anvandare")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def users() -> ResponseReturnValue:
     """All users with search and filters (role, status)."""
     page, flt = search_users(request.args)
@@ -41,7 +47,7 @@ def _access_form(user: User) -> UserAccessForm:
 
 
 @bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def user_detail(user_id: int) -> ResponseReturnValue:
     """A user's access: roles, organisation, active or not."""
     user = db.get_or_404(User, user_id)
@@ -49,46 +55,44 @@ def user_detail(user_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
         roles = set(form.roles.data or [])
-        if commit_or_show_error(form, lambda: update_user_access(user=user, roles=roles, organisation=organisation)):
+        if perform(lambda: update_user_access(user=user, roles=roles, organisation=organisation), form=form):
             flash(_("Behörigheterna för %(name)s är sparade.", name=user.name), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id), 303)
     return render("admin/user_detail.html", user=user, form=form, toggle_form=EmptyForm(), status=form_status(form))
 
 
 @bp.post("/anvandare/<int:user_id>/aktiv")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def toggle_user_active(user_id: int) -> ResponseReturnValue:
     """Deactivate (ending every session at once) or reactivate a user."""
     user = db.get_or_404(User, user_id)
     if user.id == g.user.id:
         flash(_("Du kan inte inaktivera dig själv."), "error")
         return redirect(url_for("admin.user_detail", user_id=user.id), 303)
-    set_user_active(user=user, active=not user.is_active)
-    db.session.commit()
+    perform(lambda: set_user_active(user=user, active=not user.is_active))
     message = _("%(name)s är aktiverad.") if user.is_active else _("%(name)s är inaktiverad och utloggad.")
     flash(message % {"name": user.name}, "success")
     return redirect(url_for("admin.user_detail", user_id=user.id), 303)
 
 
 def _need_area_page(form: NeedAreaForm, status: int = 200) -> ResponseReturnValue:
-    areas = db.session.scalars(sa.select(NeedArea).order_by(NeedArea.is_retired, NeedArea.sort_key)).all()
-    return render("admin/need_areas.html", areas=areas, form=form, action_form=EmptyForm(), status=status)
+    return render("admin/need_areas.html", areas=all_need_areas(), form=form, action_form=EmptyForm(), status=status)
 
 
 @bp.get("/behovsomraden")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def need_areas() -> ResponseReturnValue:
     """The need-area taxonomy."""
     return _need_area_page(NeedAreaForm(formdata=None))
 
 
 @bp.post("/behovsomraden")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def create_need_area() -> ResponseReturnValue:
     """Add a need area."""
     form = NeedAreaForm()
     if form.validate_on_submit():
-        area = commit_or_show_error(form, lambda: add_need_area(name=form.name.data or ""))
+        area = perform(lambda: add_need_area(name=form.name.data or ""), form=form)
         if area is not None:
             flash(_("Behovsområdet %(name)s är tillagt.", name=area.name), "success")
             return redirect(url_for("admin.need_areas"), 303)
@@ -96,13 +100,13 @@ def create_need_area() -> ResponseReturnValue:
 
 
 @bp.route("/behovsomraden/<int:area_id>", methods=["GET", "POST"])
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def edit_need_area(area_id: int) -> ResponseReturnValue:
     """Rename a need area."""
     area = db.get_or_404(NeedArea, area_id)
     form = NeedAreaForm(obj=area)
-    renamed = form.validate_on_submit() and commit_or_show_error(
-        form, lambda: rename_need_area(area=area, name=form.name.data or "")
+    renamed = form.validate_on_submit() and perform(
+        lambda: rename_need_area(area=area, name=form.name.data or ""), form=form
     )
     if renamed:
         flash(_("Behovsområdet heter nu %(name)s.", name=area.name), "success")
@@ -111,19 +115,18 @@ def edit_need_area(area_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/behovsomraden/<int:area_id>/status")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def toggle_need_area(area_id: int) -> ResponseReturnValue:
     """Retire a need area, or bring a retired one back."""
     area = db.get_or_404(NeedArea, area_id)
-    set_need_area_retired(area=area, retired=not area.is_retired)
-    db.session.commit()
+    perform(lambda: set_need_area_retired(area=area, retired=not area.is_retired))
     message = _("%(name)s är avvecklat.") if area.is_retired else _("%(name)s används igen.")
     flash(message % {"name": area.name}, "success")
     return redirect(url_for("admin.need_areas"), 303)
 
 
 @bp.get("/logg")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def audit_log() -> ResponseReturnValue:
     """The audit log with filters (action, object type, actor, dates)."""
     page, flt = search_audit(request.args)
@@ -132,18 +135,17 @@ def audit_log() -> ResponseReturnValue:
 
 
 @bp.get("/e-post")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def outbox() -> ResponseReturnValue:
     """E-mails not yet delivered, with their errors."""
     return render("admin/outbox.html", emails=undelivered_emails(), action_form=EmptyForm())
 
 
 @bp.post("/e-post/<int:email_id>/forsok-igen")
-@role_required(ADMIN)
+@permission_required(ADMINISTER)
 def retry_email(email_id: int) -> ResponseReturnValue:
     """Try a failed e-mail again."""
     email = db.get_or_404(OutboxEmail, email_id)
-    retry_failed_email(email=email)
-    db.session.commit()
+    perform(lambda: retry_failed_email(email=email))
     flash(_("E-postmeddelandet till %(to)s skickas igen.", to=email.recipient), "success")
     return redirect(url_for("admin.outbox"), 303)

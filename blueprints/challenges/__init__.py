@@ -1,5 +1,30 @@
-"""Challenges: buyers propose needs, staff review them, everyone finds them; the CPV vocabulary."""
+"""Challenges: buyers propose needs, staff review them, everyone finds them; bulk import and export."""
 
-from flask import Blueprint
+from typing import TYPE_CHECKING
 
-bp = Blueprint("challenges", __name__)
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: "Flask") -> None:
+    """Register the pages and the ``challenges`` commands, header link, start-page sections, permissions, demo."""
+    from flask_babel import lazy_gettext as _l
+
+    from blueprints.challenges import (  # noqa: F401 (views and cli attach to bp)
+        cli,
+        models,
+        panels,
+        views,
+    )
+    from blueprints.challenges.blueprint import bp
+    from blueprints.challenges.demo import seed_demo_challenges
+    from blueprints.challenges.policies import PERMISSIONS
+    from blueprints.core.registry import areas
+
+    app.register_blueprint(bp)
+    registry = areas(app)
+    registry.add_permissions(PERMISSIONS)
+    registry.add_link("challenges.index", _l("Utmaningar"), order=20)
+    registry.add_panel("start", "challenges/_start_ours.html", panels.our_challenges, order=30)
+    registry.add_panel("start.cards", "challenges/_start_card.html", panels.challenges_card, order=20)
+    registry.add_demo(seed_demo_challenges, order=40)

@@ -3,10 +3,10 @@
 import sqlalchemy as sa
 
 from blueprints.accounts.models import User
-from blueprints.admin.models import NeedArea
-from blueprints.challenges.models import Challenge, ChallengeEvent, CpvCode, challenge_search_text
+from blueprints.challenges.models import Challenge, ChallengeEvent, challenge_search_text
 from blueprints.core.db import db, utcnow
 from blueprints.organisations.models import Organisation
+from blueprints.vocabulary.models import CpvCode, NeedArea
 
 GBG, MALMO, STHLM, SKANE, VGR = "2120001355", "2120000837", "2120000142", "2321000255", "2321000131"
 UMEA, LUND, TRV, OREBRO, ALVSBYN = "2120002627", "2120001132", "2021006297", "2120001850", "2120002726"

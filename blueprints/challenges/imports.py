@@ -12,14 +12,14 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
 from blueprints.accounts.models import User
-from blueprints.admin.models import NeedArea
 from blueprints.challenges.constants import SUBMITTED
-from blueprints.challenges.cpv import InvalidCpvCode, parse_code, split_codes
-from blueprints.challenges.models import Challenge, CpvCode, challenge_cpv
+from blueprints.challenges.models import Challenge, ChallengeImport, challenge_cpv
 from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.organisations.models import Organisation
+from blueprints.vocabulary.cpv import InvalidCpvCode, parse_code, split_codes
+from blueprints.vocabulary.models import CpvCode, NeedArea
 
 HEADER = ("titel", "beskrivning", "organisationsnummer", "organisation", "cpv", "behovsområde")
 MAX_ROWS = 50_000
@@ -92,11 +92,13 @@ def read_cells(filename: str, content: bytes) -> list[list[str]]:
         try:
             return _cells_from_xlsx(content)
         except (zipfile.BadZipFile, KeyError, ValueError) as error:
-            raise DomainError(_("Filen kunde inte läsas som XLSX.")) from error
+            raise DomainError(_("Filen kunde inte läsas som XLSX."), field="file") from error
     try:
         return _cells_from_csv(content)
     except (UnicodeDecodeError, csv.Error) as error:
-        raise DomainError(_("Filen kunde inte läsas. Spara den som CSV i UTF-8 eller som XLSX.")) from error
+        raise DomainError(
+            _("Filen kunde inte läsas. Spara den som CSV i UTF-8 eller som XLSX."), field="file"
+        ) from error
 
 
 def _parse_codes(text: str, known: set[str], problems: list[str]) -> list[str]:
@@ -246,3 +248,21 @@ def import_preview(preview: ImportPreview, *, actor: User | None) -> int:
         for table in ("organisation", "challenge", "challenge_cpv"):
             db.session.execute(sa.text(f"ANALYZE {table}"))
     return len(rows)
+
+
+def store_upload(*, filename: str, content: bytes, actor: User) -> tuple[ImportPreview, ChallengeImport]:
+    """Check an uploaded file and keep it until the person confirms the import (a DomainError if unreadable)."""
+    preview = check_file(filename, content)
+    stored = ChallengeImport(created_by_id=actor.id, filename=filename, content=content)
+    db.session.add(stored)
+    db.session.flush()
+    return preview, stored
+
+
+def confirm_import(*, stored: ChallengeImport, actor: User) -> tuple[int, int]:
+    """Import every row of a kept upload, or none; forget the file. Returns (imported, already stored)."""
+    preview = check_file(stored.filename, stored.content)
+    count = import_preview(preview, actor=actor)
+    stored.imported_at = utcnow()
+    stored.content = b""
+    return count, preview.skipped

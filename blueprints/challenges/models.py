@@ -1,4 +1,4 @@
-"""CPV codes, challenges, their status history and comments."""
+"""Challenges, their CPV codes, status history and comments."""
 
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -6,38 +6,27 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.challenges.constants import DRAFT, INNOVATION_LEVELS, NETWORK_INTEREST, STATUSES, VISIBILITY
+from blueprints.challenges.constants import (
+    ARCHIVED,
+    DRAFT,
+    EDITABLE,
+    INNOVATION_LEVELS,
+    MATCHED,
+    NETWORK_INTEREST,
+    PUBLISHED,
+    REVIEWED,
+    STATUSES,
+    SUBMITTED,
+    VISIBILITY,
+)
 from blueprints.core.db import Model, TimestampMixin, one_of, sort_key_type, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
+from blueprints.vocabulary.models import CpvCode
 
 if TYPE_CHECKING:
     from blueprints.accounts.models import User
-    from blueprints.admin.models import NeedArea
     from blueprints.organisations.models import Organisation
-
-
-class CpvCode(Model):
-    """One code of the Common Procurement Vocabulary, with Swedish and English labels."""
-
-    # Loaded by a migration; tests keep reference data between cases.
-    __table_args__ = {"info": {"reference_data": True}}
-
-    code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
-    level: Mapped[int] = mapped_column(sa.SmallInteger)
-    parent_code: Mapped[str | None] = mapped_column(sa.String(8), index=True)
-    label_sv: Mapped[str] = mapped_column(sa.String(400))
-    label_en: Mapped[str] = mapped_column(sa.String(400))
-    aliases: Mapped[str] = mapped_column(sa.String(400), default="")
-    # Casefolded labels and aliases: what a search matches (SQL lower() folds only ASCII on SQLite).
-    search_text: Mapped[str] = mapped_column(sa.String(1200), default="")
-
-    def refresh_search_text(self) -> None:
-        """Recompute the search column from the labels and aliases."""
-        self.search_text = search_text(self.label_sv, self.label_en, self.aliases)
-
-    def label(self, language: str) -> str:
-        """The label in the given language (Swedish when unknown)."""
-        return self.label_en if language == "en" else self.label_sv
+    from blueprints.vocabulary.models import NeedArea
 
 
 challenge_cpv = sa.Table(
@@ -108,6 +97,31 @@ class Challenge(TimestampMixin, Model):
     comments: Mapped[list["ChallengeComment"]] = relationship(
         back_populates="challenge", order_by="ChallengeComment.at", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_published(self) -> bool:
+        """Submitted and not withdrawn from view: reviewed, matched or waiting for review."""
+        return self.status in PUBLISHED
+
+    @property
+    def is_editable_by_its_buyers(self) -> bool:
+        """A draft, or returned for completion."""
+        return self.status in EDITABLE
+
+    @property
+    def may_be_returned(self) -> bool:
+        """Staff may send it back for completion."""
+        return self.status in (SUBMITTED, REVIEWED)
+
+    @property
+    def may_be_marked_reviewed(self) -> bool:
+        """Waiting for review."""
+        return self.status == SUBMITTED
+
+    @property
+    def may_be_archived(self) -> bool:
+        """Not archived already, and not in a network."""
+        return self.status not in (ARCHIVED, MATCHED)
 
 
 @sa.event.listens_for(Challenge, "before_insert")

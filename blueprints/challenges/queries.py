@@ -6,32 +6,24 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User
-from blueprints.challenges.constants import PUBLISHED, SORTS, STATUSES
-from blueprints.challenges.cpv import CpvEntry, branch_prefix, rank, tokens, valid_codes
-from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, CpvCode, challenge_cpv
+from blueprints.challenges.constants import SORTS, STATUSES
+from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, challenge_cpv
+from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import db
-from blueprints.core.formatting import escape_like, search_text
+from blueprints.core.formatting import search_text
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES, KINDS
+from blueprints.vocabulary.cpv import branch_prefix, tokens
 
 PER_PAGE = 25
-
-
-def visible_to(user: User) -> sa.ColumnElement[bool]:
-    """Staff see everything; buyers see their own organisation's and others' published, public challenges."""
-    if user.is_staff:
-        return sa.true()
-    own = Challenge.organisation_id == user.organisation_id
-    public = sa.and_(Challenge.status.in_(PUBLISHED), Challenge.visibility == "all")
-    return sa.or_(own, public)
 
 
 def get_visible_challenge(challenge_id: int, user: User) -> Challenge | None:
     """The challenge if it exists and the user may see it (else None, shown as 404), with what its page shows."""
     return db.session.scalar(
         sa.select(Challenge)
-        .where(Challenge.id == challenge_id, visible_to(user))
+        .where(Challenge.id == challenge_id, visible_challenges(user))
         .options(
             sa.orm.joinedload(Challenge.organisation),
             sa.orm.joinedload(Challenge.need_area),
@@ -86,7 +78,7 @@ def _contains(word: str) -> sa.ColumnElement[bool]:
 
 
 def _filtered(flt: ChallengeFilter, user: User) -> sa.Select[tuple[Challenge]]:
-    query = sa.select(Challenge).join(Challenge.organisation).where(visible_to(user))
+    query = sa.select(Challenge).join(Challenge.organisation).where(visible_challenges(user))
     for word in tokens(flt.q):
         query = query.where(_contains(word))
     if flt.need_area:
@@ -170,46 +162,3 @@ def planned_years() -> list[int]:
             .order_by(Challenge.planned_year)
         )
     )
-
-
-def cpv_divisions(language: str) -> list[tuple[str, str]]:
-    """(two-digit prefix, "45 Bygg- och anläggningsarbeten") of the 45 divisions, for the branch filter."""
-    rows = db.session.scalars(sa.select(CpvCode).where(CpvCode.level == 1).order_by(CpvCode.code))
-    return [(c.code[:2], f"{c.code[:2]} {c.label(language)}") for c in rows]
-
-
-def cpv_codes_by_id(codes: list[str]) -> dict[str, CpvCode]:
-    """The CPV rows for these codes."""
-    if not codes:
-        return {}
-    return {c.code: c for c in db.session.scalars(sa.select(CpvCode).where(CpvCode.code.in_(codes)))}
-
-
-def selected_cpv(text: str, language: str) -> list[tuple[str, str]]:
-    """(code, label) of the known codes typed in a CPV field, for the picker's chips."""
-    codes = valid_codes(text)
-    rows = cpv_codes_by_id(codes)
-    return [(c, rows[c].label(language)) for c in codes if c in rows]
-
-
-def search_cpv(query: str, language: str, limit: int = 15) -> list[tuple[CpvCode, CpvCode | None]]:
-    """Codes matching the words or digits typed, best first, each with its parent (the branch)."""
-    words = [t for t in tokens(query) if len(t) >= 2 and not t.isdigit()]
-    digits = "".join(ch for ch in query if ch.isdigit())
-    candidates = sa.select(CpvCode)
-    if digits and not words:
-        candidates = candidates.where(CpvCode.code.startswith(digits[:8]))
-    elif words:
-        # Narrow in the database on the longest word; rank the few hundred candidates in Python.
-        longest = max(words, key=len)
-        candidates = candidates.where(CpvCode.search_text.like(f"%{escape_like(longest[:6])}%", escape="\\"))
-    else:
-        return []
-    rows = {c.code: c for c in db.session.scalars(candidates)}
-    entries = [
-        CpvEntry(code=c.code, label=c.label_sv, level=c.level, words=tuple(tokens(c.search_text)))
-        for c in rows.values()
-    ]
-    best = [rows[e.code] for e in rank(entries, query, limit)]
-    parents = cpv_codes_by_id([c.parent_code for c in best if c.parent_code])
-    return [(c, parents.get(c.parent_code or "")) for c in best]

@@ -17,12 +17,13 @@ from blueprints.challenges.constants import (
     SUBMITTED,
 )
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, challenge_search_text
-from blueprints.challenges.queries import cpv_codes_by_id
+from blueprints.challenges.policies import may_edit
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
 from blueprints.core.urls import public_url
 from blueprints.organisations.models import Organisation
+from blueprints.vocabulary.queries import cpv_codes_by_id
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,6 @@ def missing_for_submission(data: ChallengeData) -> dict[str, str]:
     return {name: str(message) for name, message in REQUIRED_TO_SUBMIT.items() if not getattr(data, name)}
 
 
-def can_edit(challenge: Challenge, user: User) -> bool:
-    """Staff edit any challenge; buyers their own organisation's drafts and returned challenges."""
-    if user.has_role("facilitator", "admin"):
-        return True
-    return challenge.organisation_id == user.organisation_id and challenge.status in EDITABLE
-
-
 def _record(challenge: Challenge, actor: User | None, to_status: str, note: str = "") -> None:
     challenge.events.append(
         ChallengeEvent(
@@ -102,7 +96,7 @@ def save_challenge(*, challenge: Challenge | None, data: ChallengeData, author: 
         _record(challenge, author, DRAFT)
         _apply(challenge, data)  # before add(): its look-ups must not flush a half-filled row
         db.session.add(challenge)
-    elif not can_edit(challenge, author):
+    elif not may_edit(challenge, author):
         raise DomainError(str(_l("Utmaningen kan inte ändras i sin nuvarande status.")))
     else:
         _apply(challenge, data)

@@ -1,16 +1,12 @@
-"""Views: propose and edit challenges, review them, find them, import and export them; the CPV picker."""
+"""Views: propose and edit challenges, review them, find them, import and export them."""
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
-from blueprints.accounts.access import login_required, role_required
-from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR, STAFF
-from blueprints.admin.models import NeedArea
-from blueprints.challenges import bp
+from blueprints.challenges.blueprint import bp
 from blueprints.challenges.constants import (
     ARCHIVED,
     INNOVATION_LEVELS,
@@ -24,52 +20,33 @@ from blueprints.challenges.constants import (
 )
 from blueprints.challenges.exports import export_csv, export_xlsx
 from blueprints.challenges.forms import ChallengeForm, CommentForm, DecisionForm, ImportForm
-from blueprints.challenges.imports import check_file, import_preview
+from blueprints.challenges.imports import check_file, confirm_import, store_upload
 from blueprints.challenges.models import Challenge, ChallengeImport
+from blueprints.challenges.policies import PROPOSE_CHALLENGES, REVIEW_CHALLENGES, SEE_REVIEW_QUEUE, may_edit
 from blueprints.challenges.queries import (
     ChallengeFilter,
-    cpv_divisions,
     get_visible_challenge,
     planned_years,
     review_queue,
     search_challenges,
-    search_cpv,
-    selected_cpv,
 )
-from blueprints.challenges.services import (
-    ChallengeData,
-    add_comment,
-    can_edit,
-    decide,
-    missing_for_submission,
-    save_challenge,
-)
-from blueprints.core.db import DomainError, db, utcnow
-from blueprints.core.forms import commit_or_show_error, form_status
+from blueprints.challenges.services import ChallengeData, add_comment, decide, missing_for_submission, save_challenge
+from blueprints.core.access import login_required, permission_required
+from blueprints.core.actions import form_status, perform
+from blueprints.core.db import db
 from blueprints.core.htmx import render, render_block
-from blueprints.networks.queries import similar_to_draft
+from blueprints.core.i18n import current_language
 from blueprints.organisations.queries import organisation_choices
 from blueprints.organisations.regions import COUNTIES, KINDS
-
-EDITORS = (BUYER, FACILITATOR, ADMIN)
-REVIEWERS = (FACILITATOR, ADMIN)
-
-
-def _language() -> str:
-    return str(get_locale() or "sv")
-
+from blueprints.vocabulary.queries import cpv_divisions, need_area_choices, offered_need_area_choices, selected_cpv
 
 # --- the challenge form --------------------------------------------------------------------------------
 
 
 def _challenge_form(challenge: Challenge | None) -> ChallengeForm:
     form = ChallengeForm(obj=challenge) if challenge else ChallengeForm()
-    areas = db.session.scalars(
-        sa.select(NeedArea)
-        .where(sa.or_(~NeedArea.is_retired, NeedArea.id == (challenge.need_area_id if challenge else None)))
-        .order_by(NeedArea.sort_key)
-    )
-    form.need_area_id.choices = [(0, _("Välj behovsområde"))] + [(a.id, a.name) for a in areas]
+    keeping = challenge.need_area_id if challenge else None
+    form.need_area_id.choices = [(0, _("Välj behovsområde")), *offered_need_area_choices(keeping=keeping)]
     form.organisation_id.choices = organisation_choices()
     if request.method == "GET":
         if challenge:
@@ -108,7 +85,7 @@ def _form_data(form: ChallengeForm) -> ChallengeData:
 
 
 def _selected_cpv(form: ChallengeForm) -> list[tuple[str, str]]:
-    return selected_cpv(form.cpv_codes.data or "", _language())
+    return selected_cpv(form.cpv_codes.data or "", current_language())
 
 
 def _form_page(form: ChallengeForm, challenge: Challenge | None) -> ResponseReturnValue:
@@ -121,25 +98,23 @@ def _form_page(form: ChallengeForm, challenge: Challenge | None) -> ResponseRetu
         for name, message in missing.items():
             getattr(form, name).errors = [*getattr(form, name).errors, message]
         if not form.errors:
-            saved = commit_or_show_error(
-                form, lambda: save_challenge(challenge=challenge, data=data, author=g.user, submit=submit)
+            saved = perform(
+                lambda: save_challenge(challenge=challenge, data=data, author=g.user, submit=submit), form=form
             )
             if saved is not None:
                 flash(_("Utmaningen är inskickad.") if submit else _("Utkastet är sparat."), "success")
                 return redirect(url_for("challenges.detail", challenge_id=saved.id), 303)
-    status = 422 if form.is_submitted() and form.errors else 200
     return render(
         "challenges/form.html",
         form=form,
         challenge=challenge,
         selected_cpv=_selected_cpv(form),
-        matches=similar_to_draft(form, challenge, g.user, _language()),
-        status=status,
+        status=form_status(form),
     )
 
 
 @bp.route("/utmaningar/ny", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required(PROPOSE_CHALLENGES)
 def create() -> ResponseReturnValue:
     """Propose a challenge: save as a draft or submit."""
     if not g.user.is_staff and g.user.organisation_id is None:
@@ -148,19 +123,19 @@ def create() -> ResponseReturnValue:
 
 
 @bp.route("/utmaningar/<int:challenge_id>/redigera", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required(PROPOSE_CHALLENGES)
 def edit(challenge_id: int) -> ResponseReturnValue:
     """Edit a draft or a challenge returned for completion (staff: any challenge)."""
     challenge = get_visible_challenge(challenge_id, g.user)
     if challenge is None:
         abort(404)
-    if not can_edit(challenge, g.user):
+    if not may_edit(challenge, g.user):
         abort(403)
     return _form_page(_challenge_form(challenge), challenge)
 
 
 @bp.post("/utmaningar/falt/<name>")
-@role_required(*EDITORS)
+@permission_required(PROPOSE_CHALLENGES)
 def validate_field(name: str) -> ResponseReturnValue:
     """Inline validation: the one field, re-rendered with its message, as the user leaves it."""
     form = _challenge_form(None)
@@ -178,17 +153,15 @@ def validate_field(name: str) -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """Find challenges: active search, filters, sort and pagination, all in the URL."""
     flt = ChallengeFilter.from_args(request.args)
-    page = search_challenges(flt, g.user)
-    areas = db.session.scalars(sa.select(NeedArea).order_by(NeedArea.sort_key)).all()
     return render(
         "challenges/index.html",
         block="results",
         flt=flt,
-        page=page,
+        page=search_challenges(flt, g.user),
         statuses=STATUSES,
         sorts=SORTS,
-        need_areas=[(a.id, a.name) for a in areas],
-        divisions=cpv_divisions(_language()),
+        need_areas=need_area_choices(),
+        divisions=cpv_divisions(current_language()),
         counties=COUNTIES,
         kinds=KINDS,
         years=[(y, y) for y in planned_years()],
@@ -223,8 +196,7 @@ def _detail_page(challenge: Challenge, status: int = 200, **forms: FlaskForm) ->
         network_interest=NETWORK_INTEREST,
         visibility=VISIBILITY,
         quarters=QUARTERS,
-        can_edit=can_edit(challenge, g.user),
-        can_review=g.user.has_role(*REVIEWERS),
+        can_edit=may_edit(challenge, g.user),
         status=status,
         **context,
     )
@@ -241,7 +213,7 @@ def detail(challenge_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/utmaningar/granskning")
-@role_required(*STAFF)
+@permission_required(SEE_REVIEW_QUEUE)
 def queue() -> ResponseReturnValue:
     """Submitted challenges waiting for review."""
     return render("challenges/queue.html", challenges=review_queue())
@@ -251,14 +223,14 @@ def queue() -> ResponseReturnValue:
 
 DECISIONS = {"return": RETURNED, "review": REVIEWED, "archive": ARCHIVED}
 DECISION_MESSAGES = {
-    RETURNED: _("Utmaningen är återlämnad för komplettering."),
-    REVIEWED: _("Utmaningen är granskad."),
-    ARCHIVED: _("Utmaningen är arkiverad."),
+    RETURNED: _l("Utmaningen är återlämnad för komplettering."),
+    REVIEWED: _l("Utmaningen är granskad."),
+    ARCHIVED: _l("Utmaningen är arkiverad."),
 }
 
 
 @bp.post("/utmaningar/<int:challenge_id>/beslut")
-@role_required(*REVIEWERS)
+@permission_required(REVIEW_CHALLENGES)
 def decide_view(challenge_id: int) -> ResponseReturnValue:
     """Return for completion, mark as reviewed, or archive; the buyer is e-mailed."""
     challenge = db.get_or_404(Challenge, challenge_id)
@@ -266,27 +238,25 @@ def decide_view(challenge_id: int) -> ResponseReturnValue:
     to_status = DECISIONS.get(request.form.get("action", ""))
     if to_status is None:
         abort(400)
-    if form.validate_on_submit():
-        done = commit_or_show_error(
-            form, lambda: decide(challenge=challenge, actor=g.user, to_status=to_status, note=form.note.data or "")
-        )
-        if done is not None:
-            flash(str(DECISION_MESSAGES[to_status]), "success")
-            return redirect(url_for("challenges.detail", challenge_id=challenge.id), 303)
+    if form.validate_on_submit() and perform(
+        lambda: decide(challenge=challenge, actor=g.user, to_status=to_status, note=form.note.data or ""), form=form
+    ):
+        flash(str(DECISION_MESSAGES[to_status]), "success")
+        return redirect(url_for("challenges.detail", challenge_id=challenge.id), 303)
     return _detail_page(db.get_or_404(Challenge, challenge_id), 422, decision_form=form)
 
 
 @bp.post("/utmaningar/<int:challenge_id>/kommentarer")
-@role_required(*REVIEWERS)
+@permission_required(REVIEW_CHALLENGES)
 def comment(challenge_id: int) -> ResponseReturnValue:
     """Add a comment (visible to the buyer, or internal)."""
     challenge = db.get_or_404(Challenge, challenge_id)
     form = CommentForm()
-    if form.validate_on_submit() and commit_or_show_error(
-        form,
+    if form.validate_on_submit() and perform(
         lambda: add_comment(
             challenge=challenge, author=g.user, body=form.body.data or "", internal=bool(form.internal.data)
         ),
+        form=form,
     ):
         flash(_("Kommentaren är sparad."), "success")
         return redirect(url_for("challenges.detail", challenge_id=challenge.id) + "#kommentarer", 303)
@@ -297,21 +267,18 @@ def comment(challenge_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/utmaningar/import", methods=["GET", "POST"])
-@role_required(*REVIEWERS)
+@permission_required(REVIEW_CHALLENGES)
 def import_upload() -> ResponseReturnValue:
     """Upload a CSV or XLSX file; the preview shows every row's problems before anything is stored."""
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        content = upload.read()
-        try:
-            preview = check_file(upload.filename or "", content)
-        except DomainError as error:
-            form.file.errors = [error.message]
-        else:
-            stored = ChallengeImport(created_by_id=g.user.id, filename=upload.filename or "", content=content)
-            db.session.add(stored)
-            db.session.commit()
+        checked = perform(
+            lambda: store_upload(filename=upload.filename or "", content=upload.read(), actor=g.user),
+            form=form,
+        )
+        if checked is not None:
+            preview, stored = checked
             return render(
                 "challenges/import_preview.html",
                 preview=preview,
@@ -323,37 +290,17 @@ def import_upload() -> ResponseReturnValue:
 
 
 @bp.post("/utmaningar/import/<int:import_id>")
-@role_required(*REVIEWERS)
+@permission_required(REVIEW_CHALLENGES)
 def import_confirm(import_id: int) -> ResponseReturnValue:
     """Store every row of a checked file, or none."""
     stored = db.get_or_404(ChallengeImport, import_id)
     if stored.created_by_id != g.user.id or stored.imported_at is not None:
         abort(404)
-    preview = check_file(stored.filename, stored.content)
     form = ImportForm(formdata=None)
-    try:
-        count = import_preview(preview, actor=g.user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    counts = perform(lambda: confirm_import(stored=stored, actor=g.user), form=form)
+    if counts is None:
+        preview = check_file(stored.filename, stored.content)
         return render("challenges/import_preview.html", preview=preview, stored=stored, form=form, status=422)
-    stored.imported_at = utcnow()
-    stored.content = b""
-    db.session.commit()
-    flash(
-        _("%(count)s utmaningar är importerade; %(skipped)s fanns redan.", count=count, skipped=preview.skipped),
-        "success",
-    )
+    count, skipped = counts
+    flash(_("%(count)s utmaningar är importerade; %(skipped)s fanns redan.", count=count, skipped=skipped), "success")
     return redirect(url_for("challenges.index", sort="newest"), 303)
-
-
-# --- the CPV picker -------------------------------------------------------------------------------------
-
-
-@bp.get("/cpv/sok")
-@login_required
-def cpv_search() -> ResponseReturnValue:
-    """Suggestions for the CPV picker: codes matching Swedish (or English) words or digits."""
-    query = request.args.get("q", "").strip()[:100]
-    results = search_cpv(query, _language()) if len(query) >= 2 else []
-    return render("challenges/cpv_options.html", results=results, query=query, language=_language())

@@ -1,4 +1,5 @@
-"""Command-line commands: seed-demo, outbox send, and each area's own."""
+"""Core's commands: ``seed-demo`` (every area's demo data) and ``outbox send``. Areas add their own commands
+to their blueprint's ``cli`` group."""
 
 import click
 from flask import Flask
@@ -8,20 +9,18 @@ from blueprints.core.db import db
 
 
 def register_cli(app: Flask) -> None:
-    """Attach the commands to ``flask --app app``."""
+    """Attach core's commands to ``flask --app app``."""
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
-        """Load demo organisations, users and need areas (safe to run again)."""
-        from blueprints.core.demo import DEMO_PASSWORD, seed_demo
+        """Load demo organisations, users, need areas and every area's examples (safe to run again)."""
+        from blueprints.core.demo import describe_demo, seed_demo
 
         created = seed_demo()
         db.session.commit()
-        click.echo(f"Demo data ready ({created} new rows). Accounts (password {DEMO_PASSWORD}):")
-        from blueprints.core.demo import DEMO_USERS
-
-        for email, _name, roles, _org in DEMO_USERS:
-            click.echo(f"  {email:28} {', '.join(roles)}")
+        click.echo(f"Demo data ready ({created} new rows).")
+        for line in describe_demo():
+            click.echo(line)
 
     outbox = AppGroup("outbox", help="The e-mail outbox.")
 
@@ -35,11 +34,3 @@ def register_cli(app: Flask) -> None:
         click.echo(f"sent {counts['sent']}, retry later {counts['retry']}, failed {counts['failed']}")
 
     app.cli.add_command(outbox)
-
-    from blueprints.challenges.cli import register_challenge_commands
-
-    register_challenge_commands(app)
-
-    from blueprints.support.cli import register_support_commands
-
-    register_support_commands(app)

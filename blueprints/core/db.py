@@ -85,14 +85,19 @@ class TimestampMixin:
 
 
 class DomainError(Exception):
-    """A rule of the domain was broken; the message is shown to the user (already translated)."""
+    """A rule of the domain was broken; the message is shown to the user (already translated). ``field`` names
+    the form field it concerns; ``status_code`` is the HTTP answer (422, or e.g. 404 for something that is not
+    there, 409 for a conflict); ``back`` is where a page goes to show it (set by ``core.actions.perform``)."""
 
     status_code = 422
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, status_code: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.back: str | None = None
+        if status_code is not None:
+            self.status_code = status_code
 
 
 # Indexes that live only in migrations (0003: challenge search; 0006: the support queue's expression index,

@@ -22,6 +22,11 @@ def select_locale() -> str:
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def current_language() -> str:
+    """The language code of this request ("sv" or "en")."""
+    return str(get_locale() or "sv")
+
+
 def iso_date(value: date | datetime | None) -> str:
     """2026-03-14 (in Swedish time for datetimes)."""
     if value is None:

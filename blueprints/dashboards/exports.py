@@ -39,7 +39,3 @@ def _sheet(table: Table) -> Sheet:
     )
     formats = {i: NUMBER_FORMATS[u] for i, u in enumerate(units) if u in NUMBER_FORMATS}
     return Sheet(table.title, [c.header for c in table.columns], rows, formats)
-
-
-def _xlsx_value(value: object, unit: str) -> object:
-    return str(value) if unit == TEXT and value is not None else value

@@ -5,22 +5,19 @@ from datetime import date
 from flask import abort, request
 from flask.typing import ResponseReturnValue
 
-from blueprints.accounts.access import role_required
-from blueprints.accounts.roles import ADMIN, FACILITATOR, MANAGER
-from blueprints.admin.queries import need_area_choices
+from blueprints.core.access import permission_required
 from blueprints.core.db import utcnow
 from blueprints.core.errors import error_response
 from blueprints.core.formatting import STOCKHOLM
 from blueprints.core.htmx import render
 from blueprints.core.i18n import date_time
-from blueprints.dashboards import bp
+from blueprints.dashboards.blueprint import bp
 from blueprints.dashboards.exports import table_csv, tables_xlsx
 from blueprints.dashboards.figures import Dashboard, build_dashboard, chart_of, format_change, format_value
 from blueprints.dashboards.forms import PERIODS, DashboardFilter
+from blueprints.dashboards.policies import READ_DASHBOARDS
 from blueprints.organisations.regions import COUNTIES, KINDS
-
-# Managers and admins follow the figures; facilitators may read them too. Nothing here changes anything.
-READERS = (MANAGER, ADMIN, FACILITATOR)
+from blueprints.vocabulary.queries import need_area_choices
 
 
 def _today() -> date:
@@ -57,21 +54,21 @@ def _page(template: str, *, block: str | None = None) -> ResponseReturnValue:
 
 
 @bp.get("/oversikt/")
-@role_required(*READERS)
+@permission_required(READ_DASHBOARDS)
 def index() -> ResponseReturnValue:
     """The dashboard: key figures, charts and tables for the chosen period, län, need area and kind."""
     return _page("dashboards/index.html", block="widgets")
 
 
 @bp.get("/oversikt/rapport")
-@role_required(*READERS)
+@permission_required(READ_DASHBOARDS)
 def report() -> ResponseReturnValue:
     """Underlag för återrapportering: every figure, chart, table and definition, laid out for A4."""
     return _page("dashboards/report.html")
 
 
 @bp.get("/oversikt/export/<string:key>.<any(csv, xlsx):file_type>")
-@role_required(*READERS)
+@permission_required(READ_DASHBOARDS)
 def export(key: str, file_type: str) -> ResponseReturnValue:
     """One table (or, as XLSX, "alla": every table on its own sheet) for the filtered period."""
     flt, errors, dashboard, _areas = _load()

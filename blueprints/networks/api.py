@@ -5,11 +5,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from blueprints.accounts.access import api_role_required, json_error
-from blueprints.accounts.roles import STAFF
 from blueprints.challenges.models import Challenge
+from blueprints.core.access import api_permission_required, json_error
 from blueprints.core.db import db
-from blueprints.networks import bp
+from blueprints.networks.blueprint import bp
+from blueprints.networks.policies import USE_MATCHING_API
 from blueprints.networks.queries import Match, suggestions_for
 
 MAX_K = 50
@@ -27,7 +27,7 @@ def _as_json(match: Match) -> dict[str, object]:
 
 
 @bp.get("/api/v1/challenges/<int:challenge_id>/matches")
-@api_role_required(*STAFF)
+@api_permission_required(USE_MATCHING_API)
 def api_matches(challenge_id: int) -> ResponseReturnValue:
     """{"challenge": id, "matches": [...]}: other organisations' challenges and networks, best first."""
     raw_k = request.args.get("k", "10").strip()

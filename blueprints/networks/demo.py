@@ -5,7 +5,6 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from blueprints.accounts.models import User
-from blueprints.admin.models import NeedArea
 from blueprints.challenges.models import Challenge
 from blueprints.core.db import db, utcnow
 from blueprints.networks.constants import CHECKLIST, INITIATE, MARKET_DIALOGUE, MEETING, OBSERVER, RUN, START
@@ -22,6 +21,7 @@ from blueprints.networks.services import (
     set_checklist_item,
 )
 from blueprints.organisations.models import Organisation
+from blueprints.vocabulary.models import NeedArea
 
 # name, need area, host, open?, phase, CPV codes, common challenge, [(member, role, accepts?)], linked challenge titles
 DemoNetwork = tuple[str, str, str, bool, str, list[str], str, list[tuple[str, str, bool | None]], list[str]]

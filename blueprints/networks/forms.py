@@ -6,10 +6,10 @@ from wtforms import DateField, Field, RadioField, SelectField, StringField, Text
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.challenges.forms import CpvCodesField
 from blueprints.core.args import int_arg
 from blueprints.core.forms import https_only
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
+from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
 

@@ -17,13 +17,14 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from blueprints.challenges.constants import PUBLISHED
-from blueprints.challenges.models import Challenge, CpvCode, challenge_cpv
+from blueprints.challenges.models import Challenge, challenge_cpv
 from blueprints.core.db import db, utcnow
 from blueprints.networks.constants import BELONGING, CLOSED
 from blueprints.networks.matching import Item, MatchingEngine, Suggestion
 from blueprints.networks.models import Network, NetworkMember, network_challenge, network_cpv
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES, NEIGHBOURS
+from blueprints.vocabulary.models import CpvCode
 
 # A transaction that flushed its change earlier than this before committing could be missed; two minutes is
 # far longer than any request here lasts.

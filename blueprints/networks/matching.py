@@ -25,7 +25,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from blueprints.challenges.cpv import tokens
+from blueprints.vocabulary.cpv import tokens
 
 STOPWORDS = frozenset(
     [

@@ -7,22 +7,28 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.challenges.models import Challenge, CpvCode
+from blueprints.challenges.models import Challenge
 from blueprints.core.db import Model, TimestampMixin, one_of, sort_key_type, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.networks.constants import (
     ACTIVE,
     ACTIVITY_KINDS,
+    BELONGING,
+    HOST,
     INITIATE,
+    INVITED,
+    MARKET_DIALOGUE,
     MEMBER_ROLES,
     MEMBER_STATUSES,
+    OBSERVER,
     PHASES,
 )
 from blueprints.organisations.models import Organisation
+from blueprints.vocabulary.models import CpvCode
 
 if TYPE_CHECKING:
     from blueprints.accounts.models import User
-    from blueprints.admin.models import NeedArea
+    from blueprints.vocabulary.models import NeedArea
 
 
 network_cpv = sa.Table(
@@ -130,6 +136,31 @@ class NetworkMember(Model):
     network: Mapped[Network] = relationship(back_populates="members")
     organisation: Mapped[Organisation] = relationship()
 
+    @property
+    def is_invited(self) -> bool:
+        """Invited and not yet answered."""
+        return self.status == INVITED
+
+    @property
+    def is_active(self) -> bool:
+        """A member that has accepted (and not left)."""
+        return self.status == ACTIVE
+
+    @property
+    def belongs(self) -> bool:
+        """Invited or active: the organisation may see the network even when it is closed."""
+        return self.status in BELONGING
+
+    @property
+    def is_host(self) -> bool:
+        """The organisation that leads the network."""
+        return self.role == HOST
+
+    @property
+    def is_observer(self) -> bool:
+        """Follows the network without taking part as a member."""
+        return self.role == OBSERVER
+
 
 class NetworkEvent(Model):
     """One dated step in a network's history (phase changes, members, challenges, activities)."""
@@ -191,6 +222,11 @@ class NetworkActivity(TimestampMixin, Model):
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=activity_organisation, order_by=Organisation.sort_key
     )
+
+    @property
+    def is_market_dialogue(self) -> bool:
+        """A dialogue with suppliers (what they were told is recorded, shared alike with all)."""
+        return self.kind == MARKET_DIALOGUE
 
     @property
     def supplier_list(self) -> list[str]:

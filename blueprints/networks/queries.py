@@ -9,42 +9,29 @@ from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 
-from blueprints.accounts.models import User
-from blueprints.challenges.cpv import valid_codes
-from blueprints.challenges.models import Challenge, CpvCode
-from blueprints.challenges.queries import cpv_codes_by_id
+from blueprints.accounts.models import User, UserRole
+from blueprints.challenges.models import Challenge
 from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import contains_words, db
 from blueprints.networks.constants import BELONGING, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
 from blueprints.networks.matching import CPV_REASONS, REASON_TEXTS, Item, Reason, Suggestion
 from blueprints.networks.models import MatchDismissal, Network, NetworkMember, network_challenge
+from blueprints.networks.policies import RUN_NETWORKS, belonging_to, visible_networks
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES
+from blueprints.vocabulary.cpv import valid_codes
+from blueprints.vocabulary.models import CpvCode
+from blueprints.vocabulary.queries import cpv_codes_by_id
 
 PER_PAGE = 25
-
-
-def _belongs(organisation_id: int | None) -> sa.ColumnElement[bool]:
-    return Network.id.in_(
-        sa.select(NetworkMember.network_id).where(
-            NetworkMember.organisation_id == organisation_id, NetworkMember.status.in_(BELONGING)
-        )
-    )
-
-
-def network_visible_to(user: User) -> sa.ColumnElement[bool]:
-    """Staff see every network; buyers open ones and closed ones their organisation belongs to (or is invited to)."""
-    if user.is_staff:
-        return sa.true()
-    return sa.or_(Network.is_open, _belongs(user.organisation_id))
 
 
 def get_visible_network(network_id: int, user: User) -> Network | None:
     """The network if it exists and the user may see it (else None, shown as 404), with what its page shows."""
     return db.session.scalar(
         sa.select(Network)
-        .where(Network.id == network_id, network_visible_to(user))
+        .where(Network.id == network_id, visible_networks(user))
         .options(
             sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation),
             sa.orm.selectinload(Network.cpv_codes),
@@ -85,7 +72,7 @@ class NetworkFilter(ListState):
 
 def search_networks(flt: NetworkFilter, user: User) -> Pagination:
     """One page of the networks the user may see that match the filter, in Swedish name order."""
-    query = sa.select(Network).where(network_visible_to(user))
+    query = sa.select(Network).where(visible_networks(user))
     query = query.where(*contains_words(Network.search_text, flt.q))
     if flt.phase:
         query = query.where(Network.phase == flt.phase)
@@ -99,7 +86,7 @@ def search_networks(flt: NetworkFilter, user: User) -> Pagination:
         )
         query = query.where(Network.id.in_(in_county))
     if flt.organisation:
-        query = query.where(_belongs(flt.organisation))
+        query = query.where(belonging_to(flt.organisation))
     query = query.order_by(Network.sort_key, Network.id).options(
         sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation),
         sa.orm.joinedload(Network.need_area),
@@ -135,7 +122,7 @@ def networks_of(organisation_id: int | None) -> list[Network]:
     """The networks an organisation takes part in."""
     if organisation_id is None:
         return []
-    return list(db.session.scalars(sa.select(Network).where(_belongs(organisation_id)).order_by(Network.sort_key)))
+    return list(db.session.scalars(sa.select(Network).where(belonging_to(organisation_id)).order_by(Network.sort_key)))
 
 
 # --- suggestions ---------------------------------------------------------------------------------------
@@ -192,6 +179,11 @@ class Match:
     challenge: Challenge | None
     network: Network | None
     pooled_volume_sek: int
+
+    @property
+    def is_challenge(self) -> bool:
+        """Another organisation's challenge (else a network to join)."""
+        return self.challenge is not None
 
     @property
     def title(self) -> str:
@@ -296,3 +288,24 @@ def similar_to_draft(form: FlaskForm, challenge: Challenge | None, user: User, l
         return []
     exclude = _dismissed(challenge.id) if challenge else []
     return resolve(rank(query, k=5, exclude=exclude, public_only=not user.is_staff), None, language)
+
+
+def coordinator_choices() -> list[tuple[int, str]]:
+    """(id, name) of active staff who may coordinate a network, after a "none chosen" choice (0)."""
+    rows = db.session.execute(
+        sa.select(User.id, User.name)
+        .join(UserRole)
+        .where(User.is_active, UserRole.role.in_(RUN_NETWORKS.roles))
+        .distinct()
+        .order_by(User.name)
+    )
+    return [(0, gettext("Ingen samordnare vald")), *((row.id, row.name) for row in rows)]
+
+
+def challenges_by_id(ids: list[int]) -> list[Challenge]:
+    """The challenges with these ids (a new network's starting point), with their organisations."""
+    return list(
+        db.session.scalars(
+            sa.select(Challenge).where(Challenge.id.in_(ids)).options(sa.orm.joinedload(Challenge.organisation))
+        )
+    )

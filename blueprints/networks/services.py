@@ -10,14 +10,13 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from blueprints.accounts.models import User, UserRole
-from blueprints.accounts.roles import BUYER
 from blueprints.challenges.constants import PUBLISHED
 from blueprints.challenges.models import Challenge
-from blueprints.challenges.queries import cpv_codes_by_id
 from blueprints.challenges.services import mark_matched, unmark_matched
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
+from blueprints.core.roles import BUYER
 from blueprints.core.urls import public_url
 from blueprints.networks.constants import (
     ACTIVE,
@@ -42,6 +41,7 @@ from blueprints.networks.models import (
     NetworkMember,
 )
 from blueprints.organisations.models import Organisation
+from blueprints.vocabulary.queries import cpv_codes_by_id
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def change_phase(*, network: Network, to_phase: str, note: str, actor: User) -> 
 def set_checklist_item(*, network: Network, phase: str, item: str, done: bool, actor: User) -> None:
     """Mark a point of a phase's checklist as done, or not done."""
     if item not in CHECKLIST.get(phase, {}):
-        raise DomainError(str(_l("Okänd punkt i checklistan.")))
+        raise DomainError(str(_l("Okänd punkt i checklistan.")), status_code=400)
     current = next((c for c in network.checklist if (c.phase, c.item) == (phase, item)), None)
     if done and current is None:
         network.checklist.append(NetworkChecklistItem(phase=phase, item=item, done_by=actor))
@@ -204,11 +204,6 @@ def invite_organisation(*, network: Network, organisation_id: int, role: str, ac
     return member
 
 
-def may_answer(member: NetworkMember, user: User) -> bool:
-    """A buyer of the invited organisation may answer its invitation."""
-    return user.has_role(BUYER) and user.organisation_id == member.organisation_id
-
-
 def answer_invitation(*, member: NetworkMember, accept: bool, user: User) -> NetworkMember:
     """The invited organisation accepts or declines."""
     if member.status != INVITED:
@@ -264,7 +259,7 @@ def link_challenge(*, network: Network, challenge: Challenge, invite: bool, acto
 def unlink_challenge(*, network: Network, challenge: Challenge, actor: User) -> None:
     """Take a challenge out of the network; out of its last network it is reviewed again."""
     if challenge not in network.challenges:
-        raise DomainError(str(_l("Utmaningen är inte kopplad till nätverket.")))
+        raise DomainError(str(_l("Utmaningen är inte kopplad till nätverket.")), status_code=404)
     network.challenges.remove(challenge)
     db.session.flush()
     others = db.session.scalar(

@@ -1,31 +1,27 @@
 """Views: match suggestions for a challenge, similar items beside the challenge form, networks with their
 members, phases, checklist, linked challenges and activities (with .ics files)."""
 
-import sqlalchemy as sa
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from blueprints.accounts.access import login_required, role_required
-from blueprints.accounts.models import User, UserRole
-from blueprints.accounts.roles import ADMIN, BUYER, FACILITATOR, STAFF
-from blueprints.admin.queries import need_area_choices
 from blueprints.challenges.forms import ChallengeForm
 from blueprints.challenges.models import Challenge
-from blueprints.challenges.queries import get_visible_challenge, selected_cpv
+from blueprints.challenges.policies import PROPOSE_CHALLENGES
+from blueprints.challenges.queries import get_visible_challenge
+from blueprints.core.access import login_required, permission_required
+from blueprints.core.actions import form_status, perform
 from blueprints.core.args import int_arg, int_args
-from blueprints.core.db import DomainError, db
+from blueprints.core.db import db
 from blueprints.core.downloads import download
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
-from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
-from blueprints.networks import bp
+from blueprints.core.i18n import current_language
+from blueprints.networks.blueprint import bp
 from blueprints.networks.calendar import activity_calendar
 from blueprints.networks.constants import (
     ACTIVITY_KINDS,
-    BELONGING,
     CHECKLIST,
     EVENT_KINDS,
     MEMBER_ROLES,
@@ -41,8 +37,17 @@ from blueprints.networks.forms import (
     PhaseForm,
 )
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
+from blueprints.networks.policies import (
+    ANSWER_INVITATIONS,
+    RUN_NETWORKS,
+    SEE_MATCH_SUGGESTIONS,
+    may_answer,
+    sees_inside,
+)
 from blueprints.networks.queries import (
     NetworkFilter,
+    challenges_by_id,
+    coordinator_choices,
     get_visible_network,
     member_organisations,
     search_networks,
@@ -60,7 +65,6 @@ from blueprints.networks.services import (
     invite_organisation,
     leave_network,
     link_challenge,
-    may_answer,
     save_activity,
     set_checklist_item,
     unlink_challenge,
@@ -68,14 +72,9 @@ from blueprints.networks.services import (
 )
 from blueprints.organisations.queries import organisation_choices
 from blueprints.organisations.regions import COUNTIES
+from blueprints.vocabulary.queries import need_area_choices, selected_cpv
 
-RUNNERS = (FACILITATOR, ADMIN)  # staff who create and run networks
-EDITORS = (BUYER, FACILITATOR, ADMIN)
 SUGGESTION_COUNT = 10
-
-
-def _language() -> str:
-    return str(get_locale() or "sv")
 
 
 # --- suggestions for a challenge -----------------------------------------------------------------------
@@ -89,22 +88,22 @@ def _staff_challenge(challenge_id: int) -> Challenge:
 
 
 @bp.get("/utmaningar/<int:challenge_id>/forslag")
-@role_required(*STAFF)
+@permission_required(SEE_MATCH_SUGGESTIONS)
 def suggestions(challenge_id: int) -> ResponseReturnValue:
     """Ranked networks to join and challenges to form a network with, with reasons and pooled volume."""
     challenge = _staff_challenge(challenge_id)
-    matches = suggestions_for(challenge, g.user, k=SUGGESTION_COUNT, language=_language())
+    matches = suggestions_for(challenge, g.user, k=SUGGESTION_COUNT, language=current_language())
     return render(
         "networks/suggestions.html",
         block="suggestions",
         challenge=challenge,
         matches=matches,
-        can_act=g.user.has_role(*RUNNERS),
+        can_act=RUN_NETWORKS(g.user),
     )
 
 
 @bp.post("/utmaningar/<int:challenge_id>/forslag")
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def act_on_suggestion(challenge_id: int) -> ResponseReturnValue:
     """Create a network from selected challenges, add the challenge to a network, or dismiss a suggestion."""
     challenge = _staff_challenge(challenge_id)
@@ -117,37 +116,33 @@ def act_on_suggestion(challenge_id: int) -> ResponseReturnValue:
     other_id = int_arg(other)
     if other_id is None:
         abort(400)
-    try:
-        if action == "dismiss":
-            dismiss_suggestion(challenge=challenge, kind=kind, other_id=other_id, actor=g.user)
-            message = _("Förslaget är avfärdat och visas inte igen.")
-        elif action == "join" and kind == "network":
-            network = db.get_or_404(Network, other_id)
-            invited = link_challenge(network=network, challenge=challenge, invite=True, actor=g.user)
-            message = (
-                _("Utmaningen är kopplad till nätverket och organisationen är inbjuden.")
-                if invited
-                else _("Utmaningen är kopplad till nätverket.")
-            )
-            back = url_for("networks.detail", network_id=network.id)
-        else:
-            abort(400)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(back, 303)
-    db.session.commit()
+    if action == "dismiss":
+        perform(lambda: dismiss_suggestion(challenge=challenge, kind=kind, other_id=other_id, actor=g.user), back=back)
+        message = _("Förslaget är avfärdat och visas inte igen.")
+    elif action == "join" and kind == "network":
+        network = db.get_or_404(Network, other_id)
+        invited = perform(
+            lambda: link_challenge(network=network, challenge=challenge, invite=True, actor=g.user), back=back
+        )
+        message = (
+            _("Utmaningen är kopplad till nätverket och organisationen är inbjuden.")
+            if invited
+            else _("Utmaningen är kopplad till nätverket.")
+        )
+        back = url_for("networks.detail", network_id=network.id)
+    else:
+        abort(400)
     flash(message, "success")
     return redirect(back, 303)
 
 
 @bp.post("/utmaningar/liknande")
-@role_required(*EDITORS)
+@permission_required(PROPOSE_CHALLENGES)
 def similar() -> ResponseReturnValue:
     """Similar challenges and networks for the challenge being written (beside the form, as the user types)."""
     challenge_id = int_arg(request.args.get("challenge"))
     challenge = get_visible_challenge(challenge_id, g.user) if challenge_id else None
-    matches = similar_to_draft(ChallengeForm(), challenge, g.user, _language())
+    matches = similar_to_draft(ChallengeForm(), challenge, g.user, current_language())
     return render("networks/_similar.html", matches=matches)
 
 
@@ -171,22 +166,11 @@ def index() -> ResponseReturnValue:
     )
 
 
-def _coordinators() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        sa.select(User.id, User.name)
-        .join(UserRole)
-        .where(User.is_active, UserRole.role.in_(RUNNERS))
-        .distinct()
-        .order_by(User.name)
-    )
-    return [(0, _("Ingen samordnare vald")), *((row.id, row.name) for row in rows)]
-
-
 def _network_form(network: Network | None, challenges: list[Challenge]) -> NetworkForm:
     form = NetworkForm(obj=network) if network else NetworkForm()
     form.need_area_id.choices = [(0, _("Välj behovsområde")), *need_area_choices()]
     form.host_organisation_id.choices = organisation_choices()
-    form.coordinator_id.choices = _coordinators()
+    form.coordinator_id.choices = coordinator_choices()
     form.challenge_ids.choices = [(c.id, f"{c.title} ({c.organisation.name})") for c in challenges]
     if request.method == "GET":
         if network:
@@ -196,7 +180,7 @@ def _network_form(network: Network | None, challenges: list[Challenge]) -> Netwo
             form.coordinator_id.data = network.coordinator_id or 0
         else:
             form.challenge_ids.data = [c.id for c in challenges]
-            form.coordinator_id.data = g.user.id if g.user.has_role(*RUNNERS) else 0
+            form.coordinator_id.data = g.user.id if RUN_NETWORKS(g.user) else 0
             if challenges:
                 first = challenges[0]
                 form.name.data = _("Nätverk: %(title)s", title=first.title)
@@ -220,29 +204,25 @@ def _network_data(form: NetworkForm) -> NetworkData:
 
 
 def _selected_cpv(form: NetworkForm) -> list[tuple[str, str]]:
-    return selected_cpv(form.cpv_codes.data or "", _language())
+    return selected_cpv(form.cpv_codes.data or "", current_language())
 
 
 @bp.route("/natverk/ny", methods=["GET", "POST"])
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def create() -> ResponseReturnValue:
     """Create a network, from scratch or from challenges chosen among the suggestions."""
     ids = int_args(request.args.getlist("challenge") or request.form.getlist("challenge_ids"))
-    challenges = list(
-        db.session.scalars(
-            sa.select(Challenge).where(Challenge.id.in_(ids)).options(sa.orm.joinedload(Challenge.organisation))
-        )
-    )
+    challenges = challenges_by_id(ids)
     form = _network_form(None, challenges)
     if form.validate_on_submit():
-        network = commit_or_show_error(
-            form,
+        network = perform(
             lambda: create_network(
                 data=_network_data(form),
                 challenge_ids=form.challenge_ids.data or [],
                 invite=form.invite.data == "yes",
                 actor=g.user,
             ),
+            form=form,
         )
         if network is not None:
             flash(_("Nätverket är skapat."), "success")
@@ -264,13 +244,13 @@ def _runner_network(network_id: int) -> Network:
 
 
 @bp.route("/natverk/<int:network_id>/redigera", methods=["GET", "POST"])
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def edit(network_id: int) -> ResponseReturnValue:
     """Change a network's facts, host, coordinator and openness."""
     network = _runner_network(network_id)
     form = _network_form(network, [])
-    if form.validate_on_submit() and commit_or_show_error(
-        form, lambda: update_network(network=network, data=_network_data(form), actor=g.user)
+    if form.validate_on_submit() and perform(
+        lambda: update_network(network=network, data=_network_data(form), actor=g.user), form=form
     ):
         flash(_("Nätverket är sparat."), "success")
         return redirect(url_for("networks.detail", network_id=network.id), 303)
@@ -282,11 +262,10 @@ def edit(network_id: int) -> ResponseReturnValue:
 def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:
     user = g.user
     own = network.member_for(user.organisation_id)
-    belongs = own is not None and own.status in BELONGING
-    can_run = user.has_role(*RUNNERS)
+    can_run = RUN_NETWORKS(user)
     invite_form = forms.get("invite_form") or InviteForm(formdata=None)
     if can_run:  # only runners see the form: spare everyone else the list of every organisation
-        belonging = {m.organisation_id for m in network.members if m.status in BELONGING}
+        belonging = {m.organisation_id for m in network.members if m.belongs}
         invite_form.organisation_id.choices = [(0, _("Välj organisation"))] + [
             choice for choice in organisation_choices()[1:] if choice[0] not in belonging
         ]
@@ -301,7 +280,7 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         network=network,
         own=own,
         can_run=can_run,
-        sees_details=user.is_staff or belongs,
+        sees_details=sees_inside(network, user),
         may_answer=own is not None and may_answer(own, user),
         invite_form=invite_form,
         phase_form=phase_form,
@@ -336,52 +315,50 @@ def _done(message: str, network: Network, anchor: str = "") -> ResponseReturnVal
 
 
 @bp.post("/natverk/<int:network_id>/fas")
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def phase(network_id: int) -> ResponseReturnValue:
     """Move the network to the next (or previous) phase."""
     network = _runner_network(network_id)
     form = PhaseForm()
     form.phase.choices = list(PHASES.items())
-    if form.validate_on_submit() and commit_or_show_error(
-        form, lambda: change_phase(network=network, to_phase=form.phase.data, note=form.note.data or "", actor=g.user)
+    if form.validate_on_submit() and perform(
+        lambda: change_phase(network=network, to_phase=form.phase.data, note=form.note.data or "", actor=g.user),
+        form=form,
     ):
         return _done(_("Nätverket är i fasen %(phase)s.", phase=str(PHASES[network.phase]).lower()), network, "#fas")
     return _detail_page(_visible_network(network_id), 422, phase_form=form)
 
 
 @bp.post("/natverk/<int:network_id>/checklista")
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def checklist(network_id: int) -> ResponseReturnValue:
     """Mark a checklist point as done or not done."""
     network = _runner_network(network_id)
-    try:
-        set_checklist_item(
+    perform(
+        lambda: set_checklist_item(
             network=network,
             phase=request.form.get("phase", ""),
             item=request.form.get("item", ""),
             done=request.form.get("done") == "1",
             actor=g.user,
         )
-    except DomainError:
-        db.session.rollback()
-        abort(400)
-    db.session.commit()
+    )
     return _done(_("Checklistan är uppdaterad."), network, "#checklista")
 
 
 @bp.post("/natverk/<int:network_id>/medlemmar")
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def invite(network_id: int) -> ResponseReturnValue:
     """Invite an organisation; its buyers get an e-mail with a link to answer."""
     network = _runner_network(network_id)
     form = InviteForm()
     form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
-        member = commit_or_show_error(
-            form,
+        member = perform(
             lambda: invite_organisation(
                 network=network, organisation_id=form.organisation_id.data or 0, role=form.role.data, actor=g.user
             ),
+            form=form,
         )
         if member is not None:
             return _done(_("%(name)s är inbjuden.", name=member.organisation.name), network, "#medlemmar")
@@ -396,46 +373,35 @@ def _member(network: Network, member_id: int) -> NetworkMember:
 
 
 @bp.post("/natverk/<int:network_id>/medlemmar/<int:member_id>")
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def update_member(network_id: int, member_id: int) -> ResponseReturnValue:
     """Change a member's role, or record that the organisation has left."""
     network = _runner_network(network_id)
     member = _member(network, member_id)
-    action = request.form.get("action", "")
-    try:
-        if action == "leave":
-            leave_network(member=member, actor=g.user)
-        else:
-            change_member_role(member=member, role=request.form.get("role", ""), actor=g.user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("networks.detail", network_id=network.id) + "#medlemmar", 303)
-    db.session.commit()
+    back = url_for("networks.detail", network_id=network.id) + "#medlemmar"
+    if request.form.get("action", "") == "leave":
+        perform(lambda: leave_network(member=member, actor=g.user), back=back)
+    else:
+        perform(lambda: change_member_role(member=member, role=request.form.get("role", ""), actor=g.user), back=back)
     return _done(_("Medlemmen är uppdaterad."), network, "#medlemmar")
 
 
 @bp.post("/natverk/<int:network_id>/svar")
-@role_required(BUYER)
+@permission_required(ANSWER_INVITATIONS)
 def answer(network_id: int) -> ResponseReturnValue:
     """The user's organisation accepts or declines its invitation, or leaves the network."""
     network = _visible_network(network_id)
     member = network.member_for(g.user.organisation_id)
     if member is None or not may_answer(member, g.user):
         abort(404)
-    action = request.form.get("action")
-    try:
-        if action in ("accept", "decline"):
-            answer_invitation(member=member, accept=action == "accept", user=g.user)
-        elif action == "leave":
-            leave_network(member=member, actor=g.user)
-        else:
-            abort(400)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("networks.detail", network_id=network.id), 303)
-    db.session.commit()
+    action = request.form.get("action", "")
+    back = url_for("networks.detail", network_id=network.id)
+    if action in ("accept", "decline"):
+        perform(lambda: answer_invitation(member=member, accept=action == "accept", user=g.user), back=back)
+    elif action == "leave":
+        perform(lambda: leave_network(member=member, actor=g.user), back=back)
+    else:
+        abort(400)
     messages = {
         "accept": _("Välkommen i nätverket %(name)s!", name=network.name),
         "decline": _("Ni har tackat nej till nätverket %(name)s.", name=network.name),
@@ -443,11 +409,11 @@ def answer(network_id: int) -> ResponseReturnValue:
     }
     flash(messages[action], "success")
     back_to_start = request.form.get("back") == "start"
-    return redirect(url_for("core.index") if back_to_start else url_for("networks.detail", network_id=network.id), 303)
+    return redirect(url_for("site.index") if back_to_start else back, 303)
 
 
 @bp.post("/natverk/<int:network_id>/utmaningar")
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def link(network_id: int) -> ResponseReturnValue:
     """Link a challenge to the network (its organisation is invited when not yet in)."""
     network = _runner_network(network_id)
@@ -456,25 +422,20 @@ def link(network_id: int) -> ResponseReturnValue:
         challenge = db.session.get(Challenge, form.challenge_id.parsed)
         if challenge is None:
             form.challenge_id.errors = [_("Det finns ingen utmaning med det numret.")]
-        elif commit_or_show_error(
-            form, lambda: link_challenge(network=network, challenge=challenge, invite=True, actor=g.user)
+        elif perform(
+            lambda: link_challenge(network=network, challenge=challenge, invite=True, actor=g.user), form=form
         ):
             return _done(_("Utmaningen är kopplad till nätverket."), network, "#utmaningar")
     return _detail_page(_visible_network(network_id), 422, link_form=form)
 
 
 @bp.post("/natverk/<int:network_id>/utmaningar/<int:challenge_id>/ta-bort")
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def unlink(network_id: int, challenge_id: int) -> ResponseReturnValue:
     """Take a challenge out of the network."""
     network = _runner_network(network_id)
     challenge = db.get_or_404(Challenge, challenge_id)
-    try:
-        unlink_challenge(network=network, challenge=challenge, actor=g.user)
-    except DomainError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+    perform(lambda: unlink_challenge(network=network, challenge=challenge, actor=g.user))
     return _done(_("Utmaningen är borttagen från nätverket."), network, "#utmaningar")
 
 
@@ -491,17 +452,14 @@ def _activity(network: Network, activity_id: int) -> NetworkActivity:
 def _insider_network(network_id: int) -> Network:
     """A network whose activities the user may read: staff, and members of it."""
     network = _visible_network(network_id)
-    member = network.member_for(g.user.organisation_id)
-    if not g.user.is_staff and (member is None or member.status not in BELONGING):
+    if not sees_inside(network, g.user):
         abort(404)
     return network
 
 
 def _activity_form(network: Network, activity: NetworkActivity | None) -> ActivityForm:
     form = ActivityForm(obj=activity) if activity else ActivityForm()
-    form.organisation_ids.choices = [
-        (m.organisation_id, m.organisation.name) for m in network.members if m.status in BELONGING
-    ]
+    form.organisation_ids.choices = [(m.organisation_id, m.organisation.name) for m in network.members if m.belongs]
     if request.method == "GET" and activity:
         start, end = activity.starts_at.astimezone(STOCKHOLM), activity.ends_at.astimezone(STOCKHOLM)
         form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
@@ -528,8 +486,9 @@ def _activity_data(form: ActivityForm) -> ActivityData:
 def _activity_form_page(network: Network, activity: NetworkActivity | None) -> ResponseReturnValue:
     form = _activity_form(network, activity)
     if form.validate_on_submit():
-        saved = commit_or_show_error(
-            form, lambda: save_activity(network=network, activity=activity, data=_activity_data(form), actor=g.user)
+        saved = perform(
+            lambda: save_activity(network=network, activity=activity, data=_activity_data(form), actor=g.user),
+            form=form,
         )
         if saved is not None:
             flash(_("Aktiviteten är sparad."), "success")
@@ -540,14 +499,14 @@ def _activity_form_page(network: Network, activity: NetworkActivity | None) -> R
 
 
 @bp.route("/natverk/<int:network_id>/aktiviteter/ny", methods=["GET", "POST"])
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def create_activity(network_id: int) -> ResponseReturnValue:
     """Plan a network meeting, market dialogue, study visit or workshop."""
     return _activity_form_page(_runner_network(network_id), None)
 
 
 @bp.route("/natverk/<int:network_id>/aktiviteter/<int:activity_id>/redigera", methods=["GET", "POST"])
-@role_required(*RUNNERS)
+@permission_required(RUN_NETWORKS)
 def edit_activity(network_id: int, activity_id: int) -> ResponseReturnValue:
     """Change an activity, or write its minutes and the suppliers' part afterwards."""
     network = _runner_network(network_id)
@@ -564,7 +523,7 @@ def activity(network_id: int, activity_id: int) -> ResponseReturnValue:
         network=network,
         activity=_activity(network, activity_id),
         activity_kinds=ACTIVITY_KINDS,
-        can_run=g.user.has_role(*RUNNERS),
+        can_run=RUN_NETWORKS(g.user),
     )
 
 

@@ -1,21 +1,12 @@
 """The Organisation model: a contracting authority."""
 
-from typing import TYPE_CHECKING
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from blueprints.core.db import Model, TimestampMixin, sort_key_type
+from blueprints.core.db import Model, TimestampMixin, one_of, sort_key_type
 from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.organisations.regions import COUNTIES, KINDS
-
-if TYPE_CHECKING:
-    from blueprints.accounts.models import User
-
-
-def _in(column: str, values: object) -> str:
-    return f"{column} IN (" + ", ".join(f"'{v}'" for v in values) + ")"  # type: ignore[attr-defined]
 
 
 class Organisation(TimestampMixin, Model):
@@ -24,8 +15,8 @@ class Organisation(TimestampMixin, Model):
     __audited__ = True
     __audit_exclude__ = {"search_text", "sort_key"}
     __table_args__ = (
-        sa.CheckConstraint(_in("kind", KINDS), name="kind"),
-        sa.CheckConstraint(f"county_code IS NULL OR {_in('county_code', COUNTIES)}", name="county_code"),
+        sa.CheckConstraint(one_of("kind", KINDS), name="kind"),
+        sa.CheckConstraint(f"county_code IS NULL OR {one_of('county_code', COUNTIES)}", name="county_code"),
         sa.CheckConstraint("annual_volume_sek IS NULL OR annual_volume_sek >= 0", name="volume"),
         sa.Index("ix_organisation_updated", "updated_at"),  # the matching index looks for changed counties
     )
@@ -39,8 +30,6 @@ class Organisation(TimestampMixin, Model):
     annual_volume_sek: Mapped[int | None] = mapped_column(sa.BigInteger)
     search_text: Mapped[str] = mapped_column(sa.String(300), default="")
     sort_key: Mapped[str] = mapped_column(sort_key_type(200), default="", index=True)
-
-    users: Mapped[list["User"]] = relationship(back_populates="organisation")
 
     @property
     def org_number_display(self) -> str:

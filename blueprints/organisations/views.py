@@ -1,26 +1,24 @@
 """Views of the organisation registry: active-search list, detail, create and edit."""
 
-import sqlalchemy as sa
 from flask import abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from blueprints.accounts.access import login_required, role_required
-from blueprints.accounts.models import User
-from blueprints.accounts.roles import ADMIN, FACILITATOR, STAFF
+from blueprints.core.access import login_required, permission_required
+from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
-from blueprints.core.forms import commit_or_show_error, form_status
 from blueprints.core.htmx import render
-from blueprints.organisations import bp
+from blueprints.organisations.blueprint import bp
 from blueprints.organisations.forms import OrganisationForm
 from blueprints.organisations.models import Organisation
+from blueprints.organisations.policies import EDIT_ORGANISATIONS, SEE_REGISTRY, may_see
 from blueprints.organisations.queries import OrganisationFilter, search_organisations
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.organisations.services import save_organisation
 
 
 @bp.get("/")
-@role_required(*STAFF)
+@permission_required(SEE_REGISTRY)
 def index() -> ResponseReturnValue:
     """The registry with active search, filters and pagination (state in the URL)."""
     flt = OrganisationFilter.from_args(request.args)
@@ -30,7 +28,7 @@ def index() -> ResponseReturnValue:
 
 def _visible_organisation(organisation_id: int) -> Organisation:
     organisation = db.get_or_404(Organisation, organisation_id)
-    if not g.user.is_staff and g.user.organisation_id != organisation.id:
+    if not may_see(organisation, g.user):
         abort(404)
     return organisation
 
@@ -38,19 +36,14 @@ def _visible_organisation(organisation_id: int) -> Organisation:
 @bp.get("/<int:organisation_id>")
 @login_required
 def detail(organisation_id: int) -> ResponseReturnValue:
-    """One organisation with its users (buyers see only their own organisation)."""
-    organisation = _visible_organisation(organisation_id)
-    users = db.session.scalars(
-        sa.select(User).where(User.organisation_id == organisation.id).order_by(User.sort_key)
-    ).all()
-    can_edit = g.user.has_role(FACILITATOR, ADMIN)
-    return render("organisations/detail.html", organisation=organisation, users=users, can_edit=can_edit)
+    """One organisation, with what other areas show about it (its users, for instance); buyers see only their
+    own organisation."""
+    return render("organisations/detail.html", organisation=_visible_organisation(organisation_id))
 
 
 def _form_page(form: OrganisationForm, organisation: Organisation | None) -> ResponseReturnValue:
     if form.validate_on_submit():
-        saved = commit_or_show_error(
-            form,
+        saved = perform(
             lambda: save_organisation(
                 organisation=organisation,
                 name=form.name.data or "",
@@ -60,6 +53,7 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None) -> Res
                 municipality_code=form.municipality_code.data,
                 annual_volume_sek=getattr(form.annual_volume, "parsed", None),
             ),
+            form=form,
         )
         if saved is not None:
             flash(_("Organisationen %(name)s är sparad.", name=saved.name), "success")
@@ -68,14 +62,14 @@ def _form_page(form: OrganisationForm, organisation: Organisation | None) -> Res
 
 
 @bp.route("/ny", methods=["GET", "POST"])
-@role_required(FACILITATOR, ADMIN)
+@permission_required(EDIT_ORGANISATIONS)
 def create() -> ResponseReturnValue:
     """Add an organisation to the registry."""
     return _form_page(OrganisationForm(), None)
 
 
 @bp.route("/<int:organisation_id>/redigera", methods=["GET", "POST"])
-@role_required(FACILITATOR, ADMIN)
+@permission_required(EDIT_ORGANISATIONS)
 def edit(organisation_id: int) -> ResponseReturnValue:
     """Edit an organisation."""
     organisation = db.get_or_404(Organisation, organisation_id)

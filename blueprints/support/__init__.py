@@ -1,5 +1,31 @@
 """Facilitator support: requests with diarienummer, triage, availability, bookings, calendar and feedback."""
 
-from flask import Blueprint
+from typing import TYPE_CHECKING
 
-bp = Blueprint("support", __name__)
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def init_app(app: "Flask") -> None:
+    """Register the pages and the ``reminders`` commands, header link, start-page sections, permissions, demo."""
+    from flask_babel import lazy_gettext as _l
+
+    from blueprints.core.registry import areas
+    from blueprints.support import (  # noqa: F401 (views and cli attach to bp)
+        cli,
+        models,
+        panels,
+        views,
+    )
+    from blueprints.support.blueprint import bp
+    from blueprints.support.demo import seed_demo_support
+    from blueprints.support.policies import PERMISSIONS
+
+    app.register_blueprint(bp)
+    registry = areas(app)
+    registry.add_permissions(PERMISSIONS)
+    registry.add_link("support.index", _l("Stöd"), order=40)
+    registry.add_panel("start", "support/_start_queue.html", panels.facilitator_queue, order=20)
+    registry.add_panel("start", "support/_start_requests.html", panels.our_requests, order=40)
+    registry.add_panel("start", "support/_start_upcoming.html", panels.upcoming, order=50)
+    registry.add_demo(seed_demo_support, order=60)

@@ -6,7 +6,6 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from blueprints.accounts.models import User
-from blueprints.admin.models import NeedArea
 from blueprints.core.db import db, utcnow
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.support.constants import ASSESSING, CLOSED, DECLINED, DONE, GRANTED, ONGOING, RECEIVED
@@ -22,6 +21,7 @@ from blueprints.support.models import (
 from blueprints.support.queries import hash_token
 from blueprints.support.services import next_diary_serial
 from blueprints.support.workdays import add_working_days
+from blueprints.vocabulary.models import NeedArea
 
 # title, buyer e-mail, status, facilitator e-mail, kinds, phase
 DEMO_REQUESTS = [

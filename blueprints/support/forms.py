@@ -20,7 +20,6 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.challenges.forms import CpvCodesField
 from blueprints.core.forms import KronorField, https_only
 from blueprints.support.constants import (
     DONE,
@@ -33,6 +32,7 @@ from blueprints.support.constants import (
     WEEKDAYS,
 )
 from blueprints.support.documents import ALLOWED_TYPES, MAX_BYTES, MAX_FILES, Upload, content_type, name_fits
+from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
 DATE_MESSAGE = _l("Ange ett datum som ÅÅÅÅ-MM-DD.")

@@ -1,13 +1,12 @@
 """Support requests with their history, notes and attachments; facilitators' availability and booking rules;
 bookings (sessions) and the feedback on them; the diarienummer counter."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from blueprints.challenges.models import CpvCode
 from blueprints.core.db import Model, TimestampMixin, one_of, utcnow
 from blueprints.core.formatting import search_text
 from blueprints.organisations.models import Organisation
@@ -15,6 +14,9 @@ from blueprints.support.constants import (
     BOOKABLE_STATUSES,
     BOOKED,
     BOOKING_STATUSES,
+    CANCELLED,
+    CLOSED,
+    DECLINED,
     DEFAULT_SESSION_MINUTES,
     EXCEPTION_KINDS,
     FORMATS,
@@ -24,10 +26,12 @@ from blueprints.support.constants import (
     REQUEST_STATUSES,
     SUPPORT_KINDS,
 )
+from blueprints.support.slots import Rules
+from blueprints.vocabulary.models import CpvCode
 
 if TYPE_CHECKING:
     from blueprints.accounts.models import User
-    from blueprints.admin.models import NeedArea
+    from blueprints.vocabulary.models import NeedArea
 
 
 support_request_cpv = sa.Table(
@@ -137,6 +141,21 @@ class SupportRequest(TimestampMixin, Model):
         return self.status in BOOKABLE_STATUSES
 
     @property
+    def is_received(self) -> bool:
+        """Received and not yet taken up for assessment."""
+        return self.status == RECEIVED
+
+    @property
+    def is_declined(self) -> bool:
+        """Declined (the reason was sent to the buyer)."""
+        return self.status == DECLINED
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed with a summary."""
+        return self.status == CLOSED
+
+    @property
     def support_kinds(self) -> list[str]:
         """The kinds of support wanted, in the order of SUPPORT_KINDS."""
         wanted = set(self.kinds.split())
@@ -220,6 +239,17 @@ class FacilitatorProfile(Model):
         return int((self.session_minutes or {}).get(kind) or DEFAULT_SESSION_MINUTES[kind])
 
 
+def rules_of(profile: FacilitatorProfile | None) -> Rules:
+    """The booking rules of a facilitator (the defaults when none are set)."""
+    if profile is None:
+        return Rules()
+    return Rules(
+        buffer=timedelta(minutes=profile.buffer_minutes),
+        notice_working_days=profile.notice_working_days,
+        horizon_days=profile.horizon_days,
+    )
+
+
 class AvailabilityWindow(Model):
     """A weekly working window in Swedish time (weekday 0 = Monday)."""
 
@@ -294,6 +324,16 @@ class Booking(TimestampMixin, Model):
     request: Mapped[SupportRequest] = relationship(back_populates="bookings")
     facilitator: Mapped["User"] = relationship(foreign_keys=[facilitator_id])
     feedback: Mapped["Feedback | None"] = relationship(back_populates="booking")
+
+    @property
+    def is_booked(self) -> bool:
+        """Booked: neither held, missed nor cancelled yet."""
+        return self.status == BOOKED
+
+    @property
+    def is_cancelled(self) -> bool:
+        """Cancelled (with a reason)."""
+        return self.status == CANCELLED
 
 
 class Feedback(Model):

@@ -11,10 +11,10 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
-from blueprints.accounts.roles import FACILITATOR
 from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import contains_words, db, utcnow
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
+from blueprints.core.roles import FACILITATOR
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES
 from blueprints.support.constants import (
@@ -43,21 +43,16 @@ from blueprints.support.models import (
     SupportRequest,
     SupportRequestEvent,
     facilitator_need_area,
+    rules_of,
 )
-from blueprints.support.slots import Availability, Interval, Rules, Window, free_slots, open_time
+from blueprints.support.policies import visible_requests
+from blueprints.support.slots import Availability, Interval, Window, free_slots, open_time
 from blueprints.support.workdays import add_working_days
 
 PER_PAGE = 25
 
 
 # --- who sees what -----------------------------------------------------------------------------------------
-
-
-def request_visible_to(user: User) -> sa.ColumnElement[bool]:
-    """Staff see every request; buyers only their own organisation's."""
-    if user.is_staff:
-        return sa.true()
-    return SupportRequest.organisation_id == user.organisation_id
 
 
 def get_visible_request(request_id: int, user: User, *, whole: bool = False) -> SupportRequest | None:
@@ -80,7 +75,7 @@ def get_visible_request(request_id: int, user: User, *, whole: bool = False) -> 
             sa.orm.selectinload(SupportRequest.bookings).joinedload(Booking.facilitator).options(person),
         ]
     return db.session.scalar(
-        sa.select(SupportRequest).where(SupportRequest.id == request_id, request_visible_to(user)).options(*options)
+        sa.select(SupportRequest).where(SupportRequest.id == request_id, visible_requests(user)).options(*options)
     )
 
 
@@ -92,7 +87,7 @@ def get_visible_attachment(request_id: int, attachment_id: int, user: User) -> S
         .where(
             SupportAttachment.id == attachment_id,
             SupportAttachment.request_id == request_id,
-            request_visible_to(user),
+            visible_requests(user),
         )
     )
 
@@ -102,7 +97,7 @@ def get_visible_booking(booking_id: int, user: User) -> Booking | None:
     return db.session.scalar(
         sa.select(Booking)
         .join(SupportRequest)
-        .where(Booking.id == booking_id, request_visible_to(user))
+        .where(Booking.id == booking_id, visible_requests(user))
         .options(
             sa.orm.joinedload(Booking.request).joinedload(SupportRequest.organisation),
             sa.orm.joinedload(Booking.facilitator).lazyload(User.role_rows),
@@ -170,7 +165,7 @@ class RequestFilter(ListState):
 
 def search_requests(flt: RequestFilter, user: User) -> Pagination:
     """One page of the requests the user may see that match the filter, oldest waiting first for staff."""
-    query = sa.select(SupportRequest).where(request_visible_to(user))
+    query = sa.select(SupportRequest).where(visible_requests(user))
     query = query.where(*contains_words(SupportRequest.search_text, flt.q))
     if flt.status:
         query = query.where(SupportRequest.status == flt.status)
@@ -232,17 +227,6 @@ def ensure_facilitator_profile(user_id: int) -> FacilitatorProfile:
         profile = FacilitatorProfile(user_id=user_id, session_minutes=dict(DEFAULT_SESSION_MINUTES))
         db.session.add(profile)
     return profile
-
-
-def rules_of(profile: FacilitatorProfile | None) -> Rules:
-    """The booking rules of a facilitator (the defaults when none are set)."""
-    if profile is None:
-        return Rules()
-    return Rules(
-        buffer=timedelta(minutes=profile.buffer_minutes),
-        notice_working_days=profile.notice_working_days,
-        horizon_days=profile.horizon_days,
-    )
 
 
 def session_length(profile: FacilitatorProfile | None, kind: str) -> timedelta:
@@ -486,3 +470,25 @@ def latest_requests_of(organisation_id: int | None, *, limit: int = 5) -> list[S
         .limit(limit)
     )
     return list(db.session.scalars(query))
+
+
+def windows_of(facilitator_id: int) -> list[AvailabilityWindow]:
+    """The facilitator's weekly working windows, Monday morning first."""
+    return list(
+        db.session.scalars(
+            sa.select(AvailabilityWindow)
+            .where(AvailabilityWindow.facilitator_id == facilitator_id)
+            .order_by(AvailabilityWindow.weekday, AvailabilityWindow.start_time)
+        )
+    )
+
+
+def coming_exceptions_of(facilitator_id: int) -> list[AvailabilityException]:
+    """The facilitator's absence and extra time that has not yet ended, soonest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AvailabilityException)
+            .where(AvailabilityException.facilitator_id == facilitator_id, AvailabilityException.ends_at > utcnow())
+            .order_by(AvailabilityException.starts_at)
+        )
+    )

@@ -16,13 +16,11 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from blueprints.accounts.models import User
-from blueprints.accounts.roles import BUYER, FACILITATOR
-from blueprints.admin.models import NeedArea
-from blueprints.challenges.queries import cpv_codes_by_id
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import STOCKHOLM
 from blueprints.core.i18n import N_
 from blueprints.core.outbox import queue_email
+from blueprints.core.roles import FACILITATOR
 from blueprints.core.urls import public_url
 from blueprints.support.calendar import invitation
 from blueprints.support.constants import (
@@ -52,16 +50,19 @@ from blueprints.support.models import (
     SupportNote,
     SupportRequest,
     SupportRequestEvent,
+    rules_of,
 )
+from blueprints.support.policies import may_book, may_change
 from blueprints.support.queries import (
     availability_of,
     ensure_facilitator_profile,
     facilitator_profile,
     hash_token,
-    rules_of,
     session_length,
 )
-from blueprints.support.slots import Interval, earliest_start, is_free
+from blueprints.support.slots import Interval, is_free
+from blueprints.vocabulary.models import NeedArea
+from blueprints.vocabulary.queries import cpv_codes_by_id
 
 SUBJECTS = {
     "submitted": N_("Stödförfrågan %(diary)s har tagits emot"),
@@ -371,6 +372,22 @@ def add_exception(
     return exception
 
 
+def remove_window(*, facilitator: User, window_id: int) -> None:
+    """Remove one of the facilitator's own working windows (booked sessions stay)."""
+    window = db.session.get(AvailabilityWindow, window_id)
+    if window is None or window.facilitator_id != facilitator.id:
+        raise DomainError(_("Arbetstiden finns inte."), status_code=404)
+    db.session.delete(window)
+
+
+def remove_exception(*, facilitator: User, exception_id: int) -> None:
+    """Remove one of the facilitator's own absences or extra times."""
+    exception = db.session.get(AvailabilityException, exception_id)
+    if exception is None or exception.facilitator_id != facilitator.id:
+        raise DomainError(_("Undantaget finns inte."), status_code=404)
+    db.session.delete(exception)
+
+
 def new_calendar_token(*, facilitator: User) -> str:
     """A new secret for the private calendar feed (the old link stops working); only its hash is kept."""
     token = secrets.token_urlsafe(32)
@@ -419,15 +436,6 @@ def _check_free(*, facilitator_id: int, slot: Interval, ignore: Booking | None =
         raise SlotTaken(_("Tiden är inte längre ledig. Välj en annan tid bland de lediga."))
 
 
-def may_book(request: SupportRequest, user: User) -> bool:
-    """The buyer's organisation, the assigned facilitator and facilitators in general may book a granted request."""
-    if not request.is_granted or request.facilitator_id is None:
-        return False
-    if user.has_role(FACILITATOR):
-        return True
-    return user.has_role(BUYER) and user.organisation_id == request.organisation_id
-
-
 def book_session(
     *, request: SupportRequest, kind: str, starts_at: datetime, place: str, video_link: str, actor: User
 ) -> Booking:
@@ -463,18 +471,7 @@ def book_session(
     return booking
 
 
-def may_change(booking: Booking, user: User) -> bool:
-    """Facilitators may move or cancel a booked session until it starts; the buyer's organisation only while
-    the session is still far enough ahead that it could be booked now (the facilitator's minimum notice)."""
-    if booking.status != BOOKED or booking.starts_at <= utcnow():
-        return False
-    if user.has_role(FACILITATOR):
-        return True
-    owns = user.has_role(BUYER) and user.organisation_id == booking.request.organisation_id
-    return owns and earliest_start(utcnow(), rules_of(facilitator_profile(booking.facilitator_id))) <= booking.starts_at
-
-
-def reschedule_booking(*, booking: Booking, starts_at: datetime, actor: User) -> None:
+def reschedule_booking(*, booking: Booking, starts_at: datetime, actor: User) -> Booking:
     """Move a session to another free time; the invitation is updated (same UID, higher SEQUENCE)."""
     if not may_change(booking, actor):
         raise DomainError(_("Sessionen kan inte längre bokas om här. Kontakta facilitatorn."))
@@ -489,6 +486,7 @@ def reschedule_booking(*, booking: Booking, starts_at: datetime, actor: User) ->
     _flush_booking()
     _record(booking.request, booking.request.status, actor, _("Session ombokad"))
     _notify_both_sides("rescheduled", booking)
+    return booking
 
 
 def cancel_booking(*, booking: Booking, reason: str, actor: User) -> Booking:

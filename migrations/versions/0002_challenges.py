@@ -12,7 +12,7 @@ from pathlib import Path
 from alembic import op
 import sqlalchemy as sa
 
-DATA = Path(__file__).resolve().parents[2] / "blueprints" / "challenges" / "data"
+DATA = Path(__file__).resolve().parents[2] / "blueprints" / "vocabulary" / "data"
 
 
 # revision identifiers, used by Alembic.

@@ -110,6 +110,7 @@ def _attempt(port: int, password: str) -> requests.Response:
 
 
 @pytest.mark.slow
+@pytest.mark.commits  # the other process must see this test's rows
 def test_lockout_holds_across_two_app_processes(app, database_url, people):
     """Fail 10 times against one gunicorn process; a second process refuses the right password."""
     first, second = free_port(), free_port()

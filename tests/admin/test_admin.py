@@ -3,9 +3,9 @@
 import sqlalchemy as sa
 
 from blueprints.accounts.models import User
-from blueprints.admin.models import NeedArea
 from blueprints.core.db import db
 from blueprints.core.models import AuditEvent
+from blueprints.vocabulary.models import NeedArea
 from tests.conftest import csrf_token
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}

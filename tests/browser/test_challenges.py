@@ -6,12 +6,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from blueprints.admin.models import NeedArea
 from blueprints.challenges.models import Challenge
 from blueprints.core.db import db
+from blueprints.vocabulary.models import NeedArea
 from tests.browser.conftest import axe_violations, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 @pytest.fixture

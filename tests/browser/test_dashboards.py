@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from tests.browser.conftest import axe_violations, log_in
 from tests.dashboards.conftest import YEAR_2025, areas, reporting  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 def share_in_time(page) -> str:

@@ -6,12 +6,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from blueprints.challenges.models import Challenge, CpvCode, challenge_search_text
+from blueprints.challenges.models import Challenge, challenge_search_text
 from blueprints.core.db import db
 from blueprints.networks.models import Network
+from blueprints.vocabulary.models import CpvCode
 from tests.browser.conftest import axe_violations, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 def _challenge(app, people, title, organisation):

@@ -12,7 +12,7 @@ from blueprints.core.db import db, utcnow
 from tests.browser.conftest import axe_violations, log_in
 from tests.conftest import ROLE_EMAILS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 @pytest.mark.parametrize("role", ["buyer", "facilitator", "manager", "admin"])

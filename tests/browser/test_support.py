@@ -8,7 +8,7 @@ import pytest
 
 from tests.browser.conftest import axe_violations, log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
 def test_buyer_requests_support_and_books_with_the_keyboard_only(app, page, people, make_request, working_week):

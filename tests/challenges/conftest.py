@@ -2,9 +2,9 @@
 
 import pytest
 
-from blueprints.admin.models import NeedArea
-from blueprints.challenges.models import Challenge, CpvCode, challenge_search_text
+from blueprints.challenges.models import Challenge, challenge_search_text
 from blueprints.core.db import db
+from blueprints.vocabulary.models import CpvCode, NeedArea
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
-from blueprints.challenges.cpv import InvalidCpvCode, branch_prefix, check_digit, parse_code, split_codes
-from blueprints.challenges.models import CpvCode
-from blueprints.challenges.queries import search_cpv
 from blueprints.core.db import db
+from blueprints.vocabulary.cpv import InvalidCpvCode, branch_prefix, check_digit, parse_code, split_codes
+from blueprints.vocabulary.models import CpvCode
+from blueprints.vocabulary.queries import search_cpv
 
 
 @pytest.mark.parametrize(

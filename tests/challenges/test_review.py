@@ -102,3 +102,17 @@ def test_managers_read_but_do_not_decide(client, auth, people, make_challenge):
     page = client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True)
     assert "Markera som granskad" not in page
     assert _decide(client, challenge_id, "review").status_code == 403
+
+
+def test_decisions_are_confirmed_in_the_deciders_language(app, client, auth, people, make_challenge):
+    with app.app_context():
+        from blueprints.accounts.models import User
+
+        db.session.get(User, people["facilitator"]).language = "en"
+        db.session.commit()
+    reviewed, archived = make_challenge(title="Granskas"), make_challenge(title="Arkiveras")
+    auth.login("facilitator@example.org")
+    page = client.get(_decide(client, reviewed, "review").headers["Location"]).get_data(as_text=True)
+    assert "The challenge has been reviewed." in page and "Utmaningen är granskad." not in page
+    page = client.get(_decide(client, archived, "archive").headers["Location"]).get_data(as_text=True)
+    assert "Utmaningen är arkiverad." not in page

@@ -16,15 +16,17 @@ def _events(app, **where):
         return db.session.scalars(query).all()
 
 
-def test_create_update_delete_are_recorded_with_values(app, people):
+def test_create_update_delete_are_recorded_with_values(app, make_organisation):
+    # An organisation without users (a user's organisation cannot be deleted under them).
+    lone = make_organisation(name="Malmö kommun", org_number="2120000837")
     with app.app_context():
-        org = db.session.get(Organisation, people["other"].id)
+        org = db.session.get(Organisation, lone.id)
         org.annual_volume_sek = 5
         db.session.commit()
         db.session.delete(org)
         db.session.commit()
     created, updated, deleted = (
-        _events(app, object_type="Organisation", object_id=str(people["other"].id), action=a)
+        _events(app, object_type="Organisation", object_id=str(lone.id), action=a)
         for a in ("create", "update", "delete")
     )
     assert created[0].after["name"] == "Malmö kommun" and "search_text" not in created[0].after

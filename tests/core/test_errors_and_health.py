@@ -3,7 +3,7 @@
 import pytest
 
 from app import create_app
-from blueprints.accounts.access import public
+from blueprints.core.access import public
 from tests.conftest import base_config
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}

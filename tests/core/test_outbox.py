@@ -3,6 +3,7 @@
 import threading
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from blueprints.core.db import db, utcnow
@@ -91,6 +92,7 @@ def test_gives_up_after_max_attempts_and_admin_sees_it(app, client, auth, people
     assert deliver_outbox(app)["sent"] == 1
 
 
+@pytest.mark.commits  # the senders run in threads, each with its own connection
 def test_concurrent_senders_deliver_each_email_exactly_once(app, smtp):
     _queue(app, count=30)
     results = []

@@ -5,12 +5,12 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from blueprints.admin.queries import need_area_choices
 from blueprints.core.db import db, utcnow
 from blueprints.core.formatting import STOCKHOLM
 from blueprints.dashboards.figures import Dashboard, build_dashboard
 from blueprints.dashboards.forms import DashboardFilter
 from blueprints.networks.models import Network, NetworkActivity
+from blueprints.vocabulary.queries import need_area_choices
 
 TODAY = date(2026, 11, 21)
 

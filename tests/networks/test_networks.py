@@ -3,6 +3,7 @@ checklist, activities with calendar files, the list, and who may see what."""
 
 from datetime import UTC, datetime
 
+import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -154,6 +155,7 @@ def test_similar_items_beside_the_form_respect_what_a_buyer_may_see(app, client,
     assert "Skriv en titel eller beskrivning" in empty
 
 
+@pytest.mark.commits  # another app (worker) must see this test's rows
 def test_a_new_or_changed_challenge_is_matched_on_the_next_request_in_another_worker(
     app, database_url, client, auth, people, make_challenge
 ):

@@ -20,6 +20,8 @@ from blueprints.support.models import Booking, SupportRequest
 from tests.conftest import PROJECT_ROOT, TEST_PASSWORD, csrf_token_from, free_port
 
 ATTEMPTS = 20
+# gunicorn workers in other processes must see the test's rows.
+pytestmark = pytest.mark.commits
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from blueprints.core.db import db
 from blueprints.support.models import SupportNote, SupportRequestEvent
 
 LIMIT = 10
+# Each test runs inside a transaction with savepoints (tests/conftest.py): those statements are the test's.
+TEST_TRANSACTION_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 
@@ -35,7 +37,8 @@ def _count(app, client, path, headers=None):
     statements: list[str] = []
 
     def record(*args):
-        statements.append(args[2])
+        if not args[2].lstrip().upper().startswith(TEST_TRANSACTION_STATEMENTS):
+            statements.append(args[2])
 
     sa.event.listen(engine, "before_cursor_execute", record)
     try:

@@ -6,9 +6,9 @@ import zipfile
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from blueprints.challenges.cpv import InvalidCpvCode, branch_prefix, parse_code
-from blueprints.challenges.models import CpvCode
 from blueprints.core.db import DomainError, db
+from blueprints.vocabulary.cpv import InvalidCpvCode, branch_prefix, parse_code
+from blueprints.vocabulary.models import CpvCode
 
 
 def _level(code: str) -> int:

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 _WEIGHTS = (3, 7, 1, 3, 7, 1, 3, 7)
 _CODE = re.compile(r"^(\d{8})(?:-(\d))?$")
 _SEPARATORS = re.compile(r"[\s,;]+")
-LEVEL_NAMES = {1: "division", 2: "group", 3: "class", 4: "category", 5: "subcategory"}
 
 
 class InvalidCpvCode(ValueError):
@@ -18,11 +17,6 @@ class InvalidCpvCode(ValueError):
 def check_digit(code: str) -> str:
     """The check digit of an eight-digit CPV code."""
     return str(sum(int(d) * w for d, w in zip(code, _WEIGHTS, strict=True)) % 10)
-
-
-def with_check_digit(code: str) -> str:
-    """45233120 → 45233120-6."""
-    return f"{code}-{check_digit(code)}"
 
 
 def parse_code(text: str) -> str:

@@ -1,0 +1,5 @@
+"""The accounts area's blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

@@ -1,0 +1,36 @@
+"""Reads of accounts: a person's live sessions and API tokens, an organisation's users."""
+
+import sqlalchemy as sa
+
+from blueprints.accounts.models import ApiToken, User, UserSession
+from blueprints.accounts.services import session_expiry
+from blueprints.core.db import db, utcnow
+
+
+def live_sessions_of(user: User) -> list[UserSession]:
+    """The person's sessions that have neither ended nor timed out, most recently used first."""
+    sessions = db.session.scalars(
+        sa.select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc())
+    )
+    now = utcnow()
+    return [s for s in sessions if session_expiry(s) > now]
+
+
+def api_tokens_of(user: User) -> list[ApiToken]:
+    """The person's tokens that are not revoked, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def users_of(organisation_id: int) -> list[User]:
+    """The organisation's users in Swedish order."""
+    return list(
+        db.session.scalars(sa.select(User).where(User.organisation_id == organisation_id).order_by(User.sort_key))
+    )

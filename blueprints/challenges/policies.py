@@ -1,0 +1,30 @@
+"""Who may see and do what with challenges: the one visibility rule, and the named permissions."""
+
+import sqlalchemy as sa
+
+from blueprints.challenges.constants import PUBLISHED
+from blueprints.challenges.models import Challenge
+from blueprints.core.access import Permission, Person
+from blueprints.core.roles import ADMIN, BUYER, FACILITATOR, STAFF
+
+PROPOSE_CHALLENGES = Permission("propose_challenges", (BUYER, FACILITATOR, ADMIN))
+REVIEW_CHALLENGES = Permission("review_challenges", (FACILITATOR, ADMIN))  # decide, comment, import, edit any
+SEE_REVIEW_QUEUE = Permission("see_review_queue", STAFF)
+PERMISSIONS = (PROPOSE_CHALLENGES, REVIEW_CHALLENGES, SEE_REVIEW_QUEUE)
+
+
+def visible_challenges(person: Person) -> sa.ColumnElement[bool]:
+    """Which challenges the person may see, as a condition: staff see all; buyers their own organisation's and
+    others' published, public ones. Every place that shows a challenge applies this rule."""
+    if person.is_staff:
+        return sa.true()
+    own = Challenge.organisation_id == person.organisation_id
+    public = sa.and_(Challenge.status.in_(PUBLISHED), Challenge.visibility == "all")
+    return sa.or_(own, public)
+
+
+def may_edit(challenge: Challenge, person: Person) -> bool:
+    """Reviewers edit any challenge; buyers their own organisation's drafts and returned challenges."""
+    if REVIEW_CHALLENGES(person):
+        return True
+    return challenge.organisation_id == person.organisation_id and challenge.is_editable_by_its_buyers

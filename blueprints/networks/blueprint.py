@@ -1,0 +1,5 @@
+"""The networks area's blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("networks", __name__)

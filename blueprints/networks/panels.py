@@ -1,0 +1,34 @@
+"""What the networks area shows on other areas' pages: similar items beside the challenge form, match
+suggestions on a challenge's page, invitations and networks on the start page."""
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+from blueprints.challenges.models import Challenge
+from blueprints.core.access import Person
+from blueprints.core.i18n import current_language
+from blueprints.networks.constants import MEMBER_ROLES
+from blueprints.networks.policies import SEE_MATCH_SUGGESTIONS
+from blueprints.networks.queries import networks_of, pending_invitations, similar_to_draft
+
+
+def similar_beside_the_form(*, user: Any, form: FlaskForm, challenge: Challenge | None, **_page: Any) -> dict[str, Any]:
+    """Challenges and networks like the one being written; htmx refreshes them as the person types."""
+    return {"matches": similar_to_draft(form, challenge, user, current_language())}
+
+
+def suggestions_on_the_challenge(*, user: Person, challenge: Challenge, **_page: Any) -> dict[str, Any] | None:
+    """For staff: a section that loads the ranked suggestions after the page."""
+    return {} if SEE_MATCH_SUGGESTIONS(user) else None
+
+
+def invitations(*, user: Any, **_page: Any) -> dict[str, Any] | None:
+    """Network invitations the person's organisation has not answered."""
+    pending = pending_invitations(user)
+    return {"invitations": pending, "member_roles": MEMBER_ROLES} if pending else None
+
+
+def networks_card(*, user: Person, **_page: Any) -> dict[str, Any]:
+    """The organisation's networks, and a way into all of them."""
+    return {"my_networks": networks_of(user.organisation_id)}

@@ -1,0 +1,5 @@
+"""The site area's blueprint."""
+
+from flask import Blueprint
+
+bp = Blueprint("site", __name__)
