@@ -150,12 +150,13 @@ def _session_class_on_test_connection(app_session_class: type) -> type:
 
 
 @contextmanager
-def rolled_back(app: Flask) -> Iterator[None]:
+def rolled_back(app: Flask) -> Iterator[sa.Connection]:
     """Everything the app writes meanwhile happens inside one transaction that is rolled back at the end.
 
     Every session joins one connection's transaction with savepoints, so the app's commits and rollbacks work
     as usual and are visible to the test, but nothing reaches the database. Only this thread may use it: tests
-    with other threads or processes (a served app, races) commit for real (``@pytest.mark.commits``)."""
+    with other threads or processes (a served app, races) commit for real (``@pytest.mark.commits``). Yields
+    the connection, on which a caller may nest transactions of its own."""
     from blueprints.core.db import db
 
     with app.app_context():
@@ -172,11 +173,24 @@ def rolled_back(app: Flask) -> Iterator[None]:
         scopefunc=app_session.registry.scopefunc,
     )
     try:
-        yield
+        yield connection
     finally:
         db.session = app_session  # the test's sessions ended with their app contexts
         transaction.rollback()
         connection.close()
+
+
+@contextmanager
+def one_test_of(app: Flask) -> Iterator[None]:
+    """The shared app as it was before the test: its configuration, and no caches built while serving it."""
+    config, extensions = dict(app.config), set(app.extensions)
+    try:
+        yield
+    finally:
+        app.config.clear()
+        app.config.update(config)
+        for built_while_serving in set(app.extensions) - extensions:  # e.g. the matching index
+            del app.extensions[built_while_serving]
 
 
 @pytest.fixture
@@ -188,13 +202,8 @@ def app(request: pytest.FixtureRequest, database_url: str, shared_app: Flask) ->
         yield app
         empty_all_tables(app)
         return
-    config, extensions = dict(shared_app.config), set(shared_app.extensions)
-    with rolled_back(shared_app):
+    with one_test_of(shared_app), rolled_back(shared_app):
         yield shared_app
-    shared_app.config.clear()
-    shared_app.config.update(config)
-    for built_while_serving in set(shared_app.extensions) - extensions:  # e.g. the matching index
-        del shared_app.extensions[built_while_serving]
 
 
 @pytest.fixture
@@ -224,25 +233,65 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return csrf_token_from(client.get(path).get_data(as_text=True))
 
 
+ORGANISATION_NUMBERS = ("2120001355", "2120000837", "2120000142", "2321000255", "2120002627", "2120001132")
+
+
+def create_organisation(app: Flask, **fields: Any) -> Any:
+    """Store an organisation (Göteborgs kommun unless told otherwise) and return it, detached."""
+    from blueprints.core.db import db
+    from blueprints.organisations.models import Organisation
+
+    values = {"name": "Göteborgs kommun", "kind": "kommun", "county_code": "14", **fields}
+    with app.app_context():
+        org = Organisation(**values)
+        db.session.add(org)
+        db.session.commit()
+        db.session.refresh(org)
+        db.session.expunge(org)
+        return org
+
+
+def create_user(
+    app: Flask, email: str = "user@example.org", roles: tuple[str, ...] = ("buyer",), organisation=None, **fields: Any
+) -> int:
+    """Store an active user with roles and the shared test password; return the id."""
+    from blueprints.accounts.models import User
+    from blueprints.accounts.passwords import hash_password
+    from blueprints.core.db import db
+
+    with app.app_context():
+        user = User(email=email, name=fields.pop("name", "Test Person"), **fields)
+        if "password_hash" not in fields:
+            user.password_hash = hash_password(TEST_PASSWORD)
+        user.organisation_id = organisation.id if organisation is not None else None
+        user.set_roles(set(roles))
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def create_people(app: Flask) -> dict[str, Any]:
+    """One user per role and two buyer organisations; ids by name (the organisations as detached objects)."""
+    home = create_organisation(app, name="Göteborgs kommun", org_number="2120001355", county_code="14")
+    other = create_organisation(app, name="Malmö kommun", org_number="2120000837", county_code="12")
+    return {
+        "home": home,
+        "other": other,
+        "admin": create_user(app, "admin@example.org", ("admin",), name="Astrid Admin"),
+        "facilitator": create_user(app, "facilitator@example.org", ("facilitator",), name="Fredrik Facilitator"),
+        "manager": create_user(app, "manager@example.org", ("manager",), name="Maria Chef"),
+        "buyer": create_user(app, "buyer@example.org", ("buyer",), home, name="Bengt Beställare"),
+        "buyer2": create_user(app, "buyer2@example.org", ("buyer",), other, name="Britta Beställare"),
+    }
+
+
 @pytest.fixture
 def make_organisation(app: Flask):
     """Create an organisation; a valid organisationsnummer is chosen unless given."""
-    numbers = iter(["2120001355", "2120000837", "2120000142", "2321000255", "2120002627", "2120001132"])
+    numbers = iter(ORGANISATION_NUMBERS)
 
     def make(**fields: Any):
-        from blueprints.core.db import db
-        from blueprints.organisations.models import Organisation
-
-        values = {"name": "Göteborgs kommun", "kind": "kommun", "county_code": "14", **fields}
-        if "org_number" not in values:
-            values["org_number"] = next(numbers)
-        with app.app_context():
-            org = Organisation(**values)
-            db.session.add(org)
-            db.session.commit()
-            db.session.refresh(org)
-            db.session.expunge(org)
-            return org
+        return create_organisation(app, **{"org_number": fields.pop("org_number", None) or next(numbers), **fields})
 
     return make
 
@@ -252,19 +301,7 @@ def make_user(app: Flask):
     """Create an active user with roles and the shared test password."""
 
     def make(email: str = "user@example.org", roles: tuple[str, ...] = ("buyer",), organisation=None, **fields: Any):
-        from blueprints.accounts.models import User
-        from blueprints.accounts.passwords import hash_password
-        from blueprints.core.db import db
-
-        with app.app_context():
-            user = User(email=email, name=fields.pop("name", "Test Person"), **fields)
-            if "password_hash" not in fields:
-                user.password_hash = hash_password(TEST_PASSWORD)
-            user.organisation_id = organisation.id if organisation is not None else None
-            user.set_roles(set(roles))
-            db.session.add(user)
-            db.session.commit()
-            return user.id
+        return create_user(app, email, roles, organisation, **fields)
 
     return make
 
@@ -291,19 +328,9 @@ def auth(client: FlaskClient) -> Auth:
 
 
 @pytest.fixture
-def people(make_organisation, make_user) -> dict[str, Any]:
+def people(app: Flask) -> dict[str, Any]:
     """One user per role, two buyer organisations; returns ids by name."""
-    home = make_organisation(name="Göteborgs kommun", org_number="2120001355", county_code="14")
-    other = make_organisation(name="Malmö kommun", org_number="2120000837", county_code="12")
-    return {
-        "home": home,
-        "other": other,
-        "admin": make_user("admin@example.org", ("admin",), name="Astrid Admin"),
-        "facilitator": make_user("facilitator@example.org", ("facilitator",), name="Fredrik Facilitator"),
-        "manager": make_user("manager@example.org", ("manager",), name="Maria Chef"),
-        "buyer": make_user("buyer@example.org", ("buyer",), home, name="Bengt Beställare"),
-        "buyer2": make_user("buyer2@example.org", ("buyer",), other, name="Britta Beställare"),
-    }
+    return create_people(app)
 
 
 ROLE_EMAILS = {

@@ -5,8 +5,12 @@ LOGIN: sent to the login page; OK: served (2xx/3xx, or 422 for an empty form); 4
 404: not found (another organisation's or user's object, or an invalid one-time link).
 """
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from app import create_app
 from blueprints.accounts.models import User, UserSession
@@ -16,7 +20,17 @@ from blueprints.core.db import db
 from blueprints.core.models import OutboxEmail
 from blueprints.networks.models import Network, NetworkActivity, NetworkMember
 from blueprints.organisations.models import Organisation
-from tests.conftest import ROLE_EMAILS, TEST_PASSWORD, base_config, csrf_token, queue_reset_email
+from tests.conftest import (
+    PINNED_NOW,
+    ROLE_EMAILS,
+    TEST_PASSWORD,
+    base_config,
+    create_people,
+    csrf_token,
+    one_test_of,
+    queue_reset_email,
+    rolled_back,
+)
 
 LOGIN, OK = "login", "ok"
 ROLES = ("anonymous", "buyer", "facilitator", "manager", "admin")
@@ -251,8 +265,46 @@ def test_undeclared_view_is_denied_by_default(database_url):
     assert app.test_client().get("/forgotten").status_code == 403
 
 
+@dataclass(frozen=True)
+class World:
+    """What every case of the matrix needs, built once per module and backend: the objects the URLs refer to,
+    and for each role a signed-in browser's session cookie with its CSRF token (anonymous: a visitor's)."""
+
+    connection: sa.Connection
+    objects: dict[str, int]
+    sessions: dict[str, tuple[str, str]]
+
+
+def _browser_session(app, role) -> tuple[str, str]:
+    client = app.test_client()
+    token = csrf_token(client)
+    if role != "anonymous":
+        client.post("/login", data={"email": ROLE_EMAILS[role], "password": TEST_PASSWORD, "csrf_token": token})
+        token = csrf_token(client, "/")
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    return cookie.value, token
+
+
+@pytest.fixture(scope="module")
+def world(shared_app) -> Iterator[World]:
+    """The objects, people and signed-in sessions, in a transaction rolled back after the module's cases."""
+    with time_machine.travel(PINNED_NOW, tick=True), rolled_back(shared_app) as connection:
+        objects = _objects(shared_app, create_people(shared_app))
+        sessions = {role: _browser_session(shared_app, role) for role in ROLES}
+        yield World(connection, objects, sessions)
+
+
 @pytest.fixture
-def objects(app, people):
+def case(world, shared_app) -> Iterator[World]:
+    """One case: whatever it changes (a logout, a new row) is rolled back before the next."""
+    with one_test_of(shared_app):
+        nested = world.connection.begin_nested()
+        yield world
+        nested.rollback()
+
+
+def _objects(app, people):
     """The objects the URLs refer to, plus a second session of the buyer's."""
     from blueprints.admin.services import add_need_area
 
@@ -406,14 +458,12 @@ def _outcome(response) -> str | int:
 
 
 @pytest.mark.parametrize(("endpoint", "method", "url", "outcomes", "extra"), CASES)
-def test_matrix(app, objects, endpoint, method, url, outcomes, extra):
-    path = url.format(**objects)
+def test_matrix(shared_app, case, endpoint, method, url, outcomes, extra):
+    path = url.format(**case.objects)
     for role in ROLES:
-        client = app.test_client()
-        token = csrf_token(client)
-        if role != "anonymous":
-            client.post("/login", data={"email": ROLE_EMAILS[role], "password": TEST_PASSWORD, "csrf_token": token})
-            token = csrf_token(client, "/")
+        cookie, token = case.sessions[role]
+        client = shared_app.test_client()  # a browser of its own, signed in as the role
+        client.set_cookie(shared_app.config["SESSION_COOKIE_NAME"], cookie)
         data = None if method == "GET" else {"csrf_token": token, **extra}
         response = client.open(path, method=method, data=data)
         assert _outcome(response) == outcomes[role], f"{role} {method} {path}: {response.status_code}"
