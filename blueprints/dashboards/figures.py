@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -16,7 +16,16 @@ from blueprints.core.i18n import money, number
 from blueprints.dashboards import queries
 from blueprints.dashboards.charts import Chart, bar_chart, column_chart
 from blueprints.dashboards.measures import available_hours, response_times
-from blueprints.dashboards.queries import CURRENT, PREVIOUS, GroupedCount, PeriodTotals, Scope, SessionCount
+from blueprints.dashboards.queries import (
+    CURRENT,
+    PREVIOUS,
+    GroupedCount,
+    Pair,
+    PeriodTotals,
+    ResponseDay,
+    Scope,
+    SessionCount,
+)
 from blueprints.networks.constants import PHASES
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.support.constants import BOOKED, CANCELLED, DONE, EXTRA, NO_SHOW, SUPPORT_KINDS
@@ -155,8 +164,8 @@ def build_dashboard(scope: Scope, today: date, need_areas: list[tuple[int, str]]
 
 def _support(scope: Scope, today: date, totals: PeriodTotals) -> Section:
     days = queries.response_days(scope)
-    current = response_times([d for d in days if d[0] >= scope.current.first], today)
-    previous = response_times([d for d in days if d[0] < scope.current.first], today)
+    current = response_times([d for d in days if d.submitted >= scope.current.first], today)
+    previous = response_times([d for d in days if d.submitted < scope.current.first], today)
     sessions = queries.session_counts(scope)
     feedback = {p: _feedback(totals, p) for p in (PREVIOUS, CURRENT)}
     section = Section("stod", _("Stöd till upphandlare"))
@@ -211,16 +220,16 @@ def _support(scope: Scope, today: date, totals: PeriodTotals) -> Section:
             "betyg",
             _("Betyg i återkopplingen (1–5)"),
             RATING,
-            feedback[CURRENT][0],
-            feedback[PREVIOUS][0],
+            feedback[CURRENT].rating,
+            feedback[PREVIOUS].rating,
             _("Medelvärdet av betygen (1–5) för genomförda sessioner som började under perioden."),
         ),
         Figure(
             "svarsfrekvens",
             _("Svarsfrekvens, återkoppling"),
             PERCENT,
-            feedback[CURRENT][1],
-            feedback[PREVIOUS][1],
+            feedback[CURRENT].answered_share,
+            feedback[PREVIOUS].answered_share,
             _("Andel av återkopplingslänkarna för periodens genomförda sessioner som har besvarats."),
         ),
     ]
@@ -228,25 +237,32 @@ def _support(scope: Scope, today: date, totals: PeriodTotals) -> Section:
     return section
 
 
-def _now_and_before(pair: tuple[int, int]) -> tuple[int, int]:
-    """A (previous, current) total as a figure takes it: the current value first."""
-    return pair[CURRENT], pair[PREVIOUS]
+def _now_and_before(pair: Pair) -> tuple[int, int]:
+    """A total as a figure takes it: the current value first."""
+    return pair.current, pair.previous
 
 
-def _feedback(totals: PeriodTotals, period: int) -> tuple[float | None, float | None]:
-    """(average rating, share of feedback links answered) for the held sessions of a period."""
-    sent = totals[queries.FEEDBACK_SENT][period]
-    answered = totals[queries.FEEDBACK_ANSWERED][period]
-    rating = totals[queries.RATING_SUM][period]
-    return (rating / answered if answered else None, answered / sent if sent else None)
+class FeedbackFigures(NamedTuple):
+    """The average rating and the share of feedback links answered, for the held sessions of a period."""
+
+    rating: float | None
+    answered_share: float | None
 
 
-def _per_month(scope: Scope, days: list[tuple[date, date | None, int]], sessions: list[SessionCount]) -> Table:
+def _feedback(totals: PeriodTotals, period: str) -> FeedbackFigures:
+    """The feedback figures of the ``previous`` or ``current`` period."""
+    sent = getattr(totals[queries.FEEDBACK_SENT], period)
+    answered = getattr(totals[queries.FEEDBACK_ANSWERED], period)
+    rating = getattr(totals[queries.RATING_SUM], period)
+    return FeedbackFigures(rating / answered if answered else None, answered / sent if sent else None)
+
+
+def _per_month(scope: Scope, days: list[ResponseDay], sessions: list[SessionCount]) -> Table:
     months = scope.current.months()
     requests: defaultdict[date, int] = defaultdict(int)
-    for submitted, _answered, count in days:
-        if submitted >= scope.current.first:
-            requests[submitted.replace(day=1)] += count
+    for day in days:
+        if day.submitted >= scope.current.first:
+            requests[day.submitted.replace(day=1)] += day.requests
     by_status: defaultdict[tuple[int, str], int] = defaultdict(int)
     for s in sessions:
         by_status[s.month, s.status] += s.sessions
@@ -470,13 +486,13 @@ def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: li
     measures = (queries.SUBMITTED, queries.REVIEWED_CHALLENGES, queries.MATCHED_CHALLENGES)
 
     def breakdown(
-        key: str, title: str, header: str, by: str, dimension: int, keys: Sequence[tuple[object, str]]
+        key: str, title: str, header: str, by: str, dimension: str, keys: Sequence[tuple[object, str]]
     ) -> Table:
-        """The period's counts per need area (dimension 0), län (1) or organisation kind (2); a row for "none"
-        only when it holds something."""
+        """The period's counts per ``dimension`` of a grouped count (need area, län or organisation kind); a row
+        for "none" only when it holds something."""
         sums: defaultdict[tuple[object, str], int] = defaultdict(int)
         for row in counts:
-            sums[row[1 + dimension], row[0]] += row[4]
+            sums[getattr(row, dimension), row.measure] += row.number
         rows: list[tuple[object, ...]] = []
         for value, label in keys:
             counted = [sums[value, m] for m in measures]
@@ -525,7 +541,7 @@ def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: li
             _("Utmaningar per behovsområde"),
             _("Behovsområde"),
             _("behovsområde"),
-            0,
+            "need_area_id",
             [*need_areas, (None, _("Inget behovsområde"))],
         ),
         breakdown(
@@ -533,7 +549,7 @@ def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: li
             _("Utmaningar per län"),
             _("Län"),
             _("organisationens län"),
-            1,
+            "county_code",
             [*counties, (None, _("Okänt län"))],
         ),
         breakdown(
@@ -541,7 +557,7 @@ def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: li
             _("Utmaningar per organisationstyp"),
             _("Organisationstyp"),
             _("organisationstyp"),
-            2,
+            "org_kind",
             [(kind, str(label)) for kind, label in KINDS.items()],
         ),
     ]

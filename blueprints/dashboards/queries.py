@@ -5,7 +5,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -21,7 +21,8 @@ from blueprints.organisations.models import Organisation
 from blueprints.support.constants import CANCELLED, DONE, NO_SHOW
 from blueprints.support.models import AvailabilityException, AvailabilityWindow, Booking, Feedback, SupportRequest
 
-PREVIOUS, CURRENT = 0, 1
+# Columns of the totals statement are named <measure>_previous and <measure>_current.
+PREVIOUS, CURRENT = "previous", "current"
 # A mapped attribute or any SQL expression of the right kind (the type checker tells the two apart).
 SqlColumn = Any
 
@@ -80,14 +81,21 @@ def _within(column: SqlColumn, period: Period) -> list[sa.ColumnElement[bool]]:
 # --- support --------------------------------------------------------------------------------------------
 
 
-def response_days(scope: Scope) -> list[tuple[date, date | None, int]]:
-    """Requests submitted in either period, counted per (day submitted, day first answered or None)."""
+class ResponseDay(NamedTuple):
+    """How many requests were submitted on a Swedish day and first answered on another (None: not yet)."""
+
+    submitted: date
+    answered: date | None
+    requests: int
+
+
+def response_days(scope: Scope) -> list[ResponseDay]:
+    """Requests submitted in either period, counted per day submitted and day first answered."""
     submitted = stockholm_date(SupportRequest.submitted_at)
     answered = stockholm_date(SupportRequest.first_response_at)
     query = sa.select(submitted, answered, sa.func.count()).where(*_within_both(SupportRequest.submitted_at, scope))
     query = _narrowed(query, scope, SupportRequest.organisation_id, SupportRequest.need_area_id)
-    rows = db.session.execute(query.group_by(submitted, answered))
-    return [(day, answered_day, count) for day, answered_day, count in rows.tuples()]
+    return [ResponseDay(*row) for row in db.session.execute(query.group_by(submitted, answered)).tuples()]
 
 
 @dataclass(frozen=True)
@@ -272,15 +280,22 @@ def _phases_at_end(scope: Scope) -> sa.Select[Any]:
 )
 
 
+class Pair(NamedTuple):
+    """One total for the period before and the period chosen."""
+
+    previous: int
+    current: int
+
+
 @dataclass(frozen=True)
 class PeriodTotals:
-    """Totals for the previous period and the current one: ``totals[name]`` is (previous, current). Also the
-    number of networks per phase at the end of the current period."""
+    """Totals for the previous period and the current one (``totals[name].current``), and the number of
+    networks per phase at the end of the current period."""
 
-    pairs: dict[str, tuple[int, int]]
+    pairs: dict[str, Pair]
     phases: dict[str, int]
 
-    def __getitem__(self, name: str) -> tuple[int, int]:
+    def __getitem__(self, name: str) -> Pair:
         return self.pairs[name]
 
 
@@ -289,7 +304,7 @@ def period_totals(scope: Scope) -> PeriodTotals:
     the networks per phase, in one statement: each source gives one row (its rows read once for both periods,
     or, for counts of many rows, counted per period from an index), and the rows are joined side by side."""
     row = db.session.execute(_period_totals_statement(scope), {NOW.key: utcnow()}).one()._mapping
-    pairs = {name: (int(row[f"{name}_{PREVIOUS}"] or 0), int(row[f"{name}_{CURRENT}"] or 0)) for name in TOTALS}
+    pairs = {name: Pair(int(row[f"{name}_{PREVIOUS}"] or 0), int(row[f"{name}_{CURRENT}"] or 0)) for name in TOTALS}
     return PeriodTotals(pairs, {phase: int(row[f"phase_{phase}"]) for phase in PHASES})
 
 
@@ -340,7 +355,8 @@ def _both_periods(
     measures: dict[str, Measure], previous: sa.ColumnElement[bool], current: sa.ColumnElement[bool]
 ) -> sa.Select[Any]:
     """A select of each measure for the previous period and the current one (rows meeting ``previous`` or
-    ``current``), as columns named ``<measure>_0`` and ``<measure>_1``; the caller adds FROM and WHERE."""
+    ``current``), as columns named ``<measure>_previous`` and ``<measure>_current``; the caller adds FROM and
+    WHERE."""
     return sa.select(
         *[
             measure(when).label(f"{name}_{period}")
@@ -391,7 +407,7 @@ def _network_totals(scope: Scope) -> list[sa.Select[Any]]:
 
 def _per_period(counts: dict[str, Callable[[Period], sa.Select[Any]]], scope: Scope) -> sa.Select[Any]:
     """A one-row select of each count for the previous period and the current one, each counted on its own
-    (columns ``<count>_0`` and ``<count>_1``). For the many rows a plain count reads straight from an index
+    (columns ``<count>_previous`` and ``<count>_current``). For the many rows a plain count reads straight from an index
     range: SQLite counts such a range about five times faster than it tests each row's period."""
     return sa.select(
         *[
@@ -457,8 +473,16 @@ def _session_totals(scope: Scope) -> list[sa.Select[Any]]:
 
 # --- challenges -----------------------------------------------------------------------------------------
 
-# (measure, need area id, län code, organisation kind, count)
-GroupedCount = tuple[str, int | None, str | None, str, int]
+
+class GroupedCount(NamedTuple):
+    """How many of ``measure`` (challenges submitted, reviewed, matched; organisations reached) the period holds
+    for one need area, län and organisation kind."""
+
+    measure: str
+    need_area_id: int | None
+    county_code: str | None
+    org_kind: str
+    number: int
 
 
 def _first_memberships(scope: Scope) -> sa.Subquery:
@@ -496,7 +520,7 @@ def _reached(scope: Scope) -> sa.Select[Any]:
 def grouped_counts(scope: Scope) -> list[GroupedCount]:
     """The period's challenges submitted, reviewed and matched, and organisations reached by networks, by
     (measure, need area, län, organisation kind): one statement, grouped by the database."""
-    return [tuple(row) for row in db.session.execute(_grouped_counts_statement(scope)).tuples()]  # type: ignore[misc]
+    return [GroupedCount(*row) for row in db.session.execute(_grouped_counts_statement(scope)).tuples()]
 
 
 @functools.lru_cache(maxsize=STATEMENTS_KEPT)
