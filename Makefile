@@ -6,29 +6,38 @@ PYTHON ?= python3
 QUIET_PIP := 2>&1 | { grep -v "^WARNING: Location 'file:" || true; }
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 SECRET_FILE := instance/secret_key
 # The local secret key is made once and kept in instance/ (never committed); production sets SECRET_KEY.
 FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install translations migrate seed bench screenshot clean
+.PHONY: run test lint format install install-dev translations migrate seed bench screenshot clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+# What running needs; the test and lint tools only for `make test` and friends. Modules are compiled to
+# bytecode when first imported rather than all at install (half the install time).
+$(RUNTIME_STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip $(QUIET_PIP)
-	$(BIN)/pip install --quiet -r requirements-dev.txt $(QUIET_PIP)
-	touch $(STAMP)
+	$(BIN)/pip install --quiet --no-compile -r requirements.txt $(QUIET_PIP)
+	touch $(RUNTIME_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+	$(BIN)/pip install --quiet --no-compile -r requirements-dev.txt $(QUIET_PIP)
+	touch $(DEV_STAMP)
+
+install: $(RUNTIME_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 $(SECRET_FILE):
 	mkdir -p instance
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $(SECRET_FILE)
 	chmod 600 $(SECRET_FILE)
 
-translations: $(STAMP)
+translations: $(RUNTIME_STAMP)
 	$(BIN)/pybabel compile -d translations -D messages
 
 migrate: install translations $(SECRET_FILE)
@@ -46,21 +55,21 @@ run: seed
 	@echo ""
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 # Two workers (the machines have two cores); each gets its own SQLite file and PostgreSQL schema.
-test: install translations lint
+test: install-dev translations lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
-bench: install translations
+bench: install-dev translations
 	$(BIN)/python bench/pages.py
 
 # Refresh the message catalogue after changing user-visible text.

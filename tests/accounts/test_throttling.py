@@ -78,7 +78,7 @@ def _start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     return subprocess.Popen(
-        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "app:create_app()"],
+        [str(gunicorn), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--preload", "app:create_app()"],
         cwd=PROJECT_ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
