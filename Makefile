@@ -16,16 +16,15 @@ PORT ?= 5000
 
 .PHONY: run test lint format install install-dev translations migrate seed bench screenshot clean
 
-# What running needs; the test and lint tools only for `make test` and friends. Modules are compiled to
-# bytecode when first imported rather than all at install (half the install time).
+# What running needs; the test and lint tools only for `make test` and friends.
 $(RUNTIME_STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip $(QUIET_PIP)
-	$(BIN)/pip install --quiet --no-compile -r requirements.txt $(QUIET_PIP)
+	$(BIN)/pip install --quiet -r requirements.txt $(QUIET_PIP)
 	touch $(RUNTIME_STAMP)
 
 $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
-	$(BIN)/pip install --quiet --no-compile -r requirements-dev.txt $(QUIET_PIP)
+	$(BIN)/pip install --quiet -r requirements-dev.txt $(QUIET_PIP)
 	touch $(DEV_STAMP)
 
 install: $(RUNTIME_STAMP)

@@ -12,13 +12,16 @@ from werkzeug.serving import make_server
 from tests.conftest import IN_CI, TEST_PASSWORD, free_port
 from tests.support.conftest import make_request, make_session, working_week  # noqa: F401 (support fixtures)
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's Chromium: its headless shell (package chromium-headless-shell, the same engine without the desktop
+# browser around it; about a third quicker here) when installed, else the full browser (package chromium).
+CHROMIUM_BUILDS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
+CHROMIUM = next((path for path in CHROMIUM_BUILDS if os.path.exists(path)), CHROMIUM_BUILDS[-1])
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _chromium_missing_reason() -> str | None:
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        return "Chromium is not installed (apt-get install chromium-headless-shell, or chromium)"
     try:
         import playwright  # noqa: F401
     except ImportError:
