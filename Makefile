@@ -13,19 +13,21 @@ SECRET_FILE := instance/secret_key
 FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Sweden's procurement statistics (Statistikdatabasen exports), imported by `make run` when the folder exists.
+STATISTICS_DIR ?= ../shared/data
 
 .PHONY: run test lint format install install-dev translations migrate seed bench screenshot clean
 
-# What running needs; the test and lint tools only for `make test` and friends.
+# What running needs; the test and lint tools only for `make test` and friends (one pip run either way).
 $(RUNTIME_STAMP): requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip $(QUIET_PIP)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.txt $(QUIET_PIP)
 	touch $(RUNTIME_STAMP)
 
-$(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
+$(DEV_STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements-dev.txt $(QUIET_PIP)
-	touch $(DEV_STAMP)
+	touch $(RUNTIME_STAMP) $(DEV_STAMP)
 
 install: $(RUNTIME_STAMP)
 
@@ -44,6 +46,10 @@ migrate: install translations $(SECRET_FILE)
 
 seed: migrate
 	$(FLASK) seed-demo
+	@if ls $(STATISTICS_DIR)/*.xlsx >/dev/null 2>&1; then \
+	  echo "Importing the procurement statistics in $(STATISTICS_DIR) (about 20 s the first time; files imported before are skipped)"; \
+	  $(FLASK) statistics import --skip-known $(STATISTICS_DIR)/*.xlsx 2>/dev/null; \
+	else echo "No procurement statistics in $(STATISTICS_DIR): discovery and pooled purchasing power start empty."; fi
 
 run: seed
 	@echo ""

@@ -2,6 +2,7 @@
 a client, factories and a login helper. Every test that uses ``app`` runs once per backend."""
 
 import functools
+import itertools
 import os
 import re
 import tempfile
@@ -228,6 +229,11 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
+def page_text(html: str) -> str:
+    """What a person reads on a page: the text without tags, spaces (no-break ones too) collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).replace("\u00a0", " ").split())
+
+
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     """Fetch a page and return its CSRF token (bound to this client's session)."""
     return csrf_token_from(client.get(path).get_data(as_text=True))
@@ -302,6 +308,37 @@ def make_user(app: Flask):
 
     def make(email: str = "user@example.org", roles: tuple[str, ...] = ("buyer",), organisation=None, **fields: Any):
         return create_user(app, email, roles, organisation, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_procurement(app: Flask):
+    """Store one procurement of the statistics: an organisation (object) bought ``cpv`` in ``year`` for ``value``
+    kronor (None: value unknown); returns its id."""
+    serials = itertools.count(1)
+
+    def make(organisation: Any, cpv: str | None = "60130000", year: int = 2021, value: int | None = None, **fields):
+        from blueprints.core.db import db
+        from blueprints.statistics.models import Procurement
+
+        serial = next(serials)
+        with app.app_context():
+            row = Procurement(
+                record_key=f"test-{serial}",
+                procurement_key=fields.pop("procurement_key", f"TEST-{serial}"),
+                year=year,
+                organisation_id=organisation.id,
+                buyer_name=organisation.name.upper(),
+                buyer_org_number=organisation.org_number,
+                cpv_code=cpv,
+                title=fields.pop("title", f"Upphandling {serial}"),
+                contracted_value_sek=value,
+                **fields,
+            )
+            db.session.add(row)
+            db.session.commit()
+            return row.id
 
     return make
 

@@ -17,7 +17,7 @@ from blueprints.accounts.models import User, UserSession
 from blueprints.accounts.services import create_api_token
 from blueprints.challenges.models import Challenge, ChallengeImport
 from blueprints.core.db import db
-from blueprints.core.models import OutboxEmail
+from blueprints.core.models import Job, OutboxEmail
 from blueprints.networks.models import Network, NetworkActivity, NetworkMember
 from blueprints.organisations.models import Organisation
 from tests.conftest import (
@@ -61,6 +61,20 @@ MATRIX = {
     "site.readyz": [("GET", "/readyz", everyone(OK))],
     "site.accessibility": [("GET", "/tillganglighet", everyone(OK))],
     "site.set_language": [("POST", "/sprak", everyone(OK))],
+    # A background job: its starter (here the admin) and admins follow it; for others it does not exist.
+    "site.job": [("GET", "/jobb/{admins_job}", {**signed_in(buyer=404, facilitator=404, manager=404)})],
+    "statistics.upload": [("GET", "/statistik/import", ADMINS), ("POST", "/statistik/import", ADMINS)],
+    # Discovery is for staff; buyers see the statistics only as evidence on their own challenges.
+    "discovery.index": [("GET", "/statistik/", STAFF), ("GET", "/statistik/?cpv=60130000&year_from=2021", STAFF)],
+    "discovery.export": [
+        ("GET", "/statistik/export.csv?cpv=60130000", STAFF),
+        ("GET", "/statistik/export.xlsx?cpv=60130000", STAFF),
+    ],
+    "discovery.invite": [("POST", "/statistik/bjud-in", INVITERS)],
+    "discovery.new_network": [("POST", "/statistik/nytt-natverk", INVITERS)],
+    "discovery.api_discovery": [
+        ("GET", "/api/v1/discovery?cpv=60130000&from=2021&to=2021&k=5", {**STAFF, "anonymous": 401, "buyer": 403}),
+    ],
     "accounts.login": [("GET", "/login", everyone(OK)), ("POST", "/login", everyone(OK))],
     "accounts.logout": [("POST", "/logout", signed_in())],
     "accounts.session_status": [("GET", "/session/status", signed_in())],
@@ -331,6 +345,8 @@ def _objects(app, people):
         networks = _networks(people, challenges["other_public"])
         support = _support(app, people)
         token, _secret = create_api_token(user=db.session.get(User, people["facilitator"]), name="Test")
+        job = Job(kind="statistics.import", created_by_id=people["admin"], payload_name="statistik.xlsx")
+        db.session.add(job)
         db.session.commit()
         return {
             **{name: c.id for name, c in challenges.items()},
@@ -347,6 +363,7 @@ def _objects(app, people):
             "closed_member": networks["closed"].members[-1].id,
             "activity": networks["closed"].activities[0].id,
             "facilitators_token": token.id,
+            "admins_job": job.id,
             **{name: row.id for name, row in support.items()},
         }
 

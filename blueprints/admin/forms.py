@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.accounts.forms import MultiCheckboxField
 from blueprints.core.roles import ROLE_LABELS
+from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
 
@@ -23,9 +24,16 @@ class UserAccessForm(FlaskForm):
 
 
 class NeedAreaForm(FlaskForm):
-    """Name of a need area."""
+    """A need area: its name and the CPV branches it covers in the statistics."""
 
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
+    cpv_codes = CpvCodesField(
+        _l("CPV-grenar"),
+        description=_l(
+            "Koderna som behovsområdet omfattar i upphandlingsstatistiken. En kod omfattar hela sin gren: "
+            "60100000 tar med alla koder under 601."
+        ),
+    )
 
 
 class EmptyForm(FlaskForm):

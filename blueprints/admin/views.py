@@ -16,17 +16,19 @@ from blueprints.admin.queries import (
     search_users,
     undelivered_emails,
 )
-from blueprints.admin.services import add_need_area, rename_need_area, set_need_area_retired
+from blueprints.admin.services import add_need_area, change_need_area, set_need_area_retired
 from blueprints.core.access import permission_required
 from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
 from blueprints.core.htmx import render
+from blueprints.core.i18n import current_language
 from blueprints.core.models import OutboxEmail
 from blueprints.core.outbox import retry_failed_email
 from blueprints.core.roles import ROLE_LABELS, ROLES
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.queries import organisation_choices
 from blueprints.vocabulary.models import NeedArea
+from blueprints.vocabulary.queries import selected_cpv
 
 
 @bp.get("/anvandare")
@@ -75,8 +77,19 @@ def toggle_user_active(user_id: int) -> ResponseReturnValue:
     return redirect(url_for("admin.user_detail", user_id=user.id), 303)
 
 
+def _selected_cpv(form: NeedAreaForm) -> list[tuple[str, str]]:
+    return selected_cpv(form.cpv_codes.data or "", current_language())
+
+
 def _need_area_page(form: NeedAreaForm, status: int = 200) -> ResponseReturnValue:
-    return render("admin/need_areas.html", areas=all_need_areas(), form=form, action_form=EmptyForm(), status=status)
+    return render(
+        "admin/need_areas.html",
+        areas=all_need_areas(),
+        form=form,
+        selected_cpv=_selected_cpv(form),
+        action_form=EmptyForm(),
+        status=status,
+    )
 
 
 @bp.get("/behovsomraden")
@@ -92,7 +105,7 @@ def create_need_area() -> ResponseReturnValue:
     """Add a need area."""
     form = NeedAreaForm()
     if form.validate_on_submit():
-        area = perform(lambda: add_need_area(name=form.name.data or ""), form=form)
+        area = perform(lambda: add_need_area(name=form.name.data or "", cpv_codes=form.cpv_codes.parsed), form=form)
         if area is not None:
             flash(_("Behovsområdet %(name)s är tillagt.", name=area.name), "success")
             return redirect(url_for("admin.need_areas"), 303)
@@ -102,16 +115,18 @@ def create_need_area() -> ResponseReturnValue:
 @bp.route("/behovsomraden/<int:area_id>", methods=["GET", "POST"])
 @permission_required(ADMINISTER)
 def edit_need_area(area_id: int) -> ResponseReturnValue:
-    """Rename a need area."""
+    """Rename a need area or change the CPV branches it covers."""
     area = db.get_or_404(NeedArea, area_id)
     form = NeedAreaForm(obj=area)
-    renamed = form.validate_on_submit() and perform(
-        lambda: rename_need_area(area=area, name=form.name.data or ""), form=form
+    changed = form.validate_on_submit() and perform(
+        lambda: change_need_area(area=area, name=form.name.data or "", cpv_codes=form.cpv_codes.parsed), form=form
     )
-    if renamed:
-        flash(_("Behovsområdet heter nu %(name)s.", name=area.name), "success")
+    if changed:
+        flash(_("Behovsområdet %(name)s är sparat.", name=area.name), "success")
         return redirect(url_for("admin.need_areas"), 303)
-    return render("admin/need_area_form.html", area=area, form=form, status=form_status(form))
+    return render(
+        "admin/need_area_form.html", area=area, form=form, selected_cpv=_selected_cpv(form), status=form_status(form)
+    )
 
 
 @bp.post("/behovsomraden/<int:area_id>/status")

@@ -28,3 +28,8 @@ def may_edit(challenge: Challenge, person: Person) -> bool:
     if REVIEW_CHALLENGES(person):
         return True
     return challenge.organisation_id == person.organisation_id and challenge.is_editable_by_its_buyers
+
+
+def may_see_evidence(challenge: Challenge, person: Person) -> bool:
+    """Staff, and the challenge's own organisation, see what others bought in its branches (the statistics)."""
+    return person.is_staff or challenge.organisation_id == person.organisation_id

@@ -22,7 +22,13 @@ from blueprints.challenges.exports import export_csv, export_xlsx
 from blueprints.challenges.forms import ChallengeForm, CommentForm, DecisionForm, ImportForm
 from blueprints.challenges.imports import check_file, confirm_import, store_upload
 from blueprints.challenges.models import Challenge, ChallengeImport
-from blueprints.challenges.policies import PROPOSE_CHALLENGES, REVIEW_CHALLENGES, SEE_REVIEW_QUEUE, may_edit
+from blueprints.challenges.policies import (
+    PROPOSE_CHALLENGES,
+    REVIEW_CHALLENGES,
+    SEE_REVIEW_QUEUE,
+    may_edit,
+    may_see_evidence,
+)
 from blueprints.challenges.queries import (
     ChallengeFilter,
     get_visible_challenge,
@@ -38,6 +44,8 @@ from blueprints.core.htmx import render, render_block
 from blueprints.core.i18n import current_language
 from blueprints.organisations.queries import organisation_choices
 from blueprints.organisations.regions import COUNTIES, KINDS
+from blueprints.statistics.buyers import BuyerRow, top_buyers
+from blueprints.statistics.power import branch_ranges
 from blueprints.vocabulary.queries import cpv_divisions, need_area_choices, offered_need_area_choices, selected_cpv
 
 # --- the challenge form --------------------------------------------------------------------------------
@@ -197,9 +205,19 @@ def _detail_page(challenge: Challenge, status: int = 200, **forms: FlaskForm) ->
         visibility=VISIBILITY,
         quarters=QUARTERS,
         can_edit=may_edit(challenge, g.user),
+        others=_others_bought(challenge),
+        county_names=COUNTIES,
         status=status,
         **context,
     )
+
+
+def _others_bought(challenge: Challenge) -> list[BuyerRow] | None:
+    """Who else bought in the challenge's CPV branches, for staff and the challenge's own organisation (None:
+    not shown)."""
+    if not challenge.cpv_codes or not may_see_evidence(challenge, g.user):
+        return None
+    return top_buyers(tuple(branch_ranges([code.code for code in challenge.cpv_codes])))
 
 
 @bp.get("/utmaningar/<int:challenge_id>")

@@ -34,3 +34,22 @@ def register_cli(app: Flask) -> None:
         click.echo(f"sent {counts['sent']}, retry later {counts['retry']}, failed {counts['failed']}")
 
     app.cli.add_command(outbox)
+
+    @app.cli.command("worker")
+    @click.option("--once", is_flag=True, help="Run the queued jobs, then stop (for cron or a test).")
+    @click.option("--sleep", default=2.0, show_default=True, help="Seconds between looks at an empty queue.")
+    def worker_command(once: bool, sleep: float) -> None:
+        """Run background jobs (imports, training, exports) until stopped; several may run at once."""
+        import signal
+        import threading
+
+        from flask import current_app
+
+        from blueprints.core.jobs import run_worker
+
+        stop = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())  # finish the job at hand, then stop
+        app_object = current_app._get_current_object()  # type: ignore[attr-defined]
+        done = run_worker(app_object, once=once, sleep=sleep, stop=stop)
+        click.echo(f"{done} jobs run")

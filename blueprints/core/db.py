@@ -1,7 +1,7 @@
 """The SQLAlchemy instance, declarative base and small column helpers."""
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -87,22 +87,37 @@ class TimestampMixin:
 class DomainError(Exception):
     """A rule of the domain was broken; the message is shown to the user (already translated). ``field`` names
     the form field it concerns; ``status_code`` is the HTTP answer (422, or e.g. 404 for something that is not
-    there, 409 for a conflict); ``back`` is where a page goes to show it (set by ``core.actions.perform``)."""
+    there, 409 for a conflict); ``back`` is where a page goes to show it (set by ``core.actions.perform``);
+    ``details`` what a report of it needs (a refused import's rows, say), as JSON."""
 
     status_code = 422
 
-    def __init__(self, message: str, *, field: str | None = None, status_code: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        status_code: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.back: str | None = None
+        self.details = details
         if status_code is not None:
             self.status_code = status_code
 
 
-# Indexes that live only in migrations (0003: challenge search; 0006: the support queue's expression index,
-# which Alembic cannot compare): autogenerate must not try to drop or re-create them.
-UNMODELLED_OBJECTS = ("challenge_fts", "ix_challenge_search_trgm", "ix_support_request_queue")
+# Indexes that live only in migrations (0003 and 0011: challenge and procurement search; 0006: the support
+# queue's expression index, which Alembic cannot compare): autogenerate must not try to drop or re-create them.
+UNMODELLED_OBJECTS = (
+    "challenge_fts",
+    "ix_challenge_search_trgm",
+    "ix_support_request_queue",
+    "procurement_fts",
+    "ix_procurement_search_trgm",
+)
 
 
 def include_in_migrations(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

@@ -6,9 +6,14 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 
 babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Mark a msgid for extraction; it is translated later, in the recipient's language."""
+    return message
 
 
 def select_locale() -> str:
@@ -72,6 +77,27 @@ def money(value: float | int | None) -> str:
     return f"{_decimal(round(value), get_locale())}\u00a0kr"
 
 
+# (threshold, msgid, divisor, decimals): an amount at or above the threshold is shown in that unit.
+_SCALES = (
+    (1_000_000_000, N_("%(amount)s mdkr"), 1_000_000_000),
+    (1_000_000, N_("%(amount)s mnkr"), 1_000_000),
+    (10_000, N_("%(amount)s tkr"), 1_000),
+)
+
+
+def money_short(value: float | int | None) -> str:
+    """An amount at a readable scale: 2,3 mdkr, 480 mnkr, 48,5 mnkr, 950 tkr, 1 234 kr (money() gives the
+    exact figure)."""
+    if value is None:
+        return ""
+    for threshold, message, divisor in _SCALES:
+        if abs(value) >= threshold:
+            scaled = value / divisor
+            amount = round(scaled) if abs(scaled) >= 100 else round(scaled, 1)
+            return gettext(message, amount=_decimal(amount, get_locale()))
+    return money(value)
+
+
 @lru_cache(maxsize=4096, typed=True)
 def _decimal(value: float | int, locale: Locale | None) -> str:
     """Babel's formatting, remembered: pages and exports show the same small numbers many times over, and each
@@ -90,9 +116,5 @@ def init_i18n(app: Flask) -> None:
         clock=clock,
         number=number,
         money=money,
+        money_short=money_short,
     )
-
-
-def N_(message: str) -> str:
-    """Mark a msgid for extraction; it is translated later, in the recipient's language."""
-    return message

@@ -1,4 +1,4 @@
-"""Cross-cutting tables: the audit log and the e-mail outbox."""
+"""Cross-cutting tables: the audit log, the e-mail outbox and background jobs."""
 
 from datetime import datetime
 from typing import Any
@@ -49,3 +49,60 @@ class OutboxEmail(Model):
     # An iCalendar invitation sent along (text/calendar part and .ics attachment), with its METHOD.
     calendar_ics: Mapped[str | None] = mapped_column(sa.Text)
     calendar_method: Mapped[str | None] = mapped_column(sa.String(10))
+
+
+class Job(Model):
+    """Long work done by ``flask --app app worker``, never in a web request: an import, a training, an export.
+
+    A job is claimed by one worker at a time; a worker that stops beating its heart (crashed, killed) loses
+    the job to another, which tries again up to ``MAX_ATTEMPTS`` times in all."""
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        sa.Index("ix_job_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    status: Mapped[str] = mapped_column(sa.String(10), default="queued")
+    params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # A file the job works on (an upload); removed once the job is done or has failed.
+    payload: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    payload_name: Mapped[str] = mapped_column(sa.String(255), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(sa.String(100))
+    attempts: Mapped[int] = mapped_column(default=0)
+    progress_done: Mapped[int] = mapped_column(default=0)
+    progress_total: Mapped[int] = mapped_column(default=0)
+    stage: Mapped[str] = mapped_column(sa.String(200), default="")
+    result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+
+    @property
+    def is_queued(self) -> bool:
+        """Waiting for a worker."""
+        return self.status == "queued"
+
+    @property
+    def is_failed(self) -> bool:
+        """Stopped by an error (``error`` says which)."""
+        return self.status == "failed"
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or failed: nothing more will happen."""
+        return self.status in ("done", "failed")
+
+    @property
+    def is_done(self) -> bool:
+        """Finished and succeeded."""
+        return self.status == "done"
+
+    @property
+    def percent(self) -> int:
+        """How far it has come, 0-100 (0 while the total is unknown)."""
+        return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0

@@ -2,18 +2,22 @@
 
 An area's ``init_app`` registers its blueprint and then tells the registry what it contributes elsewhere:
 header links (``add_link``), sections on pages that belong to other areas (``add_panel``: the start page,
-an organisation's page), demo data (``add_demo``) and its named permissions (``add_permissions``), which
-templates ask with ``may('name')``. Pages render the sections of a slot with ``panels('slot', ...)``.
+an organisation's page), demo data (``add_demo``), kinds of background job (``add_job``) and its named
+permissions (``add_permissions``), which templates ask with ``may('name')``. Pages render the sections of a
+slot with ``panels('slot', ...)``.
 """
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, render_template, request
 from markupsafe import Markup
 
 from blueprints.core.access import Permission, current_user
+
+if TYPE_CHECKING:
+    from blueprints.core.jobs import JobKind
 
 EXTENSION_KEY = "kopkraft.areas"
 
@@ -62,6 +66,7 @@ class Areas:
     panels: dict[str, list[Panel]] = field(default_factory=dict)
     seeders: list[DemoSeeder] = field(default_factory=list)
     permissions: dict[str, Permission] = field(default_factory=dict)
+    jobs: dict[str, "JobKind"] = field(default_factory=dict)
 
     def add_link(
         self, endpoint: str, label: Any, *, permission: Permission | None = None, order: int, whole_area: bool = True
@@ -79,6 +84,10 @@ class Areas:
         """Demo data for ``flask seed-demo``."""
         self.seeders.append(DemoSeeder(seed, order, describe))
         self.seeders.sort(key=lambda seeder: seeder.order)
+
+    def add_job(self, kind: str, job_kind: "JobKind") -> None:
+        """A kind of background job the worker can run (see ``core.jobs``)."""
+        self.jobs[kind] = job_kind
 
     def add_permissions(self, permissions: Iterable[Permission]) -> None:
         """Permissions templates may ask by name; a name is declared once in the whole app."""

@@ -12,9 +12,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from blueprints.core.charts import Chart, bar_chart, column_chart
 from blueprints.core.i18n import money, number
 from blueprints.dashboards import queries
-from blueprints.dashboards.charts import Chart, bar_chart, column_chart
 from blueprints.dashboards.measures import available_hours, response_times
 from blueprints.dashboards.queries import (
     CURRENT,
@@ -90,6 +90,11 @@ class Table:
     definition: str
     chart: str | None = None
     plotted: tuple[int, ...] = (1,)
+
+    @property
+    def legend(self) -> list[str]:
+        """The headers of the plotted columns (the chart's series)."""
+        return [str(self.columns[index].header) for index in self.plotted]
 
 
 @dataclass
@@ -430,13 +435,15 @@ def _networks(totals: PeriodTotals, counts: list[GroupedCount]) -> Section:
         ),
         Figure(
             "kopkraft",
-            _("Samlad köpkraft (kr)"),
+            _("Samlad köpkraft per år (kr)"),
             SEK,
             *_now_and_before(totals[queries.POOLED_SEK]),
             _(
-                "Summan av de aktiva medlemmarnas årliga upphandlingsvolym i nätverk som inte är avslutade, "
-                "för medlemskap som fanns vid periodens slut. En organisation i flera nätverk räknas i vart "
-                "och ett."
+                "Det kontrakterade värde som nätverkens aktiva medlemmar (vid periodens slut, i nätverk som inte "
+                "är avslutade) upphandlat inom sina nätverks CPV-grenar enligt upphandlingsstatistiken, som snitt "
+                "per år för statistikens tre senaste år. Varje upphandling räknas en gång, även när "
+                "organisationen är med i flera nätverk eller grenar – så räknas varje organisation och gren en "
+                "gång, och aldrig en organisations hela budget."
             ),
         ),
         Figure(

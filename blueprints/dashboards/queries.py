@@ -16,10 +16,13 @@ from blueprints.core.db import UTCDateTime, db, utcnow
 from blueprints.dashboards.periods import Period
 from blueprints.dashboards.sql import bucket, stockholm_date, total_hours
 from blueprints.networks.constants import ACTIVE, CLOSED, INITIATE, LEFT, MARKET_DIALOGUE, PHASES
-from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
+from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember, network_cpv
 from blueprints.organisations.models import Organisation
+from blueprints.statistics.models import Procurement
+from blueprints.statistics.power import WINDOW_YEARS
 from blueprints.support.constants import CANCELLED, DONE, NO_SHOW
 from blueprints.support.models import AvailabilityException, AvailabilityWindow, Booking, Feedback, SupportRequest
+from blueprints.vocabulary.models import CpvCode
 
 # Columns of the totals statement are named <measure>_previous and <measure>_current.
 PREVIOUS, CURRENT = "previous", "current"
@@ -389,11 +392,7 @@ def _network_totals(scope: Scope) -> list[sa.Select[Any]]:
         .where(NetworkActivity.starts_at < NOW, *_networks_in(scope))
     )
     # Members at the end of each period: every yes before that end that is still active.
-    volume = sa.case((Network.phase != CLOSED, Organisation.annual_volume_sek), else_=0)
-    at_end = {
-        MEMBERS: counting(value=NetworkMember.organisation_id, distinct=True),
-        POOLED_SEK: summing(volume),
-    }
+    at_end = {MEMBERS: counting(value=NetworkMember.organisation_id, distinct=True)}
     members = (
         _both_periods(at_end, NetworkMember.answered_at < scope.current.start, sa.true())
         .select_from(NetworkMember)
@@ -402,7 +401,56 @@ def _network_totals(scope: Scope) -> list[sa.Select[Any]]:
         .where(NetworkMember.status == ACTIVE, NetworkMember.answered_at < scope.current.end)
         .where(*_chosen(scope, Network.need_area_id))
     )
-    return [phase_changes, activities, members]
+    return [phase_changes, activities, members, _pooled_power(scope)]
+
+
+def _pooled_power(scope: Scope) -> sa.Select[Any]:
+    """Pooled purchasing power at the end of each period (statistics.power's definition, summed over networks
+    that are not closed): the procurements, in the statistics' last three years, of organisations that were
+    active members by then, in their networks' CPV branches. Each procurement once, however many networks and
+    branches it falls in; so each organisation and branch once. An average per year of the years held."""
+    latest = sa.select(sa.func.max(Procurement.year)).scalar_subquery()
+    years_held = (
+        sa.select(sa.func.count(sa.distinct(Procurement.year)))
+        .where(Procurement.year > latest - WINDOW_YEARS)
+        .scalar_subquery()
+    )
+    matched = (
+        sa.select(
+            Procurement.id,
+            Procurement.contracted_value_sek.label("value"),
+            sa.func.min(NetworkMember.answered_at).label("since"),
+        )
+        .select_from(NetworkMember)
+        .join(Network, Network.id == NetworkMember.network_id)
+        .join(Organisation, Organisation.id == NetworkMember.organisation_id)
+        .join(network_cpv, network_cpv.c.network_id == Network.id)
+        .join(CpvCode, CpvCode.code == network_cpv.c.cpv_code)
+        .join(
+            Procurement,
+            sa.and_(
+                Procurement.organisation_id == NetworkMember.organisation_id,
+                Procurement.cpv_code >= CpvCode.branch,
+                Procurement.cpv_code < CpvCode.branch_end,
+                Procurement.year > latest - WINDOW_YEARS,
+            ),
+        )
+        .where(
+            NetworkMember.status == ACTIVE,
+            NetworkMember.answered_at < scope.current.end,
+            Network.phase != CLOSED,
+            *_chosen(scope, Network.need_area_id),
+        )
+        .group_by(Procurement.id, Procurement.contracted_value_sek)
+        .subquery()
+    )
+    per_year = sa.func.nullif(years_held, 0)
+    return sa.select(
+        sa.func.coalesce(
+            sa.func.sum(sa.case((matched.c.since < scope.current.start, matched.c.value), else_=0)) / per_year, 0
+        ).label(f"{POOLED_SEK}_{PREVIOUS}"),
+        sa.func.coalesce(sa.func.sum(matched.c.value) / per_year, 0).label(f"{POOLED_SEK}_{CURRENT}"),
+    ).select_from(matched)
 
 
 def _per_period(counts: dict[str, Callable[[Period], sa.Select[Any]]], scope: Scope) -> sa.Select[Any]:

@@ -22,7 +22,7 @@ def _as_json(match: Match) -> dict[str, object]:
         body["organisation"] = {"name": organisation.name, "org_number": organisation.org_number_display}
     body["score"] = match.score
     body["reasons"] = match.reasons
-    body["pooled_volume_sek"] = match.pooled_volume_sek
+    body["pooled_power_sek"] = match.pooled_power_sek
     return body
 
 

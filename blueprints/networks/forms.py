@@ -36,8 +36,9 @@ class NetworkForm(FlaskForm):
         default="open",
     )
     challenge_ids = MultiCheckboxField(_l("Utmaningar att koppla till nätverket"), coerce=int)
+    organisation_ids = MultiCheckboxField(_l("Organisationer att bjuda in"), coerce=int)
     invite = RadioField(
-        _l("Bjud in organisationerna bakom utmaningarna?"),
+        _l("Bjud in organisationerna bakom utmaningarna och de valda organisationerna?"),
         choices=[("yes", _l("Ja, skicka inbjudningar")), ("no", _l("Nej, inte nu"))],
         default="yes",
     )

@@ -97,11 +97,6 @@ class Network(TimestampMixin, Model):
         """Members taking part now (värd, medlem and observatör with status aktiv)."""
         return [m for m in self.members if m.status == ACTIVE]
 
-    @property
-    def pooled_volume_sek(self) -> int:
-        """The pooled purchasing power: the active members' annual procurement volumes added up."""
-        return sum(m.organisation.annual_volume_sek or 0 for m in self.active_members)
-
     def member_for(self, organisation_id: int | None) -> "NetworkMember | None":
         """The membership row of an organisation, if any."""
         return next((m for m in self.members if m.organisation_id == organisation_id), None)

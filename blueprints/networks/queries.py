@@ -20,6 +20,7 @@ from blueprints.networks.models import MatchDismissal, Network, NetworkMember, n
 from blueprints.networks.policies import RUN_NETWORKS, belonging_to, visible_networks
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES
+from blueprints.statistics.power import PooledPower, annual_power_of_groups, pooled_power
 from blueprints.vocabulary.cpv import valid_codes
 from blueprints.vocabulary.models import CpvCode
 from blueprints.vocabulary.queries import cpv_codes_by_id
@@ -178,7 +179,7 @@ class Match:
     reasons: list[str]
     challenge: Challenge | None
     network: Network | None
-    pooled_volume_sek: int
+    pooled_power_sek: int | None  # the pooled power if they joined (statistics.power's definition)
 
     @property
     def is_challenge(self) -> bool:
@@ -213,13 +214,23 @@ def _dismissed(challenge_id: int) -> list[tuple[str, int]]:
     return [(kind, other_id) for kind, other_id in rows.tuples()] + [("network", n) for n in linked]
 
 
-def _volume(organisations: Iterable[Organisation | None]) -> int:
-    seen = {o.id: o.annual_volume_sek or 0 for o in organisations if o is not None}
-    return sum(seen.values())
+def _pooled_group(
+    query_organisation_id: int | None, query_codes: list[str], challenge: Challenge | None, network: Network | None
+) -> tuple[list[int], list[str]]:
+    """Who would pool purchasing power, and in which CPV branches: the query's organisation with the other
+    challenge's (in the query's branches), or with the network's members (in the network's branches)."""
+    organisations = [query_organisation_id] if query_organisation_id else []
+    if challenge is not None:
+        return [*organisations, challenge.organisation_id], query_codes or [c.code for c in challenge.cpv_codes]
+    assert network is not None
+    members = [m.organisation_id for m in network.active_members]
+    return [*organisations, *members], [c.code for c in network.cpv_codes] or query_codes
 
 
-def resolve(suggestions: list[Suggestion], query_organisation: Organisation | None, language: str) -> list[Match]:
-    """Load what the suggestions name, in as few statements as possible."""
+def resolve(
+    suggestions: list[Suggestion], query_organisation_id: int | None, query_codes: list[str], language: str
+) -> list[Match]:
+    """Load what the suggestions name, with the purchasing power each pair would pool, in few statements."""
     challenge_ids = [s.id for s in suggestions if s.kind == "challenge"]
     network_ids = [s.id for s in suggestions if s.kind == "network"]
     challenges = {
@@ -227,7 +238,7 @@ def resolve(suggestions: list[Suggestion], query_organisation: Organisation | No
         for c in db.session.scalars(
             sa.select(Challenge)
             .where(Challenge.id.in_(challenge_ids))
-            .options(sa.orm.joinedload(Challenge.organisation))
+            .options(sa.orm.joinedload(Challenge.organisation), sa.orm.selectinload(Challenge.cpv_codes))
         )
     }
     networks = {
@@ -235,26 +246,32 @@ def resolve(suggestions: list[Suggestion], query_organisation: Organisation | No
         for n in db.session.scalars(
             sa.select(Network)
             .where(Network.id.in_(network_ids))
-            .options(sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation))
+            .options(
+                sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation),
+                sa.orm.selectinload(Network.cpv_codes),
+            )
         )
     }
     prefixes = [
         dict(r.params)["code"].ljust(8, "0") for s in suggestions for r in s.reasons if r.kind in CPV_REASONS.values()
     ]
     labels = cpv_codes_by_id(prefixes)
-    matches = []
-    for s in suggestions:
-        challenge = challenges.get(s.id) if s.kind == "challenge" else None
-        network = networks.get(s.id) if s.kind == "network" else None
-        if challenge is not None:
-            involved = [challenge.organisation]
-        elif network is not None:
-            involved = [m.organisation for m in network.active_members]
-        else:
-            continue  # deleted after the index last looked
-        volume = _volume([query_organisation, *involved])
-        matches.append(Match(s.kind, s.id, s.score, describe(s.reasons, labels, language), challenge, network, volume))
-    return matches
+    found = [
+        (
+            s,
+            challenges.get(s.id) if s.kind == "challenge" else None,
+            networks.get(s.id) if s.kind == "network" else None,
+        )
+        for s in suggestions
+    ]
+    found = [(s, c, n) for s, c, n in found if c is not None or n is not None]  # not deleted since indexed
+    power = annual_power_of_groups(
+        {(s.kind, s.id): _pooled_group(query_organisation_id, query_codes, c, n) for s, c, n in found}
+    )
+    return [
+        Match(s.kind, s.id, s.score, describe(s.reasons, labels, language), c, n, power.get((s.kind, s.id)))
+        for s, c, n in found
+    ]
 
 
 def suggestions_for(challenge: Challenge, user: User, *, k: int, language: str) -> list[Match]:
@@ -266,7 +283,7 @@ def suggestions_for(challenge: Challenge, user: User, *, k: int, language: str) 
         exclude=_dismissed(challenge.id) if challenge.id else [],
         public_only=not user.is_staff,
     )
-    return resolve(ranked, challenge.organisation, language)
+    return resolve(ranked, challenge.organisation_id, [c.code for c in challenge.cpv_codes], language)
 
 
 def similar_to_draft(form: FlaskForm, challenge: Challenge | None, user: User, language: str) -> list[Match]:
@@ -287,7 +304,7 @@ def similar_to_draft(form: FlaskForm, challenge: Challenge | None, user: User, l
     if len(query.title) < 3 and len(query.description) < 10:
         return []
     exclude = _dismissed(challenge.id) if challenge else []
-    return resolve(rank(query, k=5, exclude=exclude, public_only=not user.is_staff), None, language)
+    return resolve(rank(query, k=5, exclude=exclude, public_only=not user.is_staff), organisation_id, codes, language)
 
 
 def coordinator_choices() -> list[tuple[int, str]]:
@@ -309,3 +326,19 @@ def challenges_by_id(ids: list[int]) -> list[Challenge]:
             sa.select(Challenge).where(Challenge.id.in_(ids)).options(sa.orm.joinedload(Challenge.organisation))
         )
     )
+
+
+def power_of(network: Network) -> PooledPower:
+    """The network's pooled purchasing power: its active members' purchases in its CPV branches."""
+    return pooled_power([m.organisation_id for m in network.active_members], [c.code for c in network.cpv_codes])
+
+
+def declared_volume(network: Network) -> int:
+    """The annual volumes that the network's linked challenges declare, added up (each challenge once)."""
+    return sum(c.annual_volume_sek or 0 for c in network.challenges)
+
+
+def power_of_networks(networks: Iterable[Network]) -> dict[int, int]:
+    """The pooled purchasing power (average per year) of each network on a page, in three statements."""
+    groups = {n.id: ([m.organisation_id for m in n.active_members], [c.code for c in n.cpv_codes]) for n in networks}
+    return annual_power_of_groups(groups)

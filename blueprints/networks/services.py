@@ -95,8 +95,11 @@ def _ensure_host(network: Network) -> None:
         host.role, host.status = HOST, ACTIVE
 
 
-def create_network(*, data: NetworkData, challenge_ids: Iterable[int], invite: bool, actor: User) -> Network:
-    """A new network, optionally from challenges: they are linked, and their organisations invited."""
+def create_network(
+    *, data: NetworkData, challenge_ids: Iterable[int], invite: bool, actor: User, organisation_ids: Iterable[int] = ()
+) -> Network:
+    """A new network, optionally from challenges (they are linked, and their organisations invited) and from
+    organisations found in the statistics (invited)."""
     network = Network()
     _apply(network, data)
     db.session.add(network)
@@ -108,6 +111,10 @@ def create_network(*, data: NetworkData, challenge_ids: Iterable[int], invite: b
         if challenge is None or challenge.status not in PUBLISHED:
             raise DomainError(str(_l("Utmaningen finns inte eller är inte inskickad.")))
         link_challenge(network=network, challenge=challenge, invite=invite, actor=actor)
+    if invite:
+        for organisation_id in organisation_ids:
+            if network.member_for(organisation_id) is None:
+                invite_organisation(network=network, organisation_id=organisation_id, role=MEMBER, actor=actor)
     return network
 
 
@@ -333,3 +340,17 @@ def save_activity(
         _event(network, actor, "activity", data.title)
     db.session.flush()
     return activity
+
+
+def invite_organisations(*, network: Network, organisation_ids: Iterable[int], actor: User) -> list[NetworkMember]:
+    """Invite several organisations as members (those already in the network, or invited, are left be)."""
+    invited = []
+    for organisation_id in organisation_ids:
+        member = network.member_for(organisation_id)
+        if member is None or member.status not in BELONGING:
+            invited.append(
+                invite_organisation(network=network, organisation_id=organisation_id, role=MEMBER, actor=actor)
+            )
+    if not invited:
+        raise DomainError(str(_l("De valda organisationerna är redan med i nätverket eller inbjudna.")))
+    return invited

@@ -1,6 +1,8 @@
 """Views: match suggestions for a challenge, similar items beside the challenge form, networks with their
 members, phases, checklist, linked challenges and activities (with .ics files)."""
 
+from typing import Any
+
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -48,8 +50,11 @@ from blueprints.networks.queries import (
     NetworkFilter,
     challenges_by_id,
     coordinator_choices,
+    declared_volume,
     get_visible_network,
     member_organisations,
+    power_of,
+    power_of_networks,
     search_networks,
     similar_to_draft,
     suggestions_for,
@@ -70,8 +75,12 @@ from blueprints.networks.services import (
     unlink_challenge,
     update_network,
 )
-from blueprints.organisations.queries import organisation_choices
+from blueprints.organisations.queries import organisation_choices, organisation_names
 from blueprints.organisations.regions import COUNTIES
+from blueprints.statistics.buyers import top_buyers
+from blueprints.statistics.market import market_of
+from blueprints.statistics.power import branch_ranges
+from blueprints.vocabulary.cpv import valid_codes
 from blueprints.vocabulary.queries import need_area_choices, selected_cpv
 
 SUGGESTION_COUNT = 10
@@ -154,11 +163,13 @@ def similar() -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """Find networks: search and filters (phase, need area, län, member organisation) in the URL."""
     flt = NetworkFilter.from_args(request.args)
+    page = search_networks(flt, g.user)
     return render(
         "networks/index.html",
         block="results",
         flt=flt,
-        page=search_networks(flt, g.user),
+        page=page,
+        power=power_of_networks(page.items),
         phases=PHASES,
         need_areas=need_area_choices(),
         counties=COUNTIES,
@@ -166,12 +177,15 @@ def index() -> ResponseReturnValue:
     )
 
 
-def _network_form(network: Network | None, challenges: list[Challenge]) -> NetworkForm:
+def _network_form(
+    network: Network | None, challenges: list[Challenge], organisations: list[tuple[int, str]] | None = None
+) -> NetworkForm:
     form = NetworkForm(obj=network) if network else NetworkForm()
     form.need_area_id.choices = [(0, _("Välj behovsområde")), *need_area_choices()]
     form.host_organisation_id.choices = organisation_choices()
     form.coordinator_id.choices = coordinator_choices()
     form.challenge_ids.choices = [(c.id, f"{c.title} ({c.organisation.name})") for c in challenges]
+    form.organisation_ids.choices = organisations or []
     if request.method == "GET":
         if network:
             form.openness.data = "open" if network.is_open else "closed"
@@ -188,6 +202,10 @@ def _network_form(network: Network | None, challenges: list[Challenge]) -> Netwo
                 form.need_area_id.data = first.need_area_id or 0
                 form.cpv_codes.data = " ".join(dict.fromkeys(code.code for c in challenges for code in c.cpv_codes))
                 form.host_organisation_id.data = first.organisation_id
+            elif organisations:  # organisations found in the statistics: the first hosts, the rest are invited
+                form.host_organisation_id.data = organisations[0][0]
+                form.cpv_codes.data = " ".join(valid_codes(request.args.get("cpv", "")))
+            form.organisation_ids.data = [organisation_id for organisation_id, _name in organisations or []][1:]
     return form
 
 
@@ -210,15 +228,17 @@ def _selected_cpv(form: NetworkForm) -> list[tuple[str, str]]:
 @bp.route("/natverk/ny", methods=["GET", "POST"])
 @permission_required(RUN_NETWORKS)
 def create() -> ResponseReturnValue:
-    """Create a network, from scratch or from challenges chosen among the suggestions."""
+    """Create a network, from scratch, from challenges chosen among the suggestions, or from organisations
+    found in the statistics."""
     ids = int_args(request.args.getlist("challenge") or request.form.getlist("challenge_ids"))
-    challenges = challenges_by_id(ids)
-    form = _network_form(None, challenges)
+    organisation_ids = int_args(request.args.getlist("organisation") or request.form.getlist("organisation_ids"))
+    form = _network_form(None, challenges_by_id(ids), organisation_names(organisation_ids))
     if form.validate_on_submit():
         network = perform(
             lambda: create_network(
                 data=_network_data(form),
                 challenge_ids=form.challenge_ids.data or [],
+                organisation_ids=form.organisation_ids.data or [],
                 invite=form.invite.data == "yes",
                 actor=g.user,
             ),
@@ -293,8 +313,24 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         member_statuses=MEMBER_STATUSES,
         activity_kinds=ACTIVITY_KINDS,
         history=[(event, _event_text(event)) for event in reversed(network.events)],
+        power=power_of(network),
+        declared=declared_volume(network),
+        **_market_knowledge(network),
         status=status,
     )
+
+
+def _market_knowledge(network: Network) -> dict[str, Any]:
+    """Who else bought in the network's branches, and the market there (the statistics)."""
+    ranges = tuple(branch_ranges([code.code for code in network.cpv_codes]))
+    if not ranges:
+        return {"others": None, "market": None}
+    return {
+        "others": top_buyers(ranges),
+        "others_codes": [code.code for code in network.cpv_codes],
+        "market": market_of(ranges),
+        "county_names": COUNTIES,
+    }
 
 
 def _event_text(event: NetworkEvent) -> str:

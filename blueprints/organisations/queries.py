@@ -54,3 +54,13 @@ def organisation_choices() -> list[tuple[int, str]]:
         sa.select(Organisation.id, Organisation.name).order_by(Organisation.sort_key, Organisation.id)
     )
     return [(0, gettext("Ingen organisation")), *((row.id, row.name) for row in rows)]
+
+
+def organisation_names(ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of these organisations, in the order given."""
+    if not ids:
+        return []
+    names = dict(
+        db.session.execute(sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).tuples()
+    )
+    return [(id_, names[id_]) for id_ in ids if id_ in names]

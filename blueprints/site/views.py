@@ -2,7 +2,7 @@
 switch."""
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, redirect, request, url_for
+from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,8 +10,11 @@ from blueprints.core.access import current_user, login_required, public
 from blueprints.core.actions import perform
 from blueprints.core.db import db
 from blueprints.core.htmx import render
+from blueprints.core.models import Job
+from blueprints.core.registry import areas
 from blueprints.core.security import safe_next_url
 from blueprints.site.blueprint import bp
+from blueprints.site.policies import may_follow
 
 
 @bp.get("/")
@@ -71,3 +74,17 @@ def set_language() -> ResponseReturnValue:
         samesite="Lax",
     )
     return response
+
+
+@bp.get("/jobb/<int:job_id>")
+@login_required
+def job(job_id: int) -> ResponseReturnValue:
+    """How far a background job has come (polled by htmx while it runs), and its result when done. A job that
+    failed answers 422: what was handed in (a file, say) could not be processed, as the page says."""
+    found = db.get_or_404(Job, job_id)
+    if not may_follow(found, current_user()):
+        abort(404)
+    kind = areas().jobs.get(found.kind)
+    context = kind.context_for(found) if kind else {}
+    status = 422 if found.is_failed else 200
+    return render("site/job.html", block="progress", job=found, kind=kind, status=status, **context)

@@ -53,6 +53,14 @@ def branch_prefix(code: str) -> str:
     return significant if len(significant) >= 2 else code[:2]
 
 
+def branch_range(code: str) -> tuple[str, str]:
+    """The codes of a code's branch as a range of text: every code ``c`` with ``low <= c < high`` (60100000 →
+    ("601", "602")), which an ordinary index on the codes answers."""
+    low = branch_prefix(code)
+    following = str(int(low) + 1).zfill(len(low))
+    return low, following if len(following) == len(low) else "9" * 9
+
+
 @dataclass(frozen=True)
 class CpvEntry:
     """One code with what a search can match: its label words and aliases, casefolded."""

@@ -1,10 +1,11 @@
 """Shared vocabulary every area may use: the need-area taxonomy (behovsområden) and the CPV codes."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from blueprints.core.db import Model, TimestampMixin, sort_key_type
 from blueprints.core.formatting import search_text, swedish_sort_key
+from blueprints.vocabulary.cpv import branch_range
 
 
 class CpvCode(Model):
@@ -19,16 +20,28 @@ class CpvCode(Model):
     label_sv: Mapped[str] = mapped_column(sa.String(400))
     label_en: Mapped[str] = mapped_column(sa.String(400))
     aliases: Mapped[str] = mapped_column(sa.String(400), default="")
+    # The code's branch as a range of codes: branch <= c < branch_end (60100000: "601" to "602").
+    branch: Mapped[str] = mapped_column(sa.String(8), default="")
+    branch_end: Mapped[str] = mapped_column(sa.String(9), default="")
     # Casefolded labels and aliases: what a search matches (SQL lower() folds only ASCII on SQLite).
     search_text: Mapped[str] = mapped_column(sa.String(1200), default="")
 
     def refresh_search_text(self) -> None:
-        """Recompute the search column from the labels and aliases."""
+        """Recompute the search column from the labels and aliases, and the code's branch."""
         self.search_text = search_text(self.label_sv, self.label_en, self.aliases)
+        self.branch, self.branch_end = branch_range(self.code)
 
     def label(self, language: str) -> str:
         """The label in the given language (Swedish when unknown)."""
         return self.label_en if language == "en" else self.label_sv
+
+
+need_area_cpv = sa.Table(
+    "need_area_cpv",
+    Model.metadata,
+    sa.Column("need_area_id", sa.ForeignKey("need_area.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("cpv_code", sa.ForeignKey("cpv_code.code"), primary_key=True),
+)
 
 
 class NeedArea(TimestampMixin, Model):
@@ -41,6 +54,8 @@ class NeedArea(TimestampMixin, Model):
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     is_retired: Mapped[bool] = mapped_column(default=False)
     sort_key: Mapped[str] = mapped_column(sort_key_type(120), default="", index=True)
+    # The CPV branches the area covers (admins choose them): what "this need area" means in the statistics.
+    cpv_codes: Mapped[list[CpvCode]] = relationship(secondary=need_area_cpv, order_by=CpvCode.code)
 
 
 @sa.event.listens_for(NeedArea, "before_insert")

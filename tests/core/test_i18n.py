@@ -54,4 +54,4 @@ def test_every_message_has_an_english_translation(tmp_path):
         wanted = {m.id for m in read_po(handle) if m.id}
     with (PROJECT_ROOT / "translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
         translated = {m.id for m in read_po(handle) if m.id and m.string and not m.fuzzy}
-    assert sorted(wanted - translated) == []
+    assert sorted(wanted - translated, key=str) == []

@@ -11,7 +11,9 @@ from blueprints.core.db import db
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
 from blueprints.organisations.models import Organisation
+from blueprints.statistics.models import Procurement
 from blueprints.support.models import AvailabilityWindow, Booking, Feedback, SupportRequest
+from blueprints.vocabulary.models import CpvCode
 from tests.challenges.conftest import areas  # noqa: F401 (fixture)
 
 YEAR_2025 = "/oversikt/?period=egen&start=2025-01-01&end=2025-12-31"
@@ -22,14 +24,50 @@ def local(day: str, clock: str = "10:00") -> datetime:
     return swedish_time_to_utc(date.fromisoformat(day), time.fromisoformat(clock))
 
 
+def _purchases(home: int, other: int) -> None:
+    """The procurement statistics behind the pooled purchasing power. The window is the statistics' last three
+    years, 2019-2021, of which 2020 and 2021 hold procurements: two years. In the first network's branches
+    (6013 school transport, 3414491 buses) Göteborg bought 4 000 000 + 2 000 000 in 2021 and Malmö 3 000 000
+    in 2020 (and once more in 2021 without a known value). Outside: Göteborg's group-601 purchase (not class
+    6013), its 2018 purchase (before the window) and its meals (the second network's branch, where Göteborg is
+    only invited)."""
+    serial = iter(range(1, 100))
+
+    def bought(organisation: int, cpv: str, year: int, value: int | None) -> None:
+        number = next(serial)
+        db.session.add(
+            Procurement(
+                record_key=f"report-{number}",
+                procurement_key=f"R{number}",
+                year=year,
+                organisation_id=organisation,
+                buyer_name="KÖPARE",
+                buyer_org_number=str(organisation),
+                cpv_code=cpv,
+                title=f"Upphandling {number}",
+                contracted_value_sek=value,
+            )
+        )
+
+    bought(home, "60130000", 2021, 4_000_000)
+    bought(home, "34144910", 2021, 2_000_000)
+    bought(other, "60130000", 2020, 3_000_000)
+    bought(other, "60130000", 2021, None)
+    bought(home, "60112000", 2021, 500_000)
+    bought(home, "60130000", 2018, 1_000_000)
+    bought(home, "15894210", 2021, 7_000_000)
+
+
 @pytest.fixture
 def reporting(app, people, areas):  # noqa: F811 (the imported fixture)
     """Requests, sessions, networks and challenges in 2024, 2025 and 2026; returns names → ids."""
     area_a, area_b = areas["Fossilfria transporter"], areas["Livsmedel och måltider"]
     home, other = people["home"].id, people["other"].id
     with app.app_context():
+        # Budgets: never part of the pooled purchasing power (which comes from the procurement statistics).
         db.session.get(Organisation, home).annual_volume_sek = 10_000_000
         db.session.get(Organisation, other).annual_volume_sek = 5_000_000
+        _purchases(home, other)
         for weekday in range(5):
             db.session.add(
                 AvailabilityWindow(
@@ -124,6 +162,8 @@ def reporting(app, people, areas):  # noqa: F811 (the imported fixture)
         n2 = Network(name="Måltider Syd", need_area_id=area_b, created_at=local("2025-05-01"))
         n2.members = [NetworkMember(organisation_id=home, role="medlem", status="inbjuden")]
         n3 = Network(name="Senare nätverk", need_area_id=area_a, created_at=local("2026-01-10"))
+        n1.cpv_codes = [db.session.get(CpvCode, "60130000"), db.session.get(CpvCode, "34144910")]
+        n2.cpv_codes = [db.session.get(CpvCode, "15894210")]
         db.session.add_all([n1, n2, n3])
 
         def challenge(title, organisation, need_area, submitted, *steps):

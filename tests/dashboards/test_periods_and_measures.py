@@ -4,7 +4,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from blueprints.dashboards.charts import bar_chart, column_chart
+from blueprints.core.charts import bar_chart, column_chart
 from blueprints.dashboards.measures import available_hours, response_times, weighted_median
 from blueprints.dashboards.periods import Period, preset_period
 from blueprints.support.slots import Availability, Interval, Window, open_time

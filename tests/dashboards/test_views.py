@@ -63,7 +63,7 @@ def test_every_widget_and_definition_is_on_the_page(client, auth, reporting):
         assert f"<caption>{heading}</caption>" in text
     assert text.count("<svg") == 8  # every table above has its chart
     assert text.count('<details class="definition">') == 18
-    assert "15\u00a0000\u00a0000\u00a0kr" in text  # pooled purchasing power, Swedish format
+    assert "4\u00a0500\u00a0000\u00a0kr" in text  # pooled purchasing power per year, Swedish format
     assert "Fredrik Facilitator" in text
 
 
@@ -119,7 +119,7 @@ def test_xlsx_has_a_typed_sheet_per_table(client, auth, reporting):
     key_figures = {row[0].value: row for row in workbook["Nyckeltal"].iter_rows(min_row=2)}
     share = key_figures["Besvarade inom 5 arbetsdagar"]
     assert share[1].value == "procent" and share[2].value == pytest.approx(71.4)
-    assert key_figures["Samlad köpkraft (kr)"][2].value == 15_000_000
+    assert key_figures["Samlad köpkraft per år (kr)"][2].value == 4_500_000
     assert key_figures["Nya förfrågningar"][4].value == 6  # change against 2024
     utilisation = workbook["Beläggning per facilitator"]
     assert utilisation["A2"].value == "Fredrik Facilitator"

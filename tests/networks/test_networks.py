@@ -12,20 +12,25 @@ from blueprints.core.db import db
 from blueprints.core.models import OutboxEmail
 from blueprints.networks.models import MatchDismissal, Network, NetworkActivity, NetworkMember
 from blueprints.organisations.models import Organisation
-from tests.conftest import csrf_token, deliver_outbox, link_in, text_body
+from tests.conftest import csrf_token, deliver_outbox, link_in, page_text, text_body
 
 
-def _volumes(app, people, home=9_800_000_000, other=6_100_000_000):
+def _purchases(app, people, make_procurement):
+    """Both organisations bought school transport (class 6013) in 2021; Göteborg also bought meals, and both
+    have large budgets: neither the meals nor the budgets belong in the pooled purchasing power."""
+    make_procurement(people["home"], "60130000", value=9_800_000)
+    make_procurement(people["home"], "60112000", value=1_000_000)  # another class of group 601: not 6013
+    make_procurement(people["other"], "60130000", value=6_100_000)
+    make_procurement(people["home"], "15894210", value=900_000_000)
     with app.app_context():
-        db.session.get(Organisation, people["home"].id).annual_volume_sek = home
-        db.session.get(Organisation, people["other"].id).annual_volume_sek = other
+        db.session.get(Organisation, people["home"].id).annual_volume_sek = 9_800_000_000
         db.session.commit()
 
 
 def test_staff_see_suggestions_create_a_network_and_the_invited_buyer_accepts(
-    app, client, auth, people, areas, make_challenge, smtp
+    app, client, auth, people, areas, make_challenge, make_procurement, smtp
 ):
-    _volumes(app, people)
+    _purchases(app, people, make_procurement)
     area = areas["Fossilfria transporter"]
     mine = make_challenge("Fossilfri skolskjuts på landsbygden", need_area_id=area, planned_year=2027)
     theirs = make_challenge(
@@ -42,7 +47,8 @@ def test_staff_see_suggestions_create_a_network_and_the_invited_buyer_accepts(
     assert "Skolskjutsar med elbussar" in page
     assert "Samma CPV-kod: 60130000" in page and "Gemensamma ord: skolskjuts" in page
     assert "Samma behovsområde" in page and "Planerad upphandling inom 6 månader" in page
-    assert "Samlad köpkraft: 15 900 000 000 kr" in page.replace("\u00a0", " ")
+    # Both organisations' purchases in the challenge's branch (6013), per year: not their budgets, not meals.
+    assert "Samlad köpkraft tillsammans: 15,9 mnkr" in page_text(page)
     assert page.index("Skolskjutsar med elbussar") < page.index("Ekologiska skolmåltider")
 
     token = csrf_token(client, f"/utmaningar/{mine}/forslag")
@@ -92,7 +98,9 @@ def test_staff_see_suggestions_create_a_network_and_the_invited_buyer_accepts(
     )
     assert response.status_code == 303 and response.headers["Location"] == "/"
     page = client.get(network_url).get_data(as_text=True).replace("\u00a0", " ")
-    assert "Samlad köpkraft: 15 900 000 000 kr" in page
+    # The members' purchases in the network's branch, as an average per year (2021 only): never a budget.
+    assert "Samlad köpkraft per år 15,9 mnkr" in page_text(page) and "9 800 000 000" not in page
+    assert "2021 15 900 000 kr 2 2" in page_text(page)  # the year: value, procurements, organisations
     assert "Malmö kommun tackade ja" in page
     assert "Inbjudningar till beställarnätverk" not in client.get("/").get_data(as_text=True)
 

@@ -1,5 +1,5 @@
 """Bar and column charts drawn as SVG on the server (no script, so the strict CSP holds): the geometry here,
-the markup in templates/dashboards/_chart.html. Pure: no Flask, no database."""
+the markup in templates/macros/charts.html. Pure: no Flask, no database."""
 
 from dataclasses import dataclass
 

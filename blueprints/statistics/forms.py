@@ -1,0 +1,21 @@
+"""The upload of a Statistikdatabasen export."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+
+
+class StatisticsUploadForm(FlaskForm):
+    """One export file: XLSX or CSV, any year, any of the four layouts."""
+
+    file = FileField(
+        _l("Fil ur Statistikdatabasen (XLSX eller CSV)"),
+        validators=[
+            FileRequired(message=_l("Välj en fil.")),
+            FileAllowed(["xlsx", "csv"], message=_l("Filen ska vara XLSX eller CSV.")),
+        ],
+        description=_l(
+            "Antal upphandlingar, kontrakterat värde, antal anbud per anbudsområde eller kontrakterade anbud med "
+            "leverantörer. Högst 40 MB."
+        ),
+    )
