@@ -217,7 +217,8 @@ def _others_bought(challenge: Challenge) -> list[BuyerRow] | None:
     not shown)."""
     if not challenge.cpv_codes or not may_see_evidence(challenge, g.user):
         return None
-    return top_buyers(tuple(branch_ranges([code.code for code in challenge.cpv_codes])))
+    ranges = tuple(branch_ranges([code.code for code in challenge.cpv_codes]))
+    return top_buyers(ranges, excluding=[challenge.organisation_id])
 
 
 @bp.get("/utmaningar/<int:challenge_id>")

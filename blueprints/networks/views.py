@@ -326,7 +326,9 @@ def _market_knowledge(network: Network) -> dict[str, Any]:
     if not ranges:
         return {"others": None, "market": None}
     return {
-        "others": top_buyers(ranges),
+        "others": top_buyers(
+            ranges, excluding=[member.organisation_id for member in network.members if member.belongs]
+        ),
         "others_codes": [code.code for code in network.cpv_codes],
         "market": market_of(ranges),
         "county_names": COUNTIES,

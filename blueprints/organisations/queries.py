@@ -60,7 +60,6 @@ def organisation_names(ids: list[int]) -> list[tuple[int, str]]:
     """(id, name) of these organisations, in the order given."""
     if not ids:
         return []
-    names = dict(
-        db.session.execute(sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).tuples()
-    )
+    query = sa.select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+    names = {id_: name for id_, name in db.session.execute(query).tuples()}  # dict() would take a Result for a map
     return [(id_, names[id_]) for id_ in ids if id_ in names]

@@ -2,6 +2,7 @@
 (or under some words), with how often, how much, when last, where, and whether they already coordinate. The
 ground for network discovery and for "Andra som köpt detta" on challenge and network pages."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,6 +31,7 @@ class BuyerFilter:
     kind: str = ""
     procedure: str = ""
     flags: tuple[str, ...] = ()  # of FLAGS
+    excluded: tuple[int, ...] = ()  # organisations left out (a challenge's own, a network's members)
 
     @property
     def is_empty(self) -> bool:
@@ -72,6 +74,8 @@ def conditions(flt: BuyerFilter) -> list[sa.ColumnElement[bool]]:
         found.append(Organisation.county_code == flt.county)
     if flt.kind:
         found.append(Organisation.kind == flt.kind)
+    if flt.excluded:
+        found.append(Procurement.organisation_id.not_in(flt.excluded))
     return found
 
 
@@ -183,6 +187,10 @@ def summary(flt: BuyerFilter) -> Summary:
     return Summary(*totals, by_county, by_year)
 
 
-def top_buyers(ranges: tuple[tuple[str, str], ...], *, limit: int = 10) -> list[BuyerRow]:
-    """The organisations that bought most in the branches, all years (for "Andra som köpt detta")."""
-    return buyers(BuyerFilter(ranges=ranges), sort="value", limit=limit) if ranges else []
+def top_buyers(
+    ranges: tuple[tuple[str, str], ...], *, excluding: Collection[int] = (), limit: int = 10
+) -> list[BuyerRow]:
+    """The other organisations that bought most in the branches, all years (for "Andra som köpt detta")."""
+    if not ranges:
+        return []
+    return buyers(BuyerFilter(ranges=ranges, excluded=tuple(sorted(set(excluding)))), sort="value", limit=limit)

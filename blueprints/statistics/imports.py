@@ -274,27 +274,28 @@ def _unvalued_by_id_and_buyer(rows: list[ParsedRow], organisation_ids: dict[str,
 
 
 def _store_procurements(rows: list[ParsedRow], organisation_ids: dict[str, int], layout: str) -> dict[str, int]:
-    fields = (*_COMMON_FIELDS, "contracted_value_sek") if layout == files.VALUES else _COMMON_FIELDS
-    existing = _existing_procurements([row.record_key for row in rows], fields)
+    """Insert the new procurements and update the changed ones. The count file (one row per advertised
+    procurement) is what a procurement says; the value file adds its contracted value, and describes only the
+    procurements the count file lacks (the two files disagree on a few hundred procedures and titles)."""
+    compared = ("contracted_value_sek",) if layout == files.VALUES else _COMMON_FIELDS
+    existing = _existing_procurements([row.record_key for row in rows], compared)
     by_id_and_buyer = _unvalued_by_id_and_buyer(rows, organisation_ids) if layout == files.VALUES else {}
+    matched_exactly = {stored["id"] for stored in existing.values()}
+    by_id_and_buyer = {pair: id_ for pair, id_ in by_id_and_buyer.items() if id_ not in matched_exactly}
     inserts, updates = [], []
     unchanged = matched_by_id = 0
     for row in rows:
         values = _procurement_values(row, organisation_ids[row.buyer.org_number], layout)
         stored = existing.get(row.record_key)
         if stored is None and (row.key, values["organisation_id"]) in by_id_and_buyer:
-            # Enrich that row with the value; its own title and day stay as the count file has them.
-            updates.append(
-                {
-                    "id": by_id_and_buyer.pop((row.key, values["organisation_id"])),
-                    "contracted_value_sek": row.contracted_value_sek,
-                }
-            )
+            # The count file's row under another title or day: it gets the value, and keeps its title and day.
+            pair = (row.key, values["organisation_id"])
+            updates.append({"id": by_id_and_buyer.pop(pair), "contracted_value_sek": row.contracted_value_sek})
             matched_by_id += 1
         elif stored is None:
             inserts.append({"record_key": row.record_key, **values})
-        elif any(stored[name] != value for name, value in values.items()):
-            updates.append({"id": stored["id"], **values})
+        elif any(stored[name] != values[name] for name in compared):
+            updates.append({"id": stored["id"], **{name: values[name] for name in compared}})
         else:
             unchanged += 1
     for start in range(0, len(inserts), 2000):

@@ -105,6 +105,25 @@ def test_network_figures_by_county(app, reporting):
     assert got["kopkraft"] == (1_500_000, 1_500_000)  # Malmö's 3 000 000 over 2 years
 
 
+def test_pooled_power_counts_each_organisation_and_branch_once_across_networks(app, reporting, people):
+    """A second network with Göteborg, in group 601 (which holds class 6013): Göteborg's school transport is
+    already counted by the first network and is not counted again; its other group-601 purchase is new."""
+    from blueprints.networks.models import NetworkMember
+    from blueprints.vocabulary.models import CpvCode
+
+    with app.app_context():
+        network = Network(name="Vägtransporter", need_area_id=reporting["area_a"], phase="driva")
+        network.members = [
+            NetworkMember(organisation_id=people["home"].id, role="vard", status="aktiv", answered_at=utcnow())
+        ]
+        network.cpv_codes = [db.session.get(CpvCode, "60100000"), db.session.get(CpvCode, "60130000")]
+        db.session.add(network)
+        db.session.commit()
+    got = figures(dashboard(app, end="2026-12-31", start="2026-01-01"))
+    # (4 000 000 + 2 000 000 + 3 000 000 + 500 000) / 2 years: never 4 000 000 twice, never a budget.
+    assert got["kopkraft"][0] == 4_750_000
+
+
 def test_challenge_figures(app, reporting):
     board = dashboard(app)
     got = figures(board)

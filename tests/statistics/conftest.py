@@ -99,3 +99,7 @@ def run_jobs(app):
         return done
 
     return run
+
+
+from tests.challenges.conftest import areas, make_challenge  # noqa: E402, F401 (fixtures)
+from tests.networks.conftest import make_network  # noqa: E402, F401 (fixture)

@@ -113,6 +113,27 @@ def test_the_value_file_finds_a_row_the_agency_titled_differently_by_its_id_and_
     assert (row.title, row.contracted_value_sek) == ("Skolskjuts med elbussar", 99)
 
 
+def test_the_count_file_says_what_a_procurement_is_and_the_value_file_only_adds_its_value(app_ctx):
+    valued = procurement("MT1", **{"Förfarande": "Förenklat förfarande", "Kontrakterat värde, Summa": 500})
+    import_file(filename="varde.xlsx", content=xlsx("values", [valued]))
+    assert _procurements()[0].procedure == "Förenklat förfarande"  # known only from the value file so far
+    import_file(filename="antal.xlsx", content=xlsx("procurements", ROWS[:1]))
+    import_file(filename="varde.xlsx", content=xlsx("values", [valued]))
+    again = import_file(filename="antal.xlsx", content=xlsx("procurements", ROWS[:1]))
+    assert (again.updated, again.unchanged) == (0, 1)  # no back and forth between the files
+    (row,) = _procurements()
+    assert (row.procedure, row.contracted_value_sek) == ("Öppet förfarande", 500)
+
+
+def test_a_row_matched_exactly_is_never_also_the_match_of_a_differently_titled_row(app_ctx):
+    import_file(filename="antal.xlsx", content=xlsx("procurements", ROWS[:1]))
+    exact = procurement("MT1", **{"Kontrakterat värde, Summa": 100})
+    other = procurement("MT1", **{"Upphandlingens titel": "Något annat", "Kontrakterat värde, Summa": 200})
+    record = import_file(filename="varde.xlsx", content=xlsx("values", [other, exact]))
+    assert (record.updated, record.created, record.report["matched_by_id_and_buyer"]) == (1, 1, 0)
+    assert sorted(p.contracted_value_sek for p in _procurements()) == [100, 200]
+
+
 def test_one_id_used_by_several_buyers_or_on_several_days_is_several_procurements(app_ctx):
     rows = [
         procurement("MT9"),
