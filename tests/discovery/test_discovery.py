@@ -127,7 +127,8 @@ def test_the_result_as_csv_and_xlsx(client, auth, people, bought):
     response = client.get("/statistik/export.csv?cpv=60100000&county=12")
     assert response.status_code == 200 and "hitta-natverk.csv" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:6] == ["Organisation", "Organisationsnummer", "Län", "Typ", "Upphandlingar", "Kontrakterat värde (kr)"]
+    header = ["Organisation", "Organisationsnummer", "Län", "Typ", "Upphandlingar", "Kontrakterat värde (kr)"]
+    assert rows[0][:6] == header
     assert rows[1][:6] == ["Region Skåne", "232100-0255", "Skåne län", "Region", "1", "10000000"]
     assert len(rows) == 3
     workbook = openpyxl.load_workbook(io.BytesIO(client.get("/statistik/export.xlsx?cpv=60100000").data))
@@ -179,7 +180,11 @@ def test_a_new_network_from_the_organisations_chosen(app, client, auth, people, 
     token = csrf_token(client, "/statistik/?cpv=60130000")
     response = client.post(
         "/statistik/nytt-natverk",
-        data={"csrf_token": token, "organisation": [str(people["home"].id), str(people["other"].id)], "cpv": "60130000"},
+        data={
+            "csrf_token": token,
+            "organisation": [str(people["home"].id), str(people["other"].id)],
+            "cpv": "60130000",
+        },
     )
     assert response.status_code == 303
     form = client.get(response.headers["Location"]).get_data(as_text=True)

@@ -23,7 +23,9 @@ def _section(html, heading):
     return text[start : start + 900]
 
 
-def test_a_challenge_shows_its_own_organisation_who_else_bought_its_branch(client, auth, people, bought, make_challenge):
+def test_a_challenge_shows_its_own_organisation_who_else_bought_its_branch(
+    client, auth, people, bought, make_challenge
+):
     challenge = make_challenge("Fossilfri skolskjuts", codes=("60130000",))
     auth.login("buyer@example.org")
     html = client.get(f"/utmaningar/{challenge}").get_data(as_text=True)
@@ -34,9 +36,7 @@ def test_a_challenge_shows_its_own_organisation_who_else_bought_its_branch(clien
     assert "/statistik/" not in html  # buyers have no discovery page to be sent to
 
 
-def test_staff_get_a_link_to_discovery_and_other_buyers_see_no_evidence(
-    client, auth, people, bought, make_challenge
-):
+def test_staff_get_a_link_to_discovery_and_other_buyers_see_no_evidence(client, auth, people, bought, make_challenge):
     challenge = make_challenge("Fossilfri skolskjuts", codes=("60100000",))
     auth.login("facilitator@example.org")
     html = client.get(f"/utmaningar/{challenge}").get_data(as_text=True)

@@ -48,7 +48,7 @@ def test_a_budget_is_never_part_of_it(app_ctx, bought, people):
     from blueprints.core.db import db
     from blueprints.organisations.models import Organisation
 
-    home, other = bought
+    home, _other = bought
     db.session.get(Organisation, home).annual_volume_sek = 9_800_000_000
     db.session.commit()
     assert pooled_power([home], ["60130000"]).annual_sek == round(4_000_000 / 3)
