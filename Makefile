@@ -48,7 +48,7 @@ seed: migrate
 	$(FLASK) seed-demo
 	@if ls $(STATISTICS_DIR)/*.xlsx >/dev/null 2>&1; then \
 	  echo "Importing the procurement statistics in $(STATISTICS_DIR) (about 20 s the first time; files imported before are skipped)"; \
-	  $(FLASK) statistics import --skip-known $(STATISTICS_DIR)/*.xlsx 2>/dev/null; \
+	  $(FLASK) statistics import --skip-known $(STATISTICS_DIR)/*.xlsx; \
 	else echo "No procurement statistics in $(STATISTICS_DIR): discovery and pooled purchasing power start empty."; fi
 
 run: seed
@@ -58,6 +58,9 @@ run: seed
 	@echo "    admin@example.org, facilitator@example.org, facilitator2@example.org, manager@example.org,"
 	@echo "    buyer@example.org, buyer2@example.org"
 	@echo ""
+	@echo "  A background worker runs beside it (uploaded statistics are imported there)."
+	@echo ""
+	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: install-dev

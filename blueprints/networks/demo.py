@@ -32,7 +32,7 @@ NETWORKS: list[DemoNetwork] = [
         "2120000142",
         True,
         RUN,
-        ["31158100", "34144900"],
+        ["31158100", "34144900", "34100000"],
         "Kommuner och myndigheter ställer om sina fordonsflottor till el och behöver laddning vid depåer och "
         "fastigheter. Nätverket samlar kraven, för gemensam dialog med marknaden och delar erfarenheter av "
         "effektstyrning och drift.",
@@ -45,7 +45,7 @@ NETWORKS: list[DemoNetwork] = [
         "2321000255",
         False,
         START,
-        ["15894210", "55520000"],
+        ["15000000", "55520000"],
         "Mer växtbaserat, mindre svinn och fler lokala råvaror i skol- och sjukhusmåltider, med gemensamma krav "
         "som leverantörer i regionen kan möta.",
         [("2120001132", "medlem", True), ("2120000837", "medlem", None)],
@@ -57,7 +57,7 @@ NETWORKS: list[DemoNetwork] = [
         "2120002627",
         True,
         INITIATE,
-        ["39160000"],
+        ["39100000"],
         "Återbruk och renovering av skolmöbler i stället för nyköp: hur ställer vi krav och hittar leverantörer?",
         [],
         ["Återbruk av möbler i skolor"],

@@ -98,6 +98,31 @@ REGIONS = {
     "25": ("Region Norrbotten",),
 }
 
+# Each län as its name is written before "län" (Västra Götalands län), and the provinces (landskap) that
+# organisations are named after: the places that keep their capitals inside a name.
+COUNTY_GENITIVES = {
+    "01": "Stockholms", "03": "Uppsala", "04": "Södermanlands", "05": "Östergötlands", "06": "Jönköpings",
+    "07": "Kronobergs", "08": "Kalmar", "09": "Gotlands", "10": "Blekinge", "12": "Skåne", "13": "Hallands",
+    "14": "Västra Götalands", "17": "Värmlands", "18": "Örebro", "19": "Västmanlands", "20": "Dalarnas",
+    "21": "Gävleborgs", "22": "Västernorrlands", "23": "Jämtlands", "24": "Västerbottens", "25": "Norrbottens",
+}  # fmt: skip
+PROVINCES = (
+    "Blekinge", "Bohuslän", "Dalarna", "Dalsland", "Gotland", "Gästrikland", "Halland", "Hälsingland",
+    "Härjedalen", "Jämtland", "Lappland", "Medelpad", "Norrbotten", "Närke", "Skåne", "Småland", "Södermanland",
+    "Uppland", "Värmland", "Västerbotten", "Västergötland", "Västmanland", "Ångermanland", "Öland",
+    "Östergötland", "Västra Götaland", "Sverige",
+)  # fmt: skip
+
+
+def county_code_in(name: str) -> str | None:
+    """The län a name names ("Länsstyrelsen i Västra Götalands län" → "14"), else None."""
+    key = _key(name)
+    for code, genitive in COUNTY_GENITIVES.items():
+        if f"{_key(genitive)} län" in key:
+            return code
+    return None
+
+
 # Genitive forms that do not just add an s (Falu kommun, not Faluns).
 _IRREGULAR_GENITIVES = {"Falun": "Falu"}
 _MUNICIPALITY_WORDS = re.compile(r"\b(kommun|kommuns|stad|stads|kommunförvaltning|kommunstyrelsen)\b")

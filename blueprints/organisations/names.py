@@ -3,11 +3,18 @@ and what a name and a sector tell of an organisation's kind and län. Pure: no F
 
 import re
 
-from blueprints.organisations.municipalities import MUNICIPALITIES, municipality_code, region_code
+from blueprints.organisations.municipalities import (
+    COUNTY_GENITIVES,
+    MUNICIPALITIES,
+    PROVINCES,
+    county_code_in,
+    municipality_code,
+    region_code,
+)
 
 _VOWELS = set("aeiouyåäöéü")
 # Words kept in capitals: company forms and authorities' well-known abbreviations.
-_ACRONYMS = {"ab", "hb", "kb", "ek", "publ"}
+_ACRONYMS = {"ab", "hb", "kb", "publ"}
 _WORD = re.compile(r"[\wÅÄÖåäöÉéÜü]+|[^\wÅÄÖåäöÉéÜü]+")
 
 
@@ -32,16 +39,18 @@ def readable_name(name: str, *, kind: str = "", county_code: str | None = None) 
         return _region_name(name)
     parts = []
     capitalise_next = True
-    for token in _WORD.findall(name):
+    tokens = _WORD.findall(name)
+    for index, token in enumerate(tokens):
         if not token[0].isalnum():
             parts.append(token)
             continue
-        if _is_acronym(token):
+        initial = len(token) == 1 and tokens[index + 1 : index + 2] in (["."], [". "])
+        if _is_acronym(token) or initial:  # AB, SKR; initials such as H.B.V. and U.P.A.
             parts.append(token.upper())
             continue
         parts.append(token.capitalize() if capitalise_next or _is_place(token) else token.lower())
         capitalise_next = False
-    return "".join(parts)
+    return _PLACE_PHRASES.sub(lambda match: _PLACE_SPELLING[match.group(0).casefold()], "".join(parts))
 
 
 # Kommuner whose name in the register is not "<genitive> kommun".
@@ -66,6 +75,11 @@ def _region_name(name: str) -> str:
 
 
 _PLACES = {place.casefold() for place in MUNICIPALITIES.values()}
+# Län and provinces, in one or two words ("Västra Götalands", "Norrbotten"), spelt as they are spelt.
+_PLACE_SPELLING = {place.casefold(): place for place in (*COUNTY_GENITIVES.values(), *PROVINCES)}
+_PLACE_PHRASES = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _PLACE_SPELLING), key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
 
 
 def _is_place(word: str) -> bool:
@@ -95,4 +109,4 @@ def county_of(name: str, kind: str) -> tuple[str | None, str | None]:
         return (code[:2], code) if code else (None, None)
     if kind == "region":
         return region_code(name), None
-    return None, None
+    return county_code_in(name), None  # a länsstyrelse, a county's association: by the län it names
