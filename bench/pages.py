@@ -10,7 +10,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -468,8 +470,8 @@ def signed_in_session(base: str) -> requests.Session:
     return session
 
 
-def count_statements(app) -> dict[str, int]:
-    """SQL statements per page, counted in-process on a signed-in test client."""
+def count_statements(app, pages: list[tuple[str, str]] | None = None) -> dict[str, int]:
+    """SQL statements per page (``PAGES`` unless told), counted in-process on a signed-in test client."""
     counts: dict[str, int] = {}
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
@@ -480,7 +482,7 @@ def count_statements(app) -> dict[str, int]:
     statements = []
     sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
     anonymous = app.test_client()
-    for name, path in PAGES:
+    for name, path in pages or PAGES:
         browser = anonymous if path in ANONYMOUS_PAGES else client
         browser.get(path)  # warm
         statements.clear()
@@ -490,17 +492,19 @@ def count_statements(app) -> dict[str, int]:
     return counts
 
 
-def drive(base: str, path: str, sessions: list[requests.Session], *, partial: bool) -> dict[str, float]:
-    """``partial``: asked for as htmx asks for it (the page's changing part only)."""
-    if path in ANONYMOUS_PAGES:
+def drive(base: str, path: str | list[str], sessions: list[requests.Session], *, partial: bool) -> dict[str, float]:
+    """``partial``: asked for as htmx asks for it (the page's changing part only). Several paths: asked for in
+    turn (the same kind of page for different objects or questions)."""
+    paths = [path] if isinstance(path, str) else path
+    if paths[0] in ANONYMOUS_PAGES:
         sessions = [new_session() for _ in range(CLIENTS)]
     headers = PARTIAL if partial else {}
 
     def one(i: int) -> tuple[float, float]:
         start = time.perf_counter()
-        response = sessions[i % len(sessions)].get(base + path, headers=headers)
+        response = sessions[i % len(sessions)].get(base + paths[i % len(paths)], headers=headers)
         elapsed = time.perf_counter() - start
-        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+        assert response.status_code == 200, (paths[i % len(paths)], response.status_code, response.text[:300])
         server = float(response.headers["Server-Timing"].split("dur=")[1]) / 1000
         return elapsed, server
 
@@ -527,46 +531,39 @@ def javascript_size() -> dict[str, int]:
     return {"raw_bytes": raw, "gzip_bytes": zipped}
 
 
-def main() -> None:
-    out = ROOT / "bench" / "results"
-    out.mkdir(exist_ok=True)
-    for old in out.glob("bench.sqlite*"):
+def database_url(out: Path, name: str = "bench") -> str:
+    """BENCH_DATABASE_URL (its public schema emptied), else a fresh SQLite file in ``out``."""
+    for old in out.glob(f"{name}.sqlite*"):
         old.unlink()
-    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{out / 'bench.sqlite'}"
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{out / f'{name}.sqlite'}"
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    config = {
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "bench",
-        "SESSION_COOKIE_SECURE": False,
-        "TESTING": True,
-        "WTF_CSRF_ENABLED": True,
-    }
-    app = create_app(config)
-    load_data(app)
-    statements = count_statements(app)
+    return url
 
-    port = 5099
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0"}
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "--workers",
-            "2",
-            "--keep-alive",
-            "30",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "app:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
+
+def bench_app(url: str):
+    """The app on the benchmark's database, as the test client and the statement counter use it."""
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "SESSION_COOKIE_SECURE": False,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": True,
+        }
     )
+
+
+@contextmanager
+def gunicorn(url: str, port: int = 5099) -> Iterator[str]:
+    """The app served by gunicorn (2 sync workers) on the database; yields its base URL once it answers."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0"}
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--keep-alive", "30"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -575,29 +572,48 @@ def main() -> None:
                 break
             except requests.RequestException:
                 time.sleep(0.2)
-        sessions = [signed_in_session(base) for _ in range(CLIENTS)]
-        results = {}
-        for name, path in PAGES:
-            results[name] = {
-                **drive(base, path, sessions, partial="partial" in name),
-                "sql_statements": statements[name],
-            }
+        yield base
     finally:
         server.terminate()
         server.wait()
 
+
+def measure(base: str, pages: list[tuple[str, str | list[str]]], statements: dict[str, int]) -> dict[str, dict]:
+    """Each page driven by the concurrent clients, with its statement count."""
+    sessions = [signed_in_session(base) for _ in range(CLIENTS)]
+    return {
+        name: {**drive(base, path, sessions, partial="partial" in name), "sql_statements": statements[name]}
+        for name, path in pages
+    }
+
+
+def print_table(url: str, results: dict[str, dict]) -> str:
+    """The results as a table (printed), and the backend's name."""
     backend = url.split(":", 1)[0]
     print(
         f"\nbackend: {backend}; {CLIENTS} concurrent clients, 2 gunicorn sync workers, "
         f"{REQUESTS_PER_PAGE} requests per page"
     )
     print("server = time inside the app (Server-Timing); client = seen by the client, queueing included")
-    print(f"{'page':34} {'server p50':>10} {'server p95':>10} {'client p95':>10} {'req/s':>7} {'SQL':>4}")
+    print(f"{'page':44} {'server p50':>10} {'server p95':>10} {'client p95':>10} {'req/s':>7} {'SQL':>4}")
     for name, row in results.items():
         print(
-            f"{name:34} {row['server_p50_ms']:10.1f} {row['server_p95_ms']:10.1f} {row['client_p95_ms']:10.1f} "
+            f"{name:44} {row['server_p50_ms']:10.1f} {row['server_p95_ms']:10.1f} {row['client_p95_ms']:10.1f} "
             f"{row['requests_per_s']:7.0f} {row['sql_statements']:4d}"
         )
+    return backend
+
+
+def main() -> None:
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    url = database_url(out)
+    app = bench_app(url)
+    load_data(app)
+    statements = count_statements(app)
+    with gunicorn(url) as base:
+        results = measure(base, PAGES, statements)
+    backend = print_table(url, results)
     js = javascript_size()
     print(f"JavaScript: {js['raw_bytes'] / 1024:.1f} KB, {js['gzip_bytes'] / 1024:.1f} KB gzipped")
     (out / "pages.json").write_text(json.dumps({"backend": backend, "pages": results, "javascript": js}, indent=2))
