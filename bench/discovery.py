@@ -10,7 +10,7 @@ import random
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -102,7 +102,7 @@ def popular_groups(limit: int = 60) -> list[str]:
     from blueprints.statistics.models import Procurement
     from blueprints.vocabulary.models import CpvCode
 
-    group = sa.func.substr(Procurement.cpv_code, 1, 3)
+    group = sa.func.substr(Procurement.cpv_code, 1, 3)  # 452: group 45200000
     query = (
         sa.select(group)
         .where(Procurement.cpv_code.is_not(None))
@@ -111,8 +111,8 @@ def popular_groups(limit: int = 60) -> list[str]:
         .limit(limit * 2)
     )
     codes = [prefix + "00000" for prefix in db.session.scalars(query)]
-    known = set(db.session.scalars(sa.select(CpvCode.code).where(CpvCode.code.in_(codes))))
-    return [code for code in codes if code in known][:limit]
+    groups = set(db.session.scalars(sa.select(CpvCode.code).where(CpvCode.code.in_(codes), CpvCode.level == 2)))
+    return [code for code in codes if code in groups][:limit]  # groups only (45000000 is a whole division)
 
 
 def make_networks(app) -> list[int]:
@@ -123,6 +123,7 @@ def make_networks(app) -> list[int]:
     from blueprints.vocabulary.models import CpvCode
 
     rng = random.Random(400)
+    joined = datetime.now(UTC) - timedelta(days=200)  # members since before the dashboard's last 12 months end
     with app.app_context():
         groups = popular_groups()
         ids = []
@@ -138,7 +139,9 @@ def make_networks(app) -> list[int]:
             network.cpv_codes = [db.session.get(CpvCode, code) for code in codes]
             members = rng.sample(buyers, min(MEMBERS, len(buyers)))
             network.members = [
-                NetworkMember(organisation_id=org, role="vard" if i == 0 else "medlem", status="aktiv")
+                NetworkMember(
+                    organisation_id=org, role="vard" if i == 0 else "medlem", status="aktiv", answered_at=joined
+                )
                 for i, org in enumerate(members)
             ]
             network.host_organisation_id = members[0]

@@ -95,6 +95,7 @@ MATRIX = {
         ("POST", "/profil/sessioner/{buyer_session}/avsluta", signed_in(facilitator=404, manager=404, admin=404)),
     ],
     "accounts.invite": [("GET", "/anvandare/bjud-in", INVITERS), ("POST", "/anvandare/bjud-in", INVITERS)],
+    "organisations.suggestions": [("GET", "/organisationer/forslag?field=organisation&organisation=kommun", STAFF)],
     "organisations.index": [("GET", "/organisationer/", STAFF)],
     "organisations.detail": [
         ("GET", "/organisationer/{home}", signed_in()),

@@ -9,6 +9,7 @@ from blueprints.accounts.forms import MultiCheckboxField
 from blueprints.core.args import int_arg
 from blueprints.core.forms import https_only
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
+from blueprints.organisations.forms import OrganisationPickerField
 from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
@@ -54,7 +55,7 @@ class PhaseForm(FlaskForm):
 class InviteForm(FlaskForm):
     """Invite an organisation."""
 
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    organisation = OrganisationPickerField(validators=[DataRequired(message=_l("Välj en organisation."))])
     role = RadioField(
         _l("Roll"), choices=[(MEMBER, MEMBER_ROLES[MEMBER]), (OBSERVER, MEMBER_ROLES[OBSERVER])], default=MEMBER
     )

@@ -284,11 +284,6 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
     own = network.member_for(user.organisation_id)
     can_run = RUN_NETWORKS(user)
     invite_form = forms.get("invite_form") or InviteForm(formdata=None)
-    if can_run:  # only runners see the form: spare everyone else the list of every organisation
-        belonging = {m.organisation_id for m in network.members if m.belongs}
-        invite_form.organisation_id.choices = [(0, _("Välj organisation"))] + [
-            choice for choice in organisation_choices()[1:] if choice[0] not in belonging
-        ]
     phase_form = forms.get("phase_form") or PhaseForm(formdata=None)
     index = PHASE_ORDER.index(network.phase)
     phase_form.phase.choices = [(p, PHASES[p]) for p in PHASE_ORDER if abs(PHASE_ORDER.index(p) - index) == 1]
@@ -390,11 +385,13 @@ def invite(network_id: int) -> ResponseReturnValue:
     """Invite an organisation; its buyers get an e-mail with a link to answer."""
     network = _runner_network(network_id)
     form = InviteForm()
-    form.organisation_id.choices = organisation_choices()
     if form.validate_on_submit():
         member = perform(
             lambda: invite_organisation(
-                network=network, organisation_id=form.organisation_id.data or 0, role=form.role.data, actor=g.user
+                network=network,
+                organisation_id=form.organisation.organisation_id or 0,
+                role=form.role.data,
+                actor=g.user,
             ),
             form=form,
         )

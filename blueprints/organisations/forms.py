@@ -61,3 +61,34 @@ class OrganisationForm(FlaskForm):
         """A kommunkod starts with its county's code."""
         if field.data and self.county_code.data and not field.data.startswith(self.county_code.data):
             raise ValidationError(str(_l("Kommunkoden hör inte till det valda länet.")))
+
+
+class OrganisationPickerField(StringField):
+    """An organisation named by its name or organisationsnummer ("Lunds kommun", "212000-1132", or a
+    suggestion "Lunds kommun (212000-1132)"). With JavaScript the field suggests organisations as one types (the
+    macro ``organisation_field``); without, the text is resolved when the form is sent. Validation sets
+    ``organisation_id``; when the text names none or several, the message lists the nearest."""
+
+    def __init__(self, label: object = None, **kwargs: object) -> None:
+        kwargs.setdefault("description", _l("Skriv namn eller organisationsnummer och välj bland förslagen."))
+        super().__init__(label or _l("Organisation"), **kwargs)  # type: ignore[arg-type]
+        self.organisation_id: int | None = None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        """Find the organisation the text names."""
+        from flask_babel import gettext
+
+        from blueprints.organisations.queries import find_organisation
+
+        self.organisation_id = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        found = find_organisation(text)
+        if found.organisation is not None:
+            self.organisation_id = found.organisation.id
+            return
+        if not found.candidates:
+            raise ValidationError(gettext("Ingen organisation heter så eller har det organisationsnumret."))
+        names = ", ".join(f"{o.name} ({o.org_number_display})" for o in found.candidates)
+        raise ValidationError(gettext("Flera organisationer passar: %(names)s. Välj en av dem.", names=names))

@@ -12,7 +12,7 @@ from blueprints.organisations.blueprint import bp
 from blueprints.organisations.forms import OrganisationForm
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.policies import EDIT_ORGANISATIONS, SEE_REGISTRY, may_see
-from blueprints.organisations.queries import OrganisationFilter, search_organisations
+from blueprints.organisations.queries import OrganisationFilter, search_organisations, suggest_organisations
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.organisations.services import save_organisation
 
@@ -24,6 +24,15 @@ def index() -> ResponseReturnValue:
     flt = OrganisationFilter.from_args(request.args)
     page = search_organisations(flt)
     return render("organisations/index.html", block="results", flt=flt, page=page, kinds=KINDS, counties=COUNTIES)
+
+
+@bp.get("/forslag")
+@permission_required(SEE_REGISTRY)
+def suggestions() -> ResponseReturnValue:
+    """Organisations for a picker field as one types (``?field=<the field's name>&<name>=<text>``): the options
+    of its datalist, "Lunds kommun (212000-1132)"."""
+    text = request.args.get(request.args.get("field", "q"), "")[:100]
+    return render("organisations/_suggestions.html", organisations=suggest_organisations(text))
 
 
 def _visible_organisation(organisation_id: int) -> Organisation:

@@ -13,6 +13,7 @@ from blueprints.core.db import db
 from blueprints.core.formatting import search_text
 from blueprints.organisations.models import Organisation
 from blueprints.statistics.models import Procurement
+from blueprints.statistics.power import WINDOW_YEARS
 
 SORTS = ("value", "procurements", "latest", "name")
 _FTS = sa.table("procurement_fts", sa.column("rowid"), sa.column("search_text"))
@@ -32,6 +33,7 @@ class BuyerFilter:
     procedure: str = ""
     flags: tuple[str, ...] = ()  # of FLAGS
     excluded: tuple[int, ...] = ()  # organisations left out (a challenge's own, a network's members)
+    recent_years: int | None = None  # only the statistics' latest years (3: the pooled-power window)
 
     @property
     def is_empty(self) -> bool:
@@ -55,25 +57,41 @@ def _contains(word: str) -> sa.ColumnElement[bool]:
     return Procurement.search_text.like(pattern)
 
 
+def matching(flt: BuyerFilter, *columns: Any) -> sa.Select[Any] | sa.CompoundSelect:
+    """The ``columns`` of the procurements the filter chooses. Each branch range is read on its own and the
+    ranges are put together (UNION ALL: they never overlap): for an OR of ranges SQLite scans a whole index."""
+    others = conditions(flt)
+    if not flt.ranges:
+        return sa.select(*columns).where(*others)
+    parts = [
+        sa.select(*columns).where(Procurement.cpv_code >= low, Procurement.cpv_code < high, *others)
+        for low, high in flt.ranges
+    ]
+    return parts[0] if len(parts) == 1 else sa.union_all(*parts)
+
+
 def conditions(flt: BuyerFilter) -> list[sa.ColumnElement[bool]]:
-    """The filter as conditions on ``Procurement`` (with ``Organisation`` joined when a län or kind is chosen)."""
+    """The filter but its branches (see ``matching``) as conditions on ``Procurement`` alone (a län or kind as a
+    subquery of organisations), so that what is added up is read from one covering index."""
     found: list[sa.ColumnElement[bool]] = []
-    if flt.ranges:
-        found.append(
-            sa.or_(*(sa.and_(Procurement.cpv_code >= low, Procurement.cpv_code < high) for low, high in flt.ranges))
-        )
     if flt.first_year is not None:
         found.append(Procurement.year >= flt.first_year)
     if flt.last_year is not None:
         found.append(Procurement.year <= flt.last_year)
+    if flt.recent_years:
+        latest = sa.select(sa.func.max(Procurement.year)).scalar_subquery()
+        found.append(Procurement.year > latest - flt.recent_years)
     found.extend(_contains(word) for word in flt.words)
     if flt.procedure:
         found.append(Procurement.procedure == flt.procedure)
     found.extend(FLAGS[flag].is_(True) for flag in flt.flags if flag in FLAGS)
+    chosen_organisations = []
     if flt.county:
-        found.append(Organisation.county_code == flt.county)
+        chosen_organisations.append(Organisation.county_code == flt.county)
     if flt.kind:
-        found.append(Organisation.kind == flt.kind)
+        chosen_organisations.append(Organisation.kind == flt.kind)
+    if chosen_organisations:
+        found.append(Procurement.organisation_id.in_(sa.select(Organisation.id).where(*chosen_organisations)))
     if flt.excluded:
         found.append(Procurement.organisation_id.not_in(flt.excluded))
     return found
@@ -101,17 +119,40 @@ class BuyerRow:
         return f"{self.org_number[:6]}-{self.org_number[6:]}"
 
 
-_VALUE = sa.func.coalesce(sa.func.sum(Procurement.contracted_value_sek), 0)
-_ORDER: dict[str, tuple[Any, ...]] = {
-    "value": (_VALUE.desc(), sa.func.count().desc()),
-    "procurements": (sa.func.count().desc(), _VALUE.desc()),
-    "latest": (sa.func.max(Procurement.published_on).desc().nulls_last(), _VALUE.desc()),
-    "name": (Organisation.sort_key,),
-}
+def _per_organisation(flt: BuyerFilter) -> sa.Subquery:
+    """What each organisation bought under the filter (from the covering index, before any join)."""
+    chosen = matching(
+        flt,
+        Procurement.organisation_id,
+        Procurement.contracted_value_sek,
+        Procurement.published_on,
+        Procurement.is_coordinated,
+    ).subquery("chosen")
+    return (
+        sa.select(
+            chosen.c.organisation_id.label("organisation_id"),
+            sa.func.count().label("procurements"),
+            sa.func.coalesce(sa.func.sum(chosen.c.contracted_value_sek), 0).label("value"),
+            sa.func.max(chosen.c.published_on).label("latest"),
+            sa.func.sum(sa.case((chosen.c.is_coordinated, 1), else_=0)).label("coordinated"),
+        )
+        .group_by(chosen.c.organisation_id)
+        .subquery("bought")
+    )
+
+
+def _order(bought: sa.Subquery, sort: str) -> tuple[Any, ...]:
+    return {
+        "value": (bought.c.value.desc(), bought.c.procurements.desc()),
+        "procurements": (bought.c.procurements.desc(), bought.c.value.desc()),
+        "latest": (bought.c.latest.desc().nulls_last(), bought.c.value.desc()),
+        "name": (Organisation.sort_key,),
+    }.get(sort) or (bought.c.value.desc(), bought.c.procurements.desc())
 
 
 def buyers(flt: BuyerFilter, *, sort: str = "value", limit: int = 25, offset: int = 0) -> list[BuyerRow]:
     """One page of the organisations that bought under the filter (one statement)."""
+    bought = _per_organisation(flt)
     query = (
         sa.select(
             Organisation.id,
@@ -119,16 +160,13 @@ def buyers(flt: BuyerFilter, *, sort: str = "value", limit: int = 25, offset: in
             Organisation.org_number,
             Organisation.county_code,
             Organisation.kind,
-            sa.func.count(),
-            _VALUE,
-            sa.func.max(Procurement.published_on),
-            sa.func.sum(sa.case((Procurement.is_coordinated, 1), else_=0)),
+            bought.c.procurements,
+            bought.c.value,
+            bought.c.latest,
+            bought.c.coordinated,
         )
-        .join(Organisation, Organisation.id == Procurement.organisation_id)
-        .where(*conditions(flt))
-        .group_by(Organisation.id, Organisation.name, Organisation.org_number, Organisation.county_code)
-        .group_by(Organisation.kind, Organisation.sort_key)
-        .order_by(*_ORDER.get(sort, _ORDER["value"]), Organisation.id)
+        .join(Organisation, Organisation.id == bought.c.organisation_id)
+        .order_by(*_order(bought, sort), Organisation.id)
         .limit(limit)
         .offset(offset)
     )
@@ -150,13 +188,24 @@ class Summary:
 
 
 def summary(flt: BuyerFilter) -> Summary:
-    """Totals of the whole result, per county and per year, in one statement."""
-    rows = (
+    """Totals of the whole result, per county and per year, in one statement: the procurements are added up per
+    organisation and year from the covering index first, then by county and year."""
+    chosen = matching(flt, Procurement.organisation_id, Procurement.year, Procurement.contracted_value_sek).subquery(
+        "matching"
+    )
+    per_year = (
         sa.select(
-            Procurement.organisation_id, Organisation.county_code, Procurement.year, Procurement.contracted_value_sek
+            chosen.c.organisation_id.label("organisation_id"),
+            chosen.c.year.label("year"),
+            sa.func.count().label("procurements"),
+            sa.func.coalesce(sa.func.sum(chosen.c.contracted_value_sek), 0).label("value"),
         )
-        .join(Organisation, Organisation.id == Procurement.organisation_id)
-        .where(*conditions(flt))
+        .group_by(chosen.c.organisation_id, chosen.c.year)
+        .subquery()
+    )
+    rows = (
+        sa.select(per_year, Organisation.county_code)
+        .join(Organisation, Organisation.id == per_year.c.organisation_id)
         .cte("chosen")
     )
 
@@ -166,8 +215,8 @@ def summary(flt: BuyerFilter) -> Summary:
             sa.literal(dimension or "all").label("dimension"),
             key.label("key"),
             sa.func.count(sa.distinct(rows.c.organisation_id)),
-            sa.func.count(),
-            sa.func.coalesce(sa.func.sum(rows.c.contracted_value_sek), 0),
+            sa.func.coalesce(sa.func.sum(rows.c.procurements), 0),
+            sa.func.coalesce(sa.func.sum(rows.c.value), 0),
         )
         return query.group_by(rows.c[dimension]) if dimension else query
 
@@ -177,7 +226,7 @@ def summary(flt: BuyerFilter) -> Summary:
     for dimension, key, organisations, count, value in db.session.execute(
         sa.union_all(grouped(None), grouped("county_code"), grouped("year"))
     ).tuples():
-        figures = (organisations, count, int(value or 0))
+        figures = (organisations, int(count or 0), int(value or 0))
         if dimension == "all":
             totals = figures
         elif dimension == "county_code":
@@ -190,7 +239,9 @@ def summary(flt: BuyerFilter) -> Summary:
 def top_buyers(
     ranges: tuple[tuple[str, str], ...], *, excluding: Collection[int] = (), limit: int = 10
 ) -> list[BuyerRow]:
-    """The other organisations that bought most in the branches, all years (for "Andra som köpt detta")."""
+    """The other organisations that bought most in the branches in the statistics' last three years (for "Andra
+    som köpt detta")."""
     if not ranges:
         return []
-    return buyers(BuyerFilter(ranges=ranges, excluded=tuple(sorted(set(excluding)))), sort="value", limit=limit)
+    flt = BuyerFilter(ranges=ranges, excluded=tuple(sorted(set(excluding))), recent_years=WINDOW_YEARS)
+    return buyers(flt, sort="value", limit=limit)

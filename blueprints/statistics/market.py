@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from blueprints.core.db import db
-from blueprints.statistics.models import LotAward, ProcurementLot
+from blueprints.statistics.models import LotAward, Procurement, ProcurementLot
+from blueprints.statistics.power import WINDOW_YEARS
 
 SMALL_SIZES = ("Små företag", "Mikroföretag")
 
@@ -45,15 +46,24 @@ class Market:
 
 
 def _within(model: type, ranges: list[tuple[str, str]], years: tuple[int, int] | None) -> list[sa.ColumnElement[bool]]:
-    cpv = model.cpv_code  # type: ignore[attr-defined]
+    """In the branches, in the years asked for, else in the last three years the lot statistics hold."""
+    cpv, year = model.cpv_code, model.year  # type: ignore[attr-defined]
     conditions = [sa.or_(*(sa.and_(cpv >= low, cpv < high) for low, high in ranges))]
     if years is not None:
-        conditions.append(model.year.between(*years))  # type: ignore[attr-defined]
+        conditions.append(year.between(*years))
+    else:
+        # The statistics' latest year, from the procurements' year index (the lot tables have none; theirs is
+        # read only when no procurements are imported).
+        latest = sa.func.coalesce(
+            sa.select(sa.func.max(Procurement.year)).scalar_subquery(), sa.select(sa.func.max(year)).scalar_subquery()
+        )
+        conditions.append(year > latest - WINDOW_YEARS)
     return conditions
 
 
 def market_of(ranges: Collection[tuple[str, str]], years: tuple[int, int] | None = None, top: int = 10) -> Market:
-    """The market in the branches (``statistics.power.branch_ranges``), in two statements."""
+    """The market in the branches (``statistics.power.branch_ranges``) in the years asked for, else in the
+    statistics' last three years (what a network meets now), in two statements."""
     ranges = list(ranges)
     if not ranges:
         return Market(0, None, None, [], 0, 0)
@@ -68,7 +78,7 @@ def market_of(ranges: Collection[tuple[str, str]], years: tuple[int, int] | None
         sa.select(
             LotAward.supplier_name.label("name"),
             sa.func.max(LotAward.supplier_size).label("size"),
-            sa.func.count(sa.distinct(LotAward.lot_key)).label("lots"),
+            sa.func.count().label("lots"),  # a supplier is on a lot once (lot_key, supplier_name is unique)
         )
         .where(*_within(LotAward, ranges, years), LotAward.supplier_name != "Personuppgift")
         .group_by(LotAward.supplier_name)

@@ -43,8 +43,26 @@ class Procurement(Model):
         sa.CheckConstraint("year BETWEEN 1990 AND 2100", name="year"),
         sa.CheckConstraint("contracted_value_sek IS NULL OR contracted_value_sek >= 0", name="value"),
         # Discovery: a CPV branch (a range of codes) over years; an organisation's purchases in a branch.
-        sa.Index("ix_procurement_cpv_year_org", "cpv_code", "year", "organisation_id", "contracted_value_sek"),
-        sa.Index("ix_procurement_org_cpv_year", "organisation_id", "cpv_code", "year", "contracted_value_sek"),
+        # Both hold every column discovery, pooled power and "Andra som köpt detta" add up, so a branch's
+        # procurements are read from the index alone (SQLite: 117 → 13 ms for group 45 at 200,000 rows).
+        sa.Index(
+            "ix_procurement_cpv_year_org",
+            "cpv_code",
+            "year",
+            "organisation_id",
+            "contracted_value_sek",
+            "published_on",
+            "is_coordinated",
+        ),
+        sa.Index(
+            "ix_procurement_org_cpv_year",
+            "organisation_id",
+            "cpv_code",
+            "year",
+            "contracted_value_sek",
+            "published_on",
+            "is_coordinated",
+        ),
         sa.Index("ix_procurement_year", "year"),
     )
 
@@ -107,7 +125,7 @@ class LotAward(Model):
 
     __table_args__ = (
         sa.UniqueConstraint("lot_key", "supplier_name"),
-        sa.Index("ix_lot_award_cpv_year", "cpv_code", "year", "supplier_name"),
+        sa.Index("ix_lot_award_cpv_year", "cpv_code", "year", "supplier_name", "supplier_size"),  # the market
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

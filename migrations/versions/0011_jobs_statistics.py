@@ -99,7 +99,7 @@ def upgrade():
     sa.UniqueConstraint('lot_key', 'supplier_name', name=op.f('uq_lot_award_lot_key'))
     )
     with op.batch_alter_table('lot_award', schema=None) as batch_op:
-        batch_op.create_index('ix_lot_award_cpv_year', ['cpv_code', 'year', 'supplier_name'], unique=False)
+        batch_op.create_index('ix_lot_award_cpv_year', ['cpv_code', 'year', 'supplier_name', 'supplier_size'], unique=False)
         batch_op.create_index(batch_op.f('ix_lot_award_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_lot_award_procurement_key'), ['procurement_key'], unique=False)
 
@@ -143,8 +143,8 @@ def upgrade():
     )
     with op.batch_alter_table('procurement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_procurement_procurement_key'), ['procurement_key'], unique=False)
-        batch_op.create_index('ix_procurement_cpv_year_org', ['cpv_code', 'year', 'organisation_id', 'contracted_value_sek'], unique=False)
-        batch_op.create_index('ix_procurement_org_cpv_year', ['organisation_id', 'cpv_code', 'year', 'contracted_value_sek'], unique=False)
+        batch_op.create_index('ix_procurement_cpv_year_org', ['cpv_code', 'year', 'organisation_id', 'contracted_value_sek', 'published_on', 'is_coordinated'], unique=False)
+        batch_op.create_index('ix_procurement_org_cpv_year', ['organisation_id', 'cpv_code', 'year', 'contracted_value_sek', 'published_on', 'is_coordinated'], unique=False)
         batch_op.create_index('ix_procurement_year', ['year'], unique=False)
 
     op.create_table('procurement_lot',

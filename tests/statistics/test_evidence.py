@@ -79,3 +79,14 @@ def test_an_organisation_page_shows_its_procurement_history(client, auth, people
     assert 'id="chart-history-years-title"' in html
     without = client.get(f"/organisationer/{bought.id}").get_data(as_text=True)
     assert "Statistikdatabasen har 1 annonserad upphandling av organisationen." in page_text(without)
+
+
+def test_others_are_those_who_bought_in_the_statistics_last_three_years(
+    app, client, auth, people, bought, make_challenge, make_procurement
+):
+    long_ago = create_organisation(app, name="Ystads kommun", org_number="2120001199", county_code="12")
+    make_procurement(long_ago, "60130000", 2018, 90_000_000)  # the window is 2019-2021
+    challenge = make_challenge("Fossilfri skolskjuts", codes=("60130000",))
+    auth.login("facilitator@example.org")
+    others = _section(client.get(f"/utmaningar/{challenge}").get_data(as_text=True), "Andra som köpt detta")
+    assert "Malmö kommun" in others and "Ystads kommun" not in others

@@ -1,0 +1,3 @@
+"""Fixtures shared with the networks' tests."""
+
+from tests.networks.conftest import make_network  # noqa: F401 (fixture)
