@@ -533,9 +533,10 @@ def javascript_size() -> dict[str, int]:
 
 def database_url(out: Path, name: str = "bench") -> str:
     """BENCH_DATABASE_URL (its public schema emptied), else a fresh SQLite file in ``out``."""
-    for old in out.glob(f"{name}.sqlite*"):
-        old.unlink()
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{out / f'{name}.sqlite'}"
+    if url.startswith("sqlite"):
+        for old in out.glob(f"{name}.sqlite*"):
+            old.unlink()
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
         engine = sa.create_engine(url)

@@ -24,6 +24,7 @@ def init_app(app: "Flask") -> None:
     from blueprints.core.registry import init_registry
     from blueprints.core.security import init_security
     from blueprints.core.templating import init_templating
+    from blueprints.core.versions import init_versions
 
     init_registry(app)
     init_i18n(app)
@@ -32,5 +33,6 @@ def init_app(app: "Flask") -> None:
     init_actions(app)
     init_security(app)
     init_audit()
+    init_versions()
     init_templating(app)
     register_cli(app)

@@ -1,4 +1,4 @@
-"""Cross-cutting tables: the audit log, the e-mail outbox and background jobs."""
+"""Cross-cutting tables: the audit log, the e-mail outbox, background jobs and data versions."""
 
 from datetime import datetime
 from typing import Any
@@ -106,3 +106,11 @@ class Job(Model):
     def percent(self) -> int:
         """How far it has come, 0-100 (0 while the total is unknown)."""
         return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+
+class DataVersion(Model):
+    """A token that changes whenever a kind of data changes (``core.versions``), so that a figure computed from
+    that data may be kept until it does."""
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(32))

@@ -8,11 +8,13 @@ from datetime import date, datetime, time
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import MATCHED, REVIEWED
 from blueprints.challenges.models import Challenge, ChallengeEvent
 from blueprints.core.db import UTCDateTime, db, utcnow
+from blueprints.core.versions import token_columns
 from blueprints.dashboards.periods import Period
 from blueprints.dashboards.sql import bucket, stockholm_date, total_hours
 from blueprints.networks.constants import ACTIVE, CLOSED, INITIATE, LEFT, MARKET_DIALOGUE, PHASES
@@ -305,10 +307,33 @@ class PeriodTotals:
 def period_totals(scope: Scope) -> PeriodTotals:
     """Every total of both periods (networks, challenges, organisations reached, sessions and feedback) and
     the networks per phase, in one statement: each source gives one row (its rows read once for both periods,
-    or, for counts of many rows, counted per period from an index), and the rows are joined side by side."""
+    or, for counts of many rows, counted per period from an index), and the rows are joined side by side. The
+    pooled purchasing power comes from ``pooled_power`` (a second statement only when its data changed)."""
     row = db.session.execute(_period_totals_statement(scope), {NOW.key: utcnow()}).one()._mapping
-    pairs = {name: Pair(int(row[f"{name}_{PREVIOUS}"] or 0), int(row[f"{name}_{CURRENT}"] or 0)) for name in TOTALS}
+    pairs = {
+        name: Pair(int(row[f"{name}_{PREVIOUS}"] or 0), int(row[f"{name}_{CURRENT}"] or 0))
+        for name in TOTALS
+        if name != POOLED_SEK
+    }
+    versions = tuple(row[f"version_{name}"] for name in sorted(POOLED_POWER_DATA))
+    pairs[POOLED_SEK] = pooled_power(scope, versions)
     return PeriodTotals(pairs, {phase: int(row[f"phase_{phase}"]) for phase in PHASES})
+
+
+# What the pooled purchasing power is computed from (core.versions): networks with their members and CPV
+# codes, organisations (län and kind filter), and the statistics.
+POOLED_POWER_DATA = ("networks", "organisations", "statistics")
+POOLED_POWER_KEPT = 256
+
+
+@functools.lru_cache(maxsize=POOLED_POWER_KEPT)
+def pooled_power(scope: Scope, versions: tuple[str, ...]) -> Pair:
+    """The pooled purchasing power at the end of each period, kept for the scope until the networks, the
+    organisations or the statistics change (``versions``: their tokens when the caller read them). Computing it
+    reads every active member's purchases in its networks' branches (about 40 ms on SQLite at 400 networks of
+    ten members); a kept figure costs nothing."""
+    row = db.session.execute(_pooled_power(scope)).one()._mapping
+    return Pair(int(row[f"{POOLED_SEK}_{PREVIOUS}"] or 0), int(row[f"{POOLED_SEK}_{CURRENT}"] or 0))
 
 
 # Statements are built once per scope and kept (a few dozen scopes are in use on a day: the presets and
@@ -401,7 +426,10 @@ def _network_totals(scope: Scope) -> list[sa.Select[Any]]:
         .where(NetworkMember.status == ACTIVE, NetworkMember.answered_at < scope.current.end)
         .where(*_chosen(scope, Network.need_area_id))
     )
-    return [phase_changes, activities, members, _pooled_power(scope)]
+    # The pooled purchasing power is kept between requests (see ``pooled_power``); here only the versions of
+    # the data it is computed from are read.
+    versions = sa.select(*token_columns(*POOLED_POWER_DATA))
+    return [phase_changes, activities, members, versions]
 
 
 def _pooled_power(scope: Scope) -> sa.Select[Any]:
@@ -415,33 +443,49 @@ def _pooled_power(scope: Scope) -> sa.Select[Any]:
         .where(Procurement.year > latest - WINDOW_YEARS)
         .scalar_subquery()
     )
-    matched = (
-        sa.select(
-            Procurement.id,
-            Procurement.contracted_value_sek.label("value"),
-            sa.func.min(NetworkMember.answered_at).label("since"),
-        )
+    members_and_branches = (
+        sa.select(NetworkMember.organisation_id, NetworkMember.answered_at, CpvCode.branch, CpvCode.branch_end)
         .select_from(NetworkMember)
         .join(Network, Network.id == NetworkMember.network_id)
         .join(Organisation, Organisation.id == NetworkMember.organisation_id)
         .join(network_cpv, network_cpv.c.network_id == Network.id)
         .join(CpvCode, CpvCode.code == network_cpv.c.cpv_code)
-        .join(
-            Procurement,
-            sa.and_(
-                Procurement.organisation_id == NetworkMember.organisation_id,
-                Procurement.cpv_code >= CpvCode.branch,
-                Procurement.cpv_code < CpvCode.branch_end,
-                Procurement.year > latest - WINDOW_YEARS,
-            ),
-        )
         .where(
             NetworkMember.status == ACTIVE,
             NetworkMember.answered_at < scope.current.end,
             Network.phase != CLOSED,
             *_chosen(scope, Network.need_area_id),
         )
-        .group_by(Procurement.id, Procurement.contracted_value_sek)
+        .subquery("members_and_branches")
+    )
+    pair = members_and_branches.c
+    in_branch = [
+        Procurement.organisation_id == pair.organisation_id,
+        Procurement.cpv_code >= pair.branch,
+        Procurement.cpv_code < pair.branch_end,
+        Procurement.year > latest - WINDOW_YEARS,
+    ]
+    # Each member's purchases in each branch are read from the (organisation, CPV code) index: SQLite does so
+    # for a join; PostgreSQL would hash-join every purchase of the members instead (1.2 million rows, 380 ms),
+    # so there it is a LATERAL subquery that OFFSET 0 keeps from being flattened (60 ms).
+    joined: sa.FromClause
+    procurement_id: sa.ColumnElement[Any] | InstrumentedAttribute[Any]
+    value: sa.ColumnElement[Any] | InstrumentedAttribute[Any]
+    if db.engine.dialect.name == "postgresql":
+        bought = (
+            sa.select(Procurement.id, Procurement.contracted_value_sek.label("value"))
+            .where(*in_branch)
+            .offset(0)
+            .lateral("bought")
+        )
+        joined, procurement_id, value = members_and_branches.join(bought, sa.true()), bought.c.id, bought.c.value
+    else:
+        joined = members_and_branches.join(Procurement, sa.and_(*in_branch))
+        procurement_id, value = Procurement.id, Procurement.contracted_value_sek
+    matched = (
+        sa.select(procurement_id.label("id"), value.label("value"), sa.func.min(pair.answered_at).label("since"))
+        .select_from(joined)
+        .group_by(procurement_id, value)
         .subquery()
     )
     per_year = sa.func.nullif(years_held, 0)

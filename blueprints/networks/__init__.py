@@ -14,6 +14,7 @@ def init_app(app: "Flask") -> None:
     """Register the pages and the API, header link, sections on challenge and start pages, permissions, demo."""
     from flask_babel import lazy_gettext as _l
 
+    from blueprints.core import versions
     from blueprints.core.registry import areas
     from blueprints.networks import (  # noqa: F401 (views and api attach routes to bp)
         api,
@@ -26,6 +27,8 @@ def init_app(app: "Flask") -> None:
     from blueprints.networks.policies import PERMISSIONS
 
     app.register_blueprint(bp)
+    versions.watch(models.Network, "networks")  # members and CPV codes included: figures kept until they change
+    versions.watch(models.NetworkMember, "networks")
     registry = areas(app)
     registry.add_permissions(PERMISSIONS)
     registry.add_link("networks.index", _l("Nätverk"), order=30)

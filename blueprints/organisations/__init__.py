@@ -10,6 +10,7 @@ def init_app(app: "Flask") -> None:
     """Register the registry's pages, its header link, start-page cards, permissions and demo rows."""
     from flask_babel import lazy_gettext as _l
 
+    from blueprints.core import versions
     from blueprints.core.registry import areas
     from blueprints.organisations import (  # noqa: F401 (views attach routes to bp)
         models,
@@ -21,6 +22,7 @@ def init_app(app: "Flask") -> None:
     from blueprints.organisations.policies import PERMISSIONS, SEE_REGISTRY
 
     app.register_blueprint(bp)
+    versions.watch(models.Organisation, "organisations")
     registry = areas(app)
     registry.add_permissions(PERMISSIONS)
     registry.add_link("organisations.index", _l("Organisationer"), permission=SEE_REGISTRY, order=50)

@@ -13,6 +13,7 @@ def init_app(app: "Flask") -> None:
     history."""
     from flask_babel import lazy_gettext as _l
 
+    from blueprints.core import versions
     from blueprints.core.jobs import JobKind
     from blueprints.core.registry import areas
     from blueprints.statistics import cli, models, panels, views  # noqa: F401 (tables; routes and commands on bp)
@@ -21,6 +22,8 @@ def init_app(app: "Flask") -> None:
     from blueprints.statistics.policies import PERMISSIONS
 
     app.register_blueprint(bp)
+    for model in (models.Procurement, models.ProcurementLot, models.LotAward, models.StatisticsImport):
+        versions.watch(model, "statistics")  # an import writes its record: figures kept until then are renewed
     registry = areas(app)
     registry.add_permissions(PERMISSIONS)
     registry.add_job(

@@ -54,7 +54,7 @@ class Procurement(Model):
             "published_on",
             "is_coordinated",
         ),
-        sa.Index(
+        sa.Index(  # with the id: PostgreSQL's indexes do not hold the row's id as SQLite's do
             "ix_procurement_org_cpv_year",
             "organisation_id",
             "cpv_code",
@@ -62,6 +62,7 @@ class Procurement(Model):
             "contracted_value_sek",
             "published_on",
             "is_coordinated",
+            "id",
         ),
         sa.Index("ix_procurement_year", "year"),
     )

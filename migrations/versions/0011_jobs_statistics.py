@@ -1,4 +1,4 @@
-"""Background jobs; the procurement statistics (procurements, lots and their tenders, winning suppliers, the
+"""Background jobs and data versions; the procurement statistics (procurements, lots and their tenders, winning suppliers, the
 imports); need areas' CPV branches; and each CPV code's branch as a range of codes (60100000: "601" to "602"),
 filled here for the codes already loaded. Procurement titles get the same indexed substring search as
 challenges (FTS5 trigram on SQLite, pg_trgm GIN on PostgreSQL). The CPV columns are added in place, so SQLite
@@ -144,7 +144,7 @@ def upgrade():
     with op.batch_alter_table('procurement', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_procurement_procurement_key'), ['procurement_key'], unique=False)
         batch_op.create_index('ix_procurement_cpv_year_org', ['cpv_code', 'year', 'organisation_id', 'contracted_value_sek', 'published_on', 'is_coordinated'], unique=False)
-        batch_op.create_index('ix_procurement_org_cpv_year', ['organisation_id', 'cpv_code', 'year', 'contracted_value_sek', 'published_on', 'is_coordinated'], unique=False)
+        batch_op.create_index('ix_procurement_org_cpv_year', ['organisation_id', 'cpv_code', 'year', 'contracted_value_sek', 'published_on', 'is_coordinated', 'id'], unique=False)
         batch_op.create_index('ix_procurement_year', ['year'], unique=False)
 
     op.create_table('procurement_lot',
@@ -191,6 +191,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_job_created_by_id'), ['created_by_id'], unique=False)
         batch_op.create_index('ix_job_status_id', ['status', 'id'], unique=False)
 
+    op.create_table('data_version',
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('token', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_data_version'))
+    )
+
     op.create_table('statistics_import',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
@@ -230,6 +236,7 @@ def downgrade():
         batch_op.drop_index('ix_job_status_id')
         batch_op.drop_index(batch_op.f('ix_job_created_by_id'))
 
+    op.drop_table('data_version')
     op.drop_table('job')
     with op.batch_alter_table('procurement_lot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_procurement_lot_procurement_key'))

@@ -166,3 +166,33 @@ def test_activities_count_once_started_and_every_view_reads_afresh(app, reportin
             )
         db.session.commit()
     assert figures(dashboard(app, **around_today))["aktiviteter"][0] == 1  # tomorrow's is not yet held
+
+
+def test_the_kept_pooled_power_follows_members_and_statistics(app, reporting, people, pinned_clock):
+    """The figure is kept between requests until the networks, organisations or statistics change."""
+    from blueprints.networks.models import NetworkMember
+    from blueprints.statistics.models import Procurement
+
+    assert figures(dashboard(app))["kopkraft"] == (4_500_000, 1_500_000)
+    assert figures(dashboard(app))["kopkraft"] == (4_500_000, 1_500_000)  # kept
+    with app.app_context():
+        db.session.add(
+            Procurement(
+                record_key="later",
+                procurement_key="L1",
+                year=2021,
+                organisation_id=people["other"].id,
+                buyer_name="MALMÖ",
+                buyer_org_number="2120000837",
+                cpv_code="60130000",
+                title="Skolskjuts",
+                contracted_value_sek=1_000_000,
+            )
+        )
+        db.session.commit()
+    assert figures(dashboard(app))["kopkraft"] == (5_000_000, 2_000_000)  # a new purchase counts at once
+    with app.app_context():
+        member = db.session.scalar(sa.select(NetworkMember).where(NetworkMember.organisation_id == people["other"].id))
+        member.status = "lamnat"
+        db.session.commit()
+    assert figures(dashboard(app))["kopkraft"][0] == 3_000_000  # Göteborg's 6 000 000 over 2 years
