@@ -560,14 +560,16 @@ def bench_app(url: str):
 
 @contextmanager
 def gunicorn(url: str, port: int = 5099) -> Iterator[str]:
-    """The app served by gunicorn (2 sync workers) on the database; yields its base URL once it answers."""
+    """The app served by gunicorn on the database with the project's gunicorn.conf.py (the master builds the
+    matching index first), but 2 sync workers as before; yields its base URL once it answers."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0"}
-    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--keep-alive", "30"]
-    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "app:create_app()"]
+    command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "--workers", "2"]
+    command += ["--worker-class", "sync", "--keep-alive", "30", "--access-logfile", "/dev/null"]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(1500):  # up to five minutes: the index of 100,000 challenges is built before serving
             try:
                 requests.get(base + "/healthz", timeout=1)
                 break

@@ -57,6 +57,7 @@ def base_config(url: str, **overrides: Any) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": False,
         "BASE_URL": "http://localhost",
         "UPLOAD_DIR": str(Path(tempfile.gettempdir()) / f"kopkraft-test-uploads-{os.getpid()}"),
+        "MATCHING_DIR": str(Path(tempfile.gettempdir()) / f"kopkraft-test-matching-{os.getpid()}-{uuid.uuid4().hex}"),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,  # nothing listens; tests that deliver start their own SMTP server
         **FAST_HASHING,
@@ -185,6 +186,7 @@ def rolled_back(app: Flask) -> Iterator[sa.Connection]:
 def one_test_of(app: Flask) -> Iterator[None]:
     """The shared app as it was before the test: its configuration, and no caches built while serving it."""
     config, extensions = dict(app.config), set(app.extensions)
+    app.config["MATCHING_DIR"] = f"{config['MATCHING_DIR']}/{uuid.uuid4().hex}"  # a model trained is this test's
     try:
         yield
     finally:

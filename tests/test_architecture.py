@@ -26,7 +26,8 @@ def test_imports_run_one_way():
 
 def test_the_matching_engine_loads_no_flask_and_no_database_layer():
     probe = (
-        "import sys; import blueprints.networks.matching, blueprints.vocabulary.cpv;"
+        "import sys; import blueprints.networks.matching, blueprints.networks.cpv_model, blueprints.networks.artefacts,"
+        " blueprints.vocabulary.cpv;"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'flask', 'flask_babel', 'sqlalchemy', 'werkzeug'}))"
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)

@@ -134,6 +134,8 @@ MATRIX = {
     "networks.suggestions": [("GET", "/utmaningar/{other_public}/forslag", STAFF)],
     "networks.act_on_suggestion": [("POST", "/utmaningar/{other_public}/forslag", INVITERS, {"action": "create"})],
     "networks.similar": [("POST", "/utmaningar/liknande", EDITORS, {"title": "Skolskjuts"})],
+    "networks.cpv_proposals": [("POST", "/utmaningar/cpv-forslag", EDITORS, {"title": "Skolskjuts"})],
+    "networks.model": [("GET", "/admin/matchningsmodell", ADMINS), ("POST", "/admin/matchningsmodell", ADMINS)],
     "networks.index": [("GET", "/natverk/", signed_in())],
     "networks.create": [("GET", "/natverk/ny", INVITERS), ("POST", "/natverk/ny", INVITERS)],
     "networks.detail": [

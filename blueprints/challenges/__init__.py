@@ -19,9 +19,11 @@ def init_app(app: "Flask") -> None:
     from blueprints.challenges.blueprint import bp
     from blueprints.challenges.demo import seed_demo_challenges
     from blueprints.challenges.policies import PERMISSIONS
+    from blueprints.core import versions
     from blueprints.core.registry import areas
 
     app.register_blueprint(bp)
+    versions.watch(models.Challenge, "challenges")  # matching's index catches up only when they changed
     registry = areas(app)
     registry.add_permissions(PERMISSIONS)
     registry.add_link("challenges.index", _l("Utmaningar"), order=20)

@@ -14,6 +14,7 @@ from stdnum.se import orgnr
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import SUBMITTED
 from blueprints.challenges.models import Challenge, ChallengeImport, challenge_cpv
+from blueprints.core import versions
 from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
@@ -241,6 +242,7 @@ def import_preview(preview: ImportPreview, *, actor: User | None) -> int:
     links = [{"challenge_id": ids_by_key[r.key], "cpv_code": code} for r in rows for code in r.cpv]
     if links:
         db.session.execute(sa.insert(challenge_cpv), links)
+    versions.bump("challenges")  # bulk statements: the flush does not see them
     record_event("import", object_type="Challenge", summary=_("%(count)s utmaningar importerade", count=len(rows)))
     if len(rows) >= ANALYZE_AFTER:
         # Fresh statistics (both databases), so the planner does not treat a table that just grew by thousands

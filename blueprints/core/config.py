@@ -57,6 +57,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Five attachments of at most 10 MB each, and the form around them.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 52 * 1024 * 1024)),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        "MATCHING_DIR": os.environ.get("MATCHING_DIR", str(INSTANCE_DIR / "matching")),  # the learnt CPV model
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
         "WTF_CSRF_SSL_STRICT": True,

@@ -1,12 +1,14 @@
 """This worker's matching index: built from the database on first use, then kept current on every use.
 
-Every app process holds its own ``MatchingEngine``. Before each ranking it asks the database which challenges,
+Every app process holds a ``MatchingEngine``; under gunicorn the master builds it before it starts the workers
+(``prepare``), which then share its memory. Before each ranking it asks the database which challenges,
 networks and organisations changed since it last looked (indexed ``updated_at`` columns, a few cheap
 statements), and feeds just those to the engine. So a new or changed challenge is matched on the next request
 in every gunicorn worker and on every host, without rebuilding the index per request. When many changes have
 piled up, a full rebuild runs in a background thread and is swapped in when ready.
 """
 
+import gc
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -19,11 +21,15 @@ from flask import Flask, current_app
 from blueprints.challenges.constants import PUBLISHED
 from blueprints.challenges.models import Challenge, challenge_cpv
 from blueprints.core.db import db, utcnow
+from blueprints.core.versions import token_columns
+from blueprints.networks import artefacts
 from blueprints.networks.constants import BELONGING, CLOSED
 from blueprints.networks.matching import Item, MatchingEngine, Suggestion
 from blueprints.networks.models import Network, NetworkMember, network_challenge, network_cpv
+from blueprints.networks.training import current_model, model_dir
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES, NEIGHBOURS
+from blueprints.statistics.queries import procurements_per_group
 from blueprints.vocabulary.models import CpvCode
 
 # A transaction that flushed its change earlier than this before committing could be missed; two minutes is
@@ -31,11 +37,14 @@ from blueprints.vocabulary.models import CpvCode
 LOOKBACK = timedelta(minutes=2)
 REBUILD_SHARE = 0.1  # rebuild when this share of the index has changed since the last full build
 REBUILD_MINIMUM = 200
+MATCHED_DATA = ("challenges", "networks", "organisations")  # data versions (core.versions) of what is indexed
 
 
 @dataclass
 class _Index:
     engine: MatchingEngine | None = None
+    model_name: str | None = None  # the learnt model the engine was built with
+    tokens: tuple[str, ...] = ()  # the data versions of what it holds (core.versions)
     watermark: datetime | None = None
     seen: dict[tuple[str, int], datetime] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -154,12 +163,17 @@ def _network_items(where: sa.ColumnElement[bool] | None) -> dict[int, Item | Non
     }
 
 
-def _build_engine() -> MatchingEngine:
+def _build_engine() -> tuple[MatchingEngine, str | None]:
+    """A full build from the database with the current learnt model (if any), and that model's name."""
     labels = {code: label for code, label in db.session.execute(sa.select(CpvCode.code, CpvCode.label_sv))}
     challenges = _challenge_items(None)
     networks = _network_items(None)
     items = [i for i in [*challenges.values(), *networks.values()] if i is not None]
-    return MatchingEngine(items, labels, COUNTIES, NEIGHBOURS)
+    model_name = artefacts.current_name(model_dir())
+    model, _problem = current_model()
+    history = procurements_per_group()
+    engine = MatchingEngine(items, labels, COUNTIES, NEIGHBOURS, model=model, history=history)
+    return engine, model_name
 
 
 def _changed_since(since: datetime) -> list[tuple[tuple[str, int], datetime]]:
@@ -185,9 +199,18 @@ def _changed_items(keys: set[tuple[str, int]]) -> dict[tuple[str, int], Item | N
     return items
 
 
+def _tokens() -> tuple[str, ...]:
+    """The data versions of challenges, networks and organisations: they change with every write of them."""
+    return tuple(db.session.execute(sa.select(*token_columns(*MATCHED_DATA))).one())
+
+
 def _catch_up(index: _Index) -> None:
-    """Feed the engine what changed since it last looked."""
+    """Feed the engine what changed since it last looked (nothing to ask when no version changed: one
+    primary-key read per ranking)."""
     assert index.engine is not None and index.watermark is not None
+    tokens = _tokens()
+    if tokens == index.tokens:
+        return
     now = utcnow()
     fresh = [(key, at) for key, at in _changed_since(index.watermark - LOOKBACK) if index.seen.get(key) != at]
     if fresh:
@@ -195,20 +218,19 @@ def _catch_up(index: _Index) -> None:
         index.engine.upsert(item for item in items.values() if item is not None)
         index.engine.remove(key for key, item in items.items() if item is None)
         index.seen.update(fresh)
-    index.watermark = now
+    index.watermark, index.tokens = now, tokens
     index.seen = {key: at for key, at in index.seen.items() if at >= now - 2 * LOOKBACK}
 
 
 def _rebuild_in_background(app: Flask, index: _Index) -> None:
     def run() -> None:
         with app.app_context():
-            started = utcnow()
             try:
-                engine = _build_engine()
+                built = _fresh_build()
             finally:
                 db.session.remove()
             with index.lock:
-                index.engine, index.watermark, index.seen = engine, started, {}
+                index.engine, index.model_name, index.watermark, index.seen, index.tokens = built
                 index.rebuilding = False
 
     index.rebuilding = True
@@ -219,14 +241,59 @@ def _current_engine() -> MatchingEngine:
     """This worker's engine, up to date with the database (called with the index lock held)."""
     index = _state(current_app)
     if index.engine is None:
-        index.watermark = utcnow()
-        index.engine = _build_engine()
+        _build_now(index)
     else:
         _catch_up(index)
         engine = index.engine
-        if not index.rebuilding and engine.pending_changes > max(REBUILD_MINIMUM, REBUILD_SHARE * len(engine)):
+        piled_up = engine.pending_changes > max(REBUILD_MINIMUM, REBUILD_SHARE * len(engine))
+        newer_model = artefacts.current_name(model_dir()) != index.model_name
+        if not index.rebuilding and (piled_up or newer_model):
             _rebuild_in_background(current_app._get_current_object(), index)  # type: ignore[attr-defined]
+    assert index.engine is not None
     return index.engine
+
+
+def prepare(app: Flask) -> None:
+    """Have this process's index ready and current: built from the database the first time (or when a newer
+    model was trained), else fed what changed. gunicorn's master calls it before it starts each worker
+    (gunicorn.conf.py), so every worker starts with a ready index that it shares with the others until it
+    changes its own copy; nothing is built inside a request. The master's connections are closed afterwards:
+    a worker must not share them."""
+    index = _state(app)
+    with app.app_context():
+        try:
+            with index.lock:
+                if index.engine is None or artefacts.current_name(model_dir()) != index.model_name:
+                    _build_now(index)
+                else:
+                    _catch_up(index)
+        finally:
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+    # Everything built so far is kept for the process's life: the garbage collector stops walking it, so a
+    # collection in a worker neither pauses a request over hundreds of thousands of objects nor copies the
+    # memory pages the workers share with the master.
+    gc.freeze()
+
+
+Built = tuple[MatchingEngine, str | None, datetime, dict[tuple[str, int], datetime], tuple[str, ...]]
+
+
+def _fresh_build() -> Built:
+    """A full build, its watermark, the rows changed just before it that it already holds, and the data
+    versions it holds (both read first, so that the next catch-up feeds in only what changed after: not every
+    row a large import just wrote)."""
+    started = utcnow()
+    tokens = _tokens()
+    held = dict(_changed_since(started - LOOKBACK))
+    engine, model_name = _build_engine()
+    return engine, model_name, started, held, tokens
+
+
+def _build_now(index: _Index) -> None:
+    with index.lock:
+        index.engine, index.model_name, index.watermark, index.seen, index.tokens = _fresh_build()
 
 
 def rank(

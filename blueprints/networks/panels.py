@@ -1,5 +1,6 @@
-"""What the networks area shows on other areas' pages: similar items beside the challenge form, match
-suggestions on a challenge's page, invitations and networks on the start page."""
+"""What the networks area shows on other areas' pages: similar items and proposed CPV codes beside the
+challenge form, match suggestions on a challenge's page, codes to check in the review queue, invitations and
+networks on the start page."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from blueprints.challenges.models import Challenge
 from blueprints.core.access import Person
 from blueprints.core.i18n import current_language
 from blueprints.networks.constants import MEMBER_ROLES
+from blueprints.networks.cpv_suggestions import disagreements, propose_cpv
 from blueprints.networks.policies import SEE_MATCH_SUGGESTIONS
 from blueprints.networks.queries import networks_of, pending_invitations, similar_to_draft
 
@@ -21,6 +23,23 @@ def similar_beside_the_form(*, user: Any, form: FlaskForm, challenge: Challenge 
 def suggestions_on_the_challenge(*, user: Person, challenge: Challenge, **_page: Any) -> dict[str, Any] | None:
     """For staff: a section that loads the ranked suggestions after the page."""
     return {} if SEE_MATCH_SUGGESTIONS(user) else None
+
+
+def cpv_proposals(*, form: FlaskForm, **_page: Any) -> dict[str, Any]:
+    """CPV codes the title and description suggest, below the CPV field (filled as one types; without
+    JavaScript, from what was sent when the form comes back)."""
+    data = form.data
+    return {"proposals": propose_cpv(data.get("title") or "", data.get("description") or "", current_language())}
+
+
+def codes_to_check(
+    *, user: Person, challenge: Challenge | None = None, challenges: list[Challenge] | None = None, **_page: Any
+) -> dict[str, Any] | None:
+    """For staff reviewing: challenges whose chosen CPV codes disagree with what their text suggests."""
+    if not user.is_staff:
+        return None
+    found = disagreements([challenge] if challenge is not None else (challenges or []), current_language())
+    return {"disagreements": found, "single": challenge is not None} if found else None
 
 
 def invitations(*, user: Any, **_page: Any) -> dict[str, Any] | None:

@@ -11,7 +11,8 @@ RUN_NETWORKS = Permission("run_networks", (FACILITATOR, ADMIN))  # create networ
 SEE_MATCH_SUGGESTIONS = Permission("see_match_suggestions", STAFF)
 USE_MATCHING_API = Permission("use_matching_api", STAFF)
 ANSWER_INVITATIONS = Permission("answer_network_invitations", (BUYER,))
-PERMISSIONS = (RUN_NETWORKS, SEE_MATCH_SUGGESTIONS, USE_MATCHING_API, ANSWER_INVITATIONS)
+MANAGE_MATCHING_MODEL = Permission("manage_matching_model", (ADMIN,))  # see and retrain the learnt CPV model
+PERMISSIONS = (RUN_NETWORKS, SEE_MATCH_SUGGESTIONS, USE_MATCHING_API, ANSWER_INVITATIONS, MANAGE_MATCHING_MODEL)
 
 
 def belonging_to(organisation_id: int | None) -> sa.ColumnElement[bool]:

@@ -15,7 +15,7 @@ from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import contains_words, db
 from blueprints.networks.constants import BELONGING, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
-from blueprints.networks.matching import CPV_REASONS, REASON_TEXTS, Item, Reason, Suggestion
+from blueprints.networks.matching import LABELLED_REASONS, REASON_TEXTS, Item, Reason, Suggestion
 from blueprints.networks.models import MatchDismissal, Network, NetworkMember, network_challenge
 from blueprints.networks.policies import RUN_NETWORKS, belonging_to, visible_networks
 from blueprints.organisations.models import Organisation
@@ -197,7 +197,7 @@ def describe(reasons: Iterable[Reason], labels: dict[str, CpvCode], language: st
     texts = []
     for reason in reasons:
         params = dict(reason.params)
-        if reason.kind in CPV_REASONS.values():
+        if reason.kind in LABELLED_REASONS:
             code = labels.get(params["code"].ljust(8, "0"))
             params["label"] = code.label(language) if code else params["label"]
         texts.append(gettext(REASON_TEXTS[reason.kind], **params))
@@ -253,7 +253,7 @@ def resolve(
         )
     }
     prefixes = [
-        dict(r.params)["code"].ljust(8, "0") for s in suggestions for r in s.reasons if r.kind in CPV_REASONS.values()
+        dict(r.params)["code"].ljust(8, "0") for s in suggestions for r in s.reasons if r.kind in LABELLED_REASONS
     ]
     labels = cpv_codes_by_id(prefixes)
     found = [

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask_babel import gettext as _
 
 from blueprints.core.audit import record_event
@@ -26,6 +27,9 @@ from blueprints.statistics import files
 from blueprints.statistics.models import TITLE_LENGTH, LotAward, Procurement, ProcurementLot, StatisticsImport
 from blueprints.statistics.rows import N_, ParsedRow, RowRefused, parse_row
 
+# Sent (with the import's record) when an import added or changed procurements, in its transaction: areas that
+# learn from the statistics queue their work then.
+procurements_changed = Namespace().signal("procurements-changed")
 ANALYZE_AFTER = 1000  # rows: refresh the planner's statistics after an import this large
 REPORTED_REFUSALS = 500
 CHUNK = 900  # keys per IN (...) list: below SQLite's limit on bound parameters
@@ -109,6 +113,8 @@ def import_file(
     if len(rows) >= ANALYZE_AFTER:
         for name in ("organisation", "procurement", "procurement_lot", "lot_award"):
             db.session.execute(sa.text(f"ANALYZE {name}"))
+    if table.layout in (files.PROCUREMENTS, files.VALUES) and (counts["created"] or counts["updated"]):
+        procurements_changed.send(record)
     return record
 
 

@@ -123,3 +123,18 @@ def history_of(organisation_id: int, language: str) -> History:
 def all_years() -> list[int]:
     """Every year the statistics hold, oldest first."""
     return list(db.session.scalars(sa.select(Procurement.year).distinct().order_by(Procurement.year)))
+
+
+def procurements_per_group() -> dict[int, dict[str, int]]:
+    """How many procurements each organisation made per CPV group ("601"), over every year held (for matching:
+    an organisation that bought a branch before is a likelier partner in it)."""
+    group = sa.func.substr(Procurement.cpv_code, 1, 3)
+    rows = db.session.execute(
+        sa.select(Procurement.organisation_id, group, sa.func.count())
+        .where(Procurement.cpv_code.is_not(None), Procurement.cpv_code != "00000000")
+        .group_by(Procurement.organisation_id, group)
+    )
+    bought: dict[int, dict[str, int]] = {}
+    for organisation_id, prefix, count in rows.tuples():
+        bought.setdefault(organisation_id, {})[prefix] = count
+    return bought

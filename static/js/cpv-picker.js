@@ -90,6 +90,8 @@
       close();
       announce(texts.labelAdded + " " + code + " " + option.dataset.label);
     }
+    // A proposed code's "Lägg till" button (networks/_cpv_proposals.html) chooses it in the picker of its form.
+    wrapper.addEventListener("cpv:add", function (event) { choose({ dataset: event.detail }); });
 
     function search() {
       var query = combo.value.trim();
@@ -127,7 +129,15 @@
 
   function enhanceAll(root) {
     Array.prototype.forEach.call(root.querySelectorAll("[data-cpv-picker]"), enhance);
+    // Buttons that add a proposed code work only with the picker: shown once it is there.
+    Array.prototype.forEach.call(root.querySelectorAll("[data-cpv-add]"), function (button) { button.hidden = false; });
   }
   enhanceAll(document);
   document.addEventListener("htmx:after:swap", function (event) { enhanceAll(event.target.parentNode || document); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-cpv-add]");
+    var picker = button && button.form ? button.form.querySelector(".cpv-picker") : null;
+    if (!picker) return;
+    picker.dispatchEvent(new CustomEvent("cpv:add", { detail: { code: button.dataset.cpvAdd, label: button.dataset.cpvLabel } }));
+  });
 })();

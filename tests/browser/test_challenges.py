@@ -161,3 +161,35 @@ def test_active_search_and_every_page_passes_axe(app, page, make_organisation, n
     assert page.get_by_text("rader har fel").first.is_visible() or page.get_by_text("1 rader har fel").is_visible()
     check("import preview with errors")
     assert failures == {}
+
+
+def test_proposed_cpv_codes_appear_as_one_types_and_one_is_added_to_the_picker(app, page):
+    from tests.networks.test_learning import _store_statistics
+
+    _store_statistics(app)
+    assert app.test_cli_runner().invoke(args=["matching", "train"]).exit_code == 0
+    log_in(page, "buyer@example.org")
+    page.goto("/utmaningar/ny")
+    page.get_by_label("Titel").press_sequentially("Lokalvård och fönsterputs", delay=10)
+    proposals = page.locator("#cpv-proposals")
+    proposals.get_by_text("Föreslagna koder").wait_for()
+    assert "90900000" in proposals.inner_text() and "%" in proposals.inner_text()
+    assert page.locator("#cpv_codes-value").input_value() == ""  # proposed, never chosen for the buyer
+    assert axe_violations(page) == []
+    proposals.get_by_role("button", name=re.compile(r"^Lägg till 90900000")).click()
+    assert "90900000" in page.get_by_role("list", name="Valda CPV-koder").inner_text()
+    assert page.locator("#cpv_codes-value").input_value() == "90900000"
+    assert page.console_errors == []
+
+
+def test_the_model_page_with_a_trained_model_passes_axe(app, page):
+    from tests.networks.test_learning import _store_statistics
+
+    _store_statistics(app)
+    assert app.test_cli_runner().invoke(args=["matching", "train"]).exit_code == 0
+    log_in(page, "admin@example.org")
+    page.goto("/admin/matchningsmodell")
+    page.get_by_role("heading", name="Träffsäkerhet på köpare som hölls utanför").wait_for()
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert axe_violations(page) == []

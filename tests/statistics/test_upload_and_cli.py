@@ -42,7 +42,7 @@ def test_an_upload_is_imported_by_the_worker_and_followed_on_its_page(app, clien
     assert "I kö: arbetet börjar så snart en bakgrundsprocess är ledig." in page_text(queued.get_data(as_text=True))
     assert 'hx-trigger="every 1s"' in queued.get_data(as_text=True)  # htmx polls while it waits
 
-    assert len(run_jobs()) == 1
+    assert len(run_jobs()) == 2  # the import, and the training of the matching model that it queued
     assert _count(app) == 2
     done = client.get(job_url, headers={"HX-Request": "true", "HX-Request-Type": "partial"})
     text = page_text(done.get_data(as_text=True))
@@ -50,7 +50,7 @@ def test_an_upload_is_imported_by_the_worker_and_followed_on_its_page(app, clien
     assert "Klart" in text and "Rader 2" in text and "Nya 2" in text and "Nya organisationer 1" in text
     assert "every 1s" not in done.get_data(as_text=True)  # polling stops
     with app.app_context():
-        job = db.session.scalar(sa.select(Job))
+        job = db.session.scalar(sa.select(Job).where(Job.kind == "statistics.import"))
         assert job.status == "done" and job.payload is None  # the file is not kept once imported
         assert db.session.scalar(sa.select(StatisticsImport)).imported_by_id == people["admin"]
 
