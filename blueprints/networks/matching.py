@@ -81,6 +81,7 @@ HISTORY_WEIGHT = 0.05  # the other organisation bought the branch before (the st
 PREDICTED_TOP = 5  # groups kept per item
 PREDICTED_REASON_AT = 0.5  # agreement from which "Troligen samma CPV-grupp" is said
 PREDICTED_BRANCH_AT = 0.35  # a predicted group this likely counts as the query's branch for history
+NO_ROWS = np.array([], dtype=np.int64)
 MINIMUM_SCORE = 0.08  # weaker matches are not suggested
 
 
@@ -116,6 +117,76 @@ class Reason:
     def text(self) -> str:
         """The reason as a Swedish sentence."""
         return REASON_TEXTS[self.kind] % dict(self.params)
+
+
+class ItemStore:
+    """The indexed items, kept as arrays rather than Python objects: a ranking touches a few hundred items,
+    and in a worker forked from the process that built the index, touching a Python object copies its memory
+    page (reference counts); arrays stay shared. ``store[i]`` gives the item back; items added later (the
+    delta) are kept as they are."""
+
+    KINDS = ("challenge", "network")
+
+    def __init__(self, items: list[Item]) -> None:
+        self._base = len(items)
+        self._added: list[Item] = []
+        self._kind = np.array([self.KINDS.index(i.kind) for i in items], dtype=np.int8)
+        self._id = np.array([i.id for i in items], dtype=np.int64)
+        self._need_area = np.array([-1 if i.need_area_id is None else i.need_area_id for i in items], dtype=np.int64)
+        self._quarter = np.array([-1 if i.planned_quarter is None else i.planned_quarter for i in items], np.int64)
+        self._counties = sorted({i.county_code for i in items if i.county_code is not None})
+        county_index = {code: n for n, code in enumerate(self._counties)}
+        self._county = np.array([county_index.get(i.county_code or "", -1) for i in items], dtype=np.int16)
+        self._public = np.array([i.visible_to_all for i in items], dtype=bool)
+        self._organisations = self._ragged([sorted(i.organisation_ids) for i in items], np.int64)
+        self._codes = self._ragged([[int(code) for code in i.cpv_codes] for i in items], np.int64)
+        self._titles = self._text([i.title for i in items])
+        self._descriptions = self._text([i.description for i in items])
+
+    @staticmethod
+    def _ragged(rows: list[list[int]], dtype: type) -> tuple[np.ndarray, np.ndarray]:
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(row) for row in rows])
+        return offsets, np.array([value for row in rows for value in row], dtype=dtype)
+
+    @staticmethod
+    def _text(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        encoded = [text.encode() for text in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(e) for e in encoded])
+        return offsets, np.frombuffer(b"".join(encoded), dtype=np.uint8)
+
+    def __len__(self) -> int:
+        return self._base + len(self._added)
+
+    def append(self, item: Item) -> None:
+        """An item added after the build."""
+        self._added.append(item)
+
+    def __getitem__(self, index: int) -> Item:
+        if index >= self._base:
+            return self._added[index - self._base]
+        organisations = self._organisations[1][self._organisations[0][index] : self._organisations[0][index + 1]]
+        codes = self._codes[1][self._codes[0][index] : self._codes[0][index + 1]]
+        county = int(self._county[index])
+        need_area, quarter = int(self._need_area[index]), int(self._quarter[index])
+        return Item(
+            self.KINDS[int(self._kind[index])],
+            int(self._id[index]),
+            frozenset(int(o) for o in organisations),
+            self._decoded(self._titles, index),
+            self._decoded(self._descriptions, index),
+            tuple(f"{int(code):08d}" for code in codes),
+            None if need_area < 0 else need_area,
+            None if quarter < 0 else quarter,
+            None if county < 0 else self._counties[county],
+            bool(self._public[index]),
+        )
+
+    @staticmethod
+    def _decoded(text: tuple[np.ndarray, np.ndarray], index: int) -> str:
+        offsets, data = text
+        return data[offsets[index] : offsets[index + 1]].tobytes().decode()
 
 
 @dataclass(frozen=True)
@@ -211,6 +282,11 @@ class CpvKnowledge:
         return dict(weights)
 
 
+def _prefixes(item: Item) -> set[str]:
+    """The item's full CPV codes and their groups (3 digits), as the index looks them up."""
+    return {prefix for code in item.cpv_codes for prefix in (code, code[:3])}
+
+
 def cpv_closeness(first: Iterable[str], second: Iterable[str]) -> tuple[float, str | None]:
     """How close two sets of codes are in the hierarchy (1 same code … 0.25 same division), and the prefix shared."""
     best, shared = 0.0, None
@@ -270,18 +346,29 @@ class MatchingEngine:
                 # instead of 36 ms at 100,000 items); single precision halves the memory.
                 matrix = normalize(sparse.hstack([words_matrix, self._profiles(texts)]).tocsr())
                 self._matrix = matrix.tocsc().astype(np.float32)
-        self.items: list[Item] = []
+        self.items = ItemStore(items)
         self._delta_rows: list[sparse.csr_matrix] = []
         self._delta = sparse.csr_matrix((0, self._matrix.shape[1]))
         self._delta_predicted_rows: list[sparse.csr_matrix] = []
         self._pending = 0
         self._active: list[bool] = []
         self._public: list[bool] = []
-        self._by_organisation: dict[int, list[int]] = defaultdict(list)
-        self._by_cpv: dict[str, list[int]] = defaultdict(list)  # full code and 3-digit group → items
+        self._by_organisation: dict[int, np.ndarray] = {}
+        self._by_cpv: dict[str, np.ndarray] = {}  # full code and 3-digit group → items
         self._by_key: dict[tuple[str, int], int] = {}
-        for item in items:
-            self._append(item)
+        by_organisation: defaultdict[int, list[int]] = defaultdict(list)
+        by_cpv: defaultdict[str, list[int]] = defaultdict(list)
+        for index, item in enumerate(items):
+            self._active.append(True)
+            self._public.append(item.visible_to_all)
+            for organisation_id in item.organisation_ids:
+                by_organisation[organisation_id].append(index)
+            for prefix in _prefixes(item):
+                by_cpv[prefix].append(index)
+            self._by_key[item.key] = index
+        # Arrays, not lists of Python ints: read by every ranking without touching shared memory pages.
+        self._by_organisation = {key: np.array(rows, dtype=np.int64) for key, rows in by_organisation.items()}
+        self._by_cpv = {key: np.array(rows, dtype=np.int64) for key, rows in by_cpv.items()}
         self._masks = self._mask_arrays()
 
     def __len__(self) -> int:
@@ -293,14 +380,17 @@ class MatchingEngine:
         return self._pending
 
     def _append(self, item: Item) -> None:
+        """An item added after the build (the arrays of the lookups get one more index)."""
         index = len(self.items)
         self.items.append(item)
         self._active.append(True)
         self._public.append(item.visible_to_all)
         for organisation_id in item.organisation_ids:
-            self._by_organisation[organisation_id].append(index)
-        for prefix in {p for code in item.cpv_codes for p in (code, code[:3])}:
-            self._by_cpv[prefix].append(index)
+            self._by_organisation[organisation_id] = np.append(
+                self._by_organisation.get(organisation_id, NO_ROWS), index
+            )
+        for prefix in _prefixes(item):
+            self._by_cpv[prefix] = np.append(self._by_cpv.get(prefix, NO_ROWS), index)
         self._by_key[item.key] = index
 
     def _mask_arrays(self) -> tuple[np.ndarray, np.ndarray]:
@@ -478,8 +568,9 @@ class MatchingEngine:
         codes counts even when the words differ."""
         found: list[int] = []
         for level in (8, 3):
-            shared = {i for code in query.cpv_codes for i in self._by_cpv.get(code[:level], ())}
-            found.extend(sorted(shared)[-pool:])  # the newest, when very many share a group
+            arrays = [self._by_cpv[code[:level]] for code in query.cpv_codes if code[:level] in self._by_cpv]
+            if arrays:  # the newest, when very many share a group
+                found.extend(int(i) for i in np.unique(np.concatenate(arrays))[-pool:])
         return found
 
     def _region(self, query: Item, other: Item) -> float:

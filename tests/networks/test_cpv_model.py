@@ -135,7 +135,7 @@ def test_no_model_a_corrupt_one_and_one_of_another_format_are_refused_with_the_r
     data = bytearray(weights.read_bytes())
     data[-4:] = b"\x00\x00\x80\x7f"  # one weight changed
     weights.write_bytes(bytes(data))
-    with pytest.raises(artefacts.ModelUnavailable, match="skadad: weights_data.npy"):
+    with pytest.raises(artefacts.ModelUnavailable, match=r"skadad: weights_data\.npy"):
         artefacts.load(tmp_path)
     info = _save(tmp_path, training, datetime(2026, 9, 9, tzinfo=UTC))
     manifest = tmp_path / info.name / "manifest.json"

@@ -162,3 +162,17 @@ def test_a_shared_cpv_code_is_suggested_even_without_shared_words():
     assert "Samma CPV-grupp: 601 Vägtransporter" in ranked[("challenge", 41)].texts
     assert ranked[("network", 40)].score > ranked[("challenge", 41)].score
     assert ("network", 40) not in {(s.kind, s.id) for s in engine.rank(ITEMS[0], k=20, exclude=[("network", 40)])}
+
+
+def test_items_come_back_from_the_store_as_they_went_in_and_new_ones_are_looked_up():
+    items = [
+        *ITEMS,
+        Item("network", 7, frozenset({1, 3}), "Nätverk för städning", "Skolor och förskolor", ("90910000",)),
+    ]
+    engine = _engine(items)
+    assert [engine.items[i] for i in range(len(items))] == items
+    added = Item("challenge", 8, frozenset({5}), "Städning av skolor", cpv_codes=("90919300",), county_code="12")
+    engine.upsert([added])
+    assert engine.items[len(items)] == added
+    query = Item("challenge", 9, frozenset({9}), "Skolstädning", cpv_codes=("90919300",))
+    assert 8 in {s.id for s in engine.rank(query, k=5)}
