@@ -81,8 +81,16 @@ format: install-dev
 # Two workers (the machines have two cores); each gets its own SQLite file and PostgreSQL schema. Tests are
 # handed out a few at a time and an idle worker takes over a busy one's (worksteal): the slow browser and
 # real-data tests no longer leave one worker finishing a whole file alone (250 → 210 s here).
-test: install-dev translations lint
-	$(BIN)/python -m pytest -n 2 --dist worksteal
+# mypy (15 s on one core from cold) checks the types while the tests start: the run fails if either does.
+test: install-dev translations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy & types=$$!; \
+	$(BIN)/python -m pytest -n 2 --dist worksteal; tests=$$?; \
+	wait $$types; types=$$?; \
+	if [ $$types -ne 0 ]; then echo "mypy found type errors" >&2; fi; \
+	exit $$(( tests != 0 ? tests : types ))
 
 bench: install-dev translations
 	$(BIN)/python bench/pages.py
