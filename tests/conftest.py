@@ -112,8 +112,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     _install_extensions(engine)
     separator = "&" if "?" in base else "?"
-    # public stays on the path for the extensions' operators, installed there once for every test schema.
-    url = f"{base}{separator}options=-csearch_path%3D{schema},public"
+    # public stays on the path for the extensions' operators, installed there once for every test schema. A
+    # commit need not wait for the disk here (nothing of a test run is kept): synchronous_commit off.
+    url = f"{base}{separator}options=-csearch_path%3D{schema},public%20-csynchronous_commit%3Doff"
     migrate_database(url)
     yield url
     with engine.begin() as conn:
