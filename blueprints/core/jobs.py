@@ -132,11 +132,12 @@ def _claim(worker: str) -> int | None:
 def _heartbeat(job_id: int, worker: str) -> Iterator[None]:
     """Beat the job's heart from a thread of its own (its own connection) while the job runs."""
     stop = threading.Event()
+    engine = db.engine  # taken here, in the app's context: the thread has none
 
     def beat() -> None:
         while not stop.wait(HEARTBEAT_EVERY.total_seconds()):
             try:
-                with db.engine.begin() as connection:
+                with engine.begin() as connection:
                     connection.execute(
                         sa.update(Job).where(Job.id == job_id, Job.claimed_by == worker).values(heartbeat_at=utcnow())
                     )

@@ -126,3 +126,35 @@ def test_the_worker_command_empties_the_queue(app, test_job):
     assert result.exit_code == 0 and "2 jobs run" in result.output
     assert {_job(app, first).status, _job(app, second).status} == {"done"}
     assert sorted(_organisations(app)) == ["Lunds kommun", "Region Skåne"]
+
+
+@pytest.mark.commits
+def test_a_long_job_beats_its_heart_from_its_own_thread(app, monkeypatch):
+    """The heartbeat thread has no app context of its own (it once died on the first beat, so a job longer
+    than two minutes would have been taken for one whose worker died)."""
+    import threading
+    import time
+
+    from blueprints.core import jobs
+
+    def slow(context):
+        time.sleep(0.6)  # several beats at the interval set below
+        return {}
+
+    registry = areas(app)
+    registry.add_job("test.slow", JobKind(slow, "Slow"))
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", timedelta(seconds=0.1))
+    failures: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook: failures.append(hook.exc_value))
+    with app.app_context():
+        job = enqueue(kind="test.slow")
+        db.session.commit()
+        job_id = job.id
+        claimed_at = utcnow()
+    try:
+        assert run_next_job(app, worker="w1") == job_id
+    finally:
+        del registry.jobs["test.slow"]
+    job = _job(app, job_id)
+    assert failures == []
+    assert job.status == "done" and job.heartbeat_at > claimed_at + timedelta(seconds=0.3)
