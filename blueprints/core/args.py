@@ -11,11 +11,16 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 
 
+def is_number(text: str) -> bool:
+    """Only the digits 0–9 ("²" and "٣" are digits to ``str.isdigit`` but not to ``int``)."""
+    return text.isascii() and text.isdigit()
+
+
 def int_arg(value: object, *, maximum: int = MAX_ID) -> int | None:
     """A positive whole number from text (a query argument, a form value), or None: missing, not a number,
     or out of range."""
     text = str(value).strip() if value is not None else ""
-    if not text.isdigit() or len(text) > len(str(maximum)):
+    if not is_number(text) or len(text) > len(str(maximum)):
         return None
     number = int(text)
     return number if 1 <= number <= maximum else None

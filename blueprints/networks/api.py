@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from blueprints.challenges.models import Challenge
 from blueprints.core.access import api_permission_required, json_error
+from blueprints.core.args import is_number
 from blueprints.core.db import db
 from blueprints.networks.blueprint import bp
 from blueprints.networks.policies import USE_MATCHING_API
@@ -31,7 +32,7 @@ def _as_json(match: Match) -> dict[str, object]:
 def api_matches(challenge_id: int) -> ResponseReturnValue:
     """{"challenge": id, "matches": [...]}: other organisations' challenges and networks, best first."""
     raw_k = request.args.get("k", "10").strip()
-    if not raw_k.isdigit() or not 1 <= int(raw_k) <= MAX_K:
+    if not is_number(raw_k) or len(raw_k) > 3 or not 1 <= int(raw_k) <= MAX_K:
         return json_error(400, _("k ska vara ett heltal från 1 till %(max)s.", max=MAX_K))
     challenge = db.session.get(Challenge, challenge_id)
     if challenge is None:

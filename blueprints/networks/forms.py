@@ -6,7 +6,7 @@ from wtforms import DateField, Field, RadioField, SelectField, StringField, Text
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.core.args import int_arg
+from blueprints.core.args import int_arg, is_number
 from blueprints.core.forms import https_only
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
 from blueprints.organisations.forms import OrganisationPickerField
@@ -73,7 +73,7 @@ class LinkChallengeForm(FlaskForm):
 
     def validate_challenge_id(self, field: Field) -> None:
         """A positive whole number that could name a challenge."""
-        if not (field.data or "").strip().isdigit():
+        if not is_number((field.data or "").strip()):
             raise ValidationError(str(_l("Skriv utmaningens nummer med siffror.")))
         field.parsed = int_arg(field.data)
         if field.parsed is None:

@@ -4,6 +4,7 @@ Swedish message, never a 500 (PostgreSQL refuses such numbers as integer paramet
 import pytest
 
 from blueprints.core.args import MAX_ID, int_arg, int_args, page_arg
+from tests.challenges.conftest import areas, make_challenge  # noqa: F401 (fixtures)
 
 HUGE = "99999999999"
 
@@ -42,3 +43,15 @@ def test_huge_numbers_in_list_filters_are_ignored(app, client, auth, people):
         f"/admin/logg?page={HUGE}",
     ):
         assert client.get(path).status_code == 200, path
+
+
+def test_digits_of_other_scripts_are_not_numbers(app, client, auth, people, make_challenge):  # noqa: F811
+    """Digits such as "²" and "٣" pass str.isdigit but not int(): they once answered 500 (issue 16, point 9)."""
+    assert [int_arg(v) for v in ("²", "٣", "1²", "１２")] == [None] * 4 and page_arg("²") == 1
+    challenge = make_challenge()
+    auth.login("admin@example.org")
+    for path in ("/utmaningar/?page=²", "/natverk/?page=²&organisation=٣", "/organisationer/?page=²"):
+        assert client.get(path).status_code == 200, path
+    response = client.get(f"/api/v1/challenges/{challenge}/matches?k=²")
+    assert response.status_code == 400 and response.is_json
+    assert "k ska vara ett heltal" in response.get_json()["error"]
