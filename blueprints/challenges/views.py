@@ -147,7 +147,8 @@ def edit(challenge_id: int) -> ResponseReturnValue:
 def validate_field(name: str) -> ResponseReturnValue:
     """Inline validation: the one field, re-rendered with its message, as the user leaves it."""
     form = _challenge_form(None)
-    if name == "csrf_token" or name not in form:
+    # Buyers have no organisation field (the registry of organisations is staff-only).
+    if name == "csrf_token" or name not in form or (name == "organisation_id" and not g.user.is_staff):
         abort(404)
     form.validate()
     return render_block("challenges/form.html", "field_" + name, form=form, selected_cpv=_selected_cpv(form))

@@ -172,3 +172,16 @@ def test_other_organisations_draft_is_not_found(client, auth, people, make_chall
     assert client.get(f"/utmaningar/{challenge_id}").status_code == 404
     assert client.get(f"/utmaningar/{challenge_id}/redigera").status_code == 404
     assert _post(client, f"/utmaningar/{challenge_id}/redigera", title="Kapad", action="draft").status_code == 404
+
+
+def test_buyers_cannot_read_the_organisation_list_through_inline_validation(client, auth, people, areas):
+    """The field is staff-only; its block once gave a buyer every organisation's id and name (issue 16, 11)."""
+    auth.login("buyer@example.org")
+    response = client.post(
+        "/utmaningar/falt/organisation_id", headers={**PARTIAL, "X-CSRFToken": csrf_token(client, "/")}
+    )
+    assert response.status_code == 404 and "Malmö kommun" not in response.get_data(as_text=True)
+    auth.logout()
+    auth.login("facilitator@example.org")
+    staff = client.post("/utmaningar/falt/organisation_id", headers={**PARTIAL, "X-CSRFToken": csrf_token(client, "/")})
+    assert staff.status_code == 200 and "Malmö kommun" in staff.get_data(as_text=True)
