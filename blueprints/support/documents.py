@@ -1,5 +1,7 @@
 """Documents attached to support requests: which types are accepted, recognised by content. Pure: no Flask."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,17 @@ class Upload:
     filename: str
     data: bytes
     content_type: str
+
+
+UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f"\\/]')
+
+
+def clean_filename(name: str) -> str:
+    """A file name as it is kept and sent back: the last part of a path, Unicode composed, without control
+    characters (CR, LF, NUL), quotes or slashes, at most 200 characters ("dokument" if nothing is left)."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = UNSAFE_IN_NAMES.sub("", name).strip(" .")
+    return name[-200:] or "dokument"
 
 
 def content_type(data: bytes) -> str | None:

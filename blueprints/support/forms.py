@@ -2,7 +2,6 @@
 rescheduling, cancelling, following up and feedback."""
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -31,7 +30,15 @@ from blueprints.support.constants import (
     SUPPORT_KINDS,
     WEEKDAYS,
 )
-from blueprints.support.documents import ALLOWED_TYPES, MAX_BYTES, MAX_FILES, Upload, content_type, name_fits
+from blueprints.support.documents import (
+    ALLOWED_TYPES,
+    MAX_BYTES,
+    MAX_FILES,
+    Upload,
+    clean_filename,
+    content_type,
+    name_fits,
+)
 from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
@@ -60,7 +67,7 @@ class DocumentsField(MultipleFileField):
         if len(chosen) > MAX_FILES:
             raise ValidationError(str(_l("Högst %(count)s filer åt gången.", count=MAX_FILES)))
         for file in chosen:
-            self.uploads.append(self._checked(file.filename, file.stream.read(MAX_BYTES + 1)))
+            self.uploads.append(self._checked(clean_filename(file.filename), file.stream.read(MAX_BYTES + 1)))
 
     def _checked(self, filename: str, data: bytes) -> Upload:
         if len(data) > MAX_BYTES:
@@ -78,7 +85,7 @@ class DocumentsField(MultipleFileField):
                 "%(name)s har fel filändelse för sitt innehåll (%(type)s).", name=filename, type=ALLOWED_TYPES[mime]
             )
             raise ValidationError(str(message))
-        return Upload(filename=Path(filename).name[-200:], data=data, content_type=mime)
+        return Upload(filename=filename, data=data, content_type=mime)
 
 
 class SupportRequestForm(FlaskForm):

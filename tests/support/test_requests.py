@@ -3,6 +3,7 @@
 import io
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from blueprints.core.db import db, utcnow
@@ -347,3 +348,39 @@ def test_the_grant_page_of_a_decided_request_leads_back_to_it(app, client, auth,
     auth.login("facilitator@example.org")
     response = client.get(f"/stod/{request_id}/bevilja")
     assert response.status_code == 302 and response.headers["Location"] == f"/stod/{request_id}"
+
+
+def _multipart(token: str, encoded_name: str) -> bytes:
+    """A form with the CSRF token and one document whose name is given RFC 2231's way (percent-encoded)."""
+    return (
+        b'--B\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode() + b"\r\n"
+        b"--B\r\nContent-Disposition: form-data; name=\"attachments\"; filename*=UTF-8''"
+        + encoded_name.encode()
+        + b"\r\nContent-Type: application/pdf\r\n\r\n"
+        + PDF
+        + b"\r\n--B--\r\n"
+    )
+
+
+@pytest.mark.parametrize("sent", ["Rapport%0D%0AX.pdf", "Rapport%00X.pdf", "C%3A%5CMappar%5C%22Rapport%22X.pdf"])
+def test_a_document_name_is_cleaned_on_the_way_in_and_downloads(app, client, auth, people, make_request, sent):
+    """CR, LF, NUL, quotes and paths in a file name (RFC 2231 lets a client send them) were stored, and the
+    document could then never be downloaded (issue 16, point 10)."""
+    request_id = make_request()
+    auth.login("buyer@example.org")
+    token = csrf_token(client, f"/stod/{request_id}")
+    response = client.post(
+        f"/stod/{request_id}/bilagor", data=_multipart(token, sent), content_type="multipart/form-data; boundary=B"
+    )
+    assert response.status_code == 303
+    (attachment,) = get_request(app, request_id).attachments
+    assert attachment.filename == "RapportX.pdf"
+    download = client.get(f"/stod/{request_id}/bilagor/{attachment.id}")
+    assert download.status_code == 200 and "RapportX.pdf" in download.headers["Content-Disposition"]
+
+
+def test_clean_filename():
+    from blueprints.support.documents import clean_filename
+
+    assert clean_filename("Åtgärdsplan.pdf") == "Åtgärdsplan.pdf"
+    assert clean_filename("../../etc/passwd.pdf") == "passwd.pdf" and clean_filename("\r\n") == "dokument"
