@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -28,10 +28,17 @@ ERROR_TEXTS = {
 CSRF_MESSAGE = _l("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.")
 
 
+API_PREFIX = "/api/"
+
+
 def error_response(code: int, message: str | None = None) -> Response:
-    """Render the error page (or an inline alert for htmx) with the given status."""
+    """Render the error page (or an inline alert for htmx, or ``{"error": ...}`` under /api/) with the status."""
     title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     context = {"code": code, "title": title, "message": message or default_message}
+    if request.path.startswith(API_PREFIX):  # an integration reads JSON, whatever went wrong and where
+        response = jsonify({"error": str(context["message"])})
+        response.status_code = code
+        return response
     template = "errors/inline.html" if is_htmx() else "errors/error.html"
     try:
         body = render_template(template, **context)

@@ -55,3 +55,13 @@ def test_digits_of_other_scripts_are_not_numbers(app, client, auth, people, make
     response = client.get(f"/api/v1/challenges/{challenge}/matches?k=²")
     assert response.status_code == 400 and response.is_json
     assert "k ska vara ett heltal" in response.get_json()["error"]
+
+
+def test_the_api_answers_json_for_every_error(app, client, auth, people):
+    """Ids beyond range are refused by the address itself, before the API's view: they answered HTML (issue 16,
+    point 12)."""
+    auth.login("admin@example.org")
+    for path in (f"/api/v1/challenges/{HUGE}/matches", "/api/v1/challenges/1/matches", "/api/v1/inget-sadant"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.is_json, path
+        assert response.get_json()["error"]
