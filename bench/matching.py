@@ -14,6 +14,7 @@ index build time and memory, and p50/p95 of one warm top-10 query.
 import csv
 import gc
 import gzip
+import os
 import random
 import statistics
 import sys
@@ -29,7 +30,10 @@ sys.path.insert(0, str(ROOT))
 from blueprints.networks import cpv_model, matching  # noqa: E402
 from blueprints.networks.matching import Item, MatchingEngine  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "statistikdatabasen-2021-antal-upphandlingar.xlsx"
+DATA = (
+    Path(os.environ.get("STATISTICS_DIR", ROOT.parent / "shared" / "data"))
+    / "statistikdatabasen-2021-antal-upphandlingar.xlsx"
+)
 CPV = ROOT / "blueprints" / "vocabulary" / "data" / "cpv-2008-sv-en.tsv.gz"
 SAMPLE, K, SCALE = 1000, 10, 100_000
 

@@ -24,7 +24,10 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from blueprints.core.db import db  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "statistikdatabasen-2021-antal-upphandlingar.xlsx"
+DATA = (
+    Path(os.environ.get("STATISTICS_DIR", ROOT.parent / "shared" / "data"))
+    / "statistikdatabasen-2021-antal-upphandlingar.xlsx"
+)
 ORGANISATIONS = 4000
 CLIENTS = 16
 REQUESTS_PER_PAGE = 400
