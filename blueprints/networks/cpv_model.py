@@ -146,17 +146,17 @@ def _temperature(scores: np.ndarray, truth: np.ndarray) -> float:
 
 
 def accuracy(distributions: np.ndarray, groups: list[str], codes: Sequence[str]) -> dict[str, float]:
-    """Top-1 and top-5 accuracy of predicted CPV prefixes per level ("group_top5": 0.75, ...)."""
+    """Top-1 and top-5 accuracy of predicted CPV prefixes per level the model tells apart ("group_top5": 0.75;
+    the model predicts groups, so a class is not told apart from its group and is not scored)."""
     out: dict[str, float] = {}
     for level, digits in LEVELS.items():
+        if digits > GROUP_DIGITS:
+            continue
         hits1 = hits5 = 0
         for distribution, code in zip(distributions, codes, strict=True):
-            top = [prefix for prefix, _p in top_prefixes(distribution, groups, 5, min(digits, GROUP_DIGITS))]
-            truth = code[: min(digits, GROUP_DIGITS)]
-            hits1 += bool(top) and top[0] == truth
-            hits5 += truth in top
-        if digits > GROUP_DIGITS:  # the model predicts groups; a class is not told apart from its group
-            continue
+            top = [prefix for prefix, _p in top_prefixes(distribution, groups, 5, digits)]
+            hits1 += bool(top) and top[0] == code[:digits]
+            hits5 += code[:digits] in top
         out[f"{level}_top1"] = hits1 / max(1, len(codes))
         out[f"{level}_top5"] = hits5 / max(1, len(codes))
     return out

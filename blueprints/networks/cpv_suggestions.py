@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from blueprints.challenges.models import Challenge, challenge_cpv
 from blueprints.core.db import db
 from blueprints.networks.cpv_model import GROUP_DIGITS, top_prefixes
+from blueprints.networks.matching import text_of
 from blueprints.networks.training import current_model
 from blueprints.vocabulary.queries import cpv_codes_by_id
 
@@ -60,7 +61,7 @@ def _proposals(distribution: np.ndarray, groups: list[str], language: str, k: in
 def propose_cpv(title: str, description: str, language: str) -> list[CpvProposal]:
     """Up to five CPV groups the text suggests, likeliest first (none without a model or a text)."""
     model, _problem = current_model()
-    text = f"{title} {title} {description}".strip()
+    text = text_of(title, description).strip()
     if model is None or len(title.strip()) + len(description.strip()) < MINIMUM_TEXT:
         return []
     return _proposals(model.distributions([text])[0], model.groups, language, SHOWN)
@@ -90,7 +91,7 @@ def disagreements(challenges: Sequence[Challenge], language: str) -> list[Disagr
     chosen = [c for c in challenges if c.id in groups_of]
     if not chosen:
         return []
-    distributions = model.distributions([f"{c.title} {c.title} {c.description}" for c in chosen])
+    distributions = model.distributions([text_of(c.title, c.description) for c in chosen])
     found = []
     for challenge, distribution in zip(chosen, distributions, strict=True):
         top = _proposals(distribution, model.groups, language, 1)

@@ -212,6 +212,11 @@ class Suggestion:
         return [reason.text for reason in self.reasons]
 
 
+def text_of(title: str, description: str) -> str:
+    """What is read of a challenge or network: the title counts double."""
+    return f"{title} {title} {description}"
+
+
 def words(text: str) -> list[str]:
     """Casefolded words (the same split as CPV search), digits and stopwords left out."""
     return [w for w in tokens(text) if not w.isdigit() and w not in STOPWORDS]
@@ -433,7 +438,7 @@ class MatchingEngine:
 
     @staticmethod
     def _text_of(item: Item) -> str:
-        return f"{item.title} {item.title} {item.description}"  # the title counts double
+        return text_of(item.title, item.description)
 
     def _profiles(self, texts: list[str]) -> sparse.csr_matrix:
         """The texts' CPV profiles, weighted (no columns when the vocabulary suggested nothing at all)."""
@@ -527,7 +532,8 @@ class MatchingEngine:
         by_text = np.argpartition(-similarity, count - 1)[:count]
         candidates = {int(i) for i in by_text if similarity[i] > 0}
         candidates.update(i for i in self._same_cpv(query, pool) if similarity[i] >= 0)
-        context = _QueryContext(self._branches(query), self.likeliest_group(query))
+        likeliest = self.likeliest_group(query)  # once per ranking: the model reads the query's text
+        context = _QueryContext(self._branches(query, likeliest), likeliest)
         scored = [
             (self._score(query, self.items[i], float(text[i]), float(agreement[i]), context), i) for i in candidates
         ]
@@ -544,12 +550,12 @@ class MatchingEngine:
             for score, i in scored[:k]
         ]
 
-    def _branches(self, query: Item) -> list[str]:
+    def _branches(self, query: Item, likeliest: tuple[str, float] | None) -> list[str]:
         """The query's CPV groups: those of its chosen codes, else the model's likeliest one when it is sure enough."""
         chosen = sorted({code[:3] for code in query.cpv_codes})
         if chosen or self.model is None:
             return chosen
-        group, probability = self.likeliest_group(query) or ("", 0.0)
+        group, probability = likeliest or ("", 0.0)
         return [group] if probability >= PREDICTED_BRANCH_AT else []
 
     def _bought(self, other: Item, branches: list[str]) -> tuple[str, int] | None:
