@@ -399,6 +399,7 @@ class SmtpSink:
         from aiosmtpd.controller import Controller
 
         self.messages: list[Any] = []
+        self.envelope_recipients: list[list[str]] = []
         self.refuse = False
         sink = self
 
@@ -409,6 +410,7 @@ class SmtpSink:
                 from email import message_from_bytes, policy
 
                 sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                sink.envelope_recipients.append(list(envelope.rcpt_tos))
                 return "250 OK"
 
         self.port = free_port()

@@ -1,12 +1,12 @@
 """Forms for signing in, passwords, the profile and invitations."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from blueprints.accounts.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from blueprints.core.forms import AppForm
 from blueprints.core.roles import ROLE_LABELS
 
 LANGUAGE_CHOICES = [("sv", "Svenska"), ("en", "English")]
@@ -50,7 +50,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     """E-mail and password."""
 
     email = _email_field(_l("E-postadress"))
@@ -59,19 +59,19 @@ class LoginForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     """Ask for a reset link."""
 
     email = _email_field(_l("E-postadress"))
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(AppForm):
     """Choose a password through a one-time link."""
 
     password, confirm = _new_password_fields()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AppForm):
     """The user's own name and language."""
 
     name = StringField(
@@ -80,7 +80,7 @@ class ProfileForm(FlaskForm):
     language = SelectField(_l("Språk"), choices=LANGUAGE_CHOICES)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     """Change the password, proving the current one."""
 
     current_password = PasswordField(
@@ -91,7 +91,7 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     """Invite a new user by e-mail."""
 
     email = _email_field(_l("E-postadress"))
@@ -105,7 +105,7 @@ class InviteForm(FlaskForm):
     language = SelectField(_l("Språk för e-post och gränssnitt"), choices=LANGUAGE_CHOICES)
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(AppForm):
     """Name a new personal API token."""
 
     name = StringField(

@@ -1,18 +1,18 @@
 """Admin forms: user access and need areas."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.accounts.forms import MultiCheckboxField
+from blueprints.core.forms import AppForm
 from blueprints.core.roles import ROLE_LABELS
 from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
 
 
-class UserAccessForm(FlaskForm):
+class UserAccessForm(AppForm):
     """A user's roles and organisation."""
 
     roles = MultiCheckboxField(
@@ -23,7 +23,7 @@ class UserAccessForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
 
 
-class NeedAreaForm(FlaskForm):
+class NeedAreaForm(AppForm):
     """A need area: its name and the CPV branches it covers in the statistics."""
 
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=120)])
@@ -36,5 +36,5 @@ class NeedAreaForm(FlaskForm):
     )
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(AppForm):
     """A form with only the CSRF token, for buttons that change state."""

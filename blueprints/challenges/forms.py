@@ -3,19 +3,18 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from blueprints.challenges.constants import INNOVATION_LEVELS, NETWORK_INTEREST, QUARTERS, VISIBILITY
-from blueprints.core.forms import KronorField
+from blueprints.core.forms import AppForm, KronorField
 from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(AppForm):
     """Propose or edit a challenge."""
 
     title = StringField(_l("Titel"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
@@ -68,13 +67,13 @@ class ChallengeForm(FlaskForm):
         self.planned_year.choices = [(0, _l("Inget år valt"))] + [(y, str(y)) for y in range(this_year, this_year + 6)]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     """A staff decision on a challenge, with a note to the buyer."""
 
     note = TextAreaField(_l("Meddelande till beställaren"), validators=[Length(max=5000)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     """A staff comment."""
 
     body = TextAreaField(
@@ -83,7 +82,7 @@ class CommentForm(FlaskForm):
     internal = BooleanField(_l("Intern kommentar (syns inte för beställaren)"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     """A CSV or XLSX file of challenges."""
 
     file = FileField(_l("Fil (CSV eller XLSX)"), validators=[FileRequired(message=_l("Välj en fil."))])

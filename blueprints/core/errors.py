@@ -1,11 +1,12 @@
 """Error pages in the user's language: full pages, or an announced message in place for htmx requests."""
 
 import logging
+from typing import NoReturn
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
 
 from blueprints.core.audit import record_event_now
 from blueprints.core.db import db
@@ -48,6 +49,13 @@ def error_response(code: int, message: str | None = None) -> Response:
     response = make_response(body, code)
     response.vary.add("HX-Request")
     return response
+
+
+def abort_with(code: int, message: str) -> NoReturn:
+    """Stop the request with ``code`` and a message for the user (shown instead of the code's general text)."""
+    error = default_exceptions[code]()
+    error.user_message = message  # type: ignore[attr-defined]
+    raise error
 
 
 def _handle_http(error: HTTPException) -> Response:

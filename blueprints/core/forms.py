@@ -1,11 +1,47 @@
-"""Form fields and validators shared by every area."""
+"""Form fields and validators shared by every area, and the base class of every form."""
+
+import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, StringField
+from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from blueprints.core.formatting import parse_swedish_integer
+
+# Control characters have no place in what people type. A single line (a title, a name, an e-mail address) takes
+# none of them: a CR/LF there ends up in e-mail headers, calendar files and exports. Multi-line text keeps tab,
+# line feed and carriage return. NUL is refused everywhere (PostgreSQL cannot store it in text).
+SINGLE_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MULTI_LINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def no_control_characters(form: FlaskForm, field: Field) -> None:
+    """Refuse control characters: all of them on one line, all but tab and line breaks in a text area."""
+    pattern = MULTI_LINE_CONTROL if isinstance(field, TextAreaField) else SINGLE_LINE_CONTROL
+    if isinstance(field.data, str) and pattern.search(field.data):
+        if pattern is SINGLE_LINE_CONTROL:
+            raise ValidationError(str(_l("Texten får inte innehålla radbrytningar eller andra styrtecken.")))
+        raise ValidationError(str(_l("Texten innehåller otillåtna styrtecken.")))
+
+
+class TextCheckingMeta:
+    """Form ``Meta`` mixin: every text field of the form refuses control characters (one rule for all forms)."""
+
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
+        """Bind as usual, then add the control-character check to text fields."""
+        field: Field = unbound_field.bind(form=form, **options)
+        if isinstance(field, StringField):
+            field.validators = [*field.validators, no_control_characters]
+        return field
+
+
+class AppForm(FlaskForm):
+    """The base of every form in Köpkraft: Flask-WTF's (CSRF) plus the shared text rule."""
+
+    class Meta(TextCheckingMeta, FlaskForm.Meta):
+        pass
 
 
 def https_only(form: FlaskForm, field: Field) -> None:

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import re
 import secrets
 import smtplib
 import socket
@@ -21,6 +22,14 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 STALE_CLAIM = timedelta(minutes=15)
+# Line breaks and other control characters end a header line: a subject made from what a user typed never
+# carries them (forms refuse them too; this holds for rows stored before that, and for any other source).
+HEADER_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(text: str) -> str:
+    """``text`` as one header line: every run of control characters becomes one space."""
+    return HEADER_UNSAFE.sub(" ", text).strip()
 
 
 def queue_email(
@@ -45,7 +54,7 @@ def queue_email(
     email = OutboxEmail(
         message_id=make_msgid(domain=domain),
         recipient=recipient,
-        subject=translated_subject,
+        subject=header_text(translated_subject),
         body_text=body_text,
         body_html=body_html,
         calendar_method=calendar[0] if calendar else None,
@@ -91,8 +100,8 @@ def _claim_batch(worker: str, limit: int) -> list[int]:
 def _build_message(email: OutboxEmail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    message["To"] = email.recipient
-    message["Subject"] = email.subject
+    message["To"] = header_text(email.recipient)
+    message["Subject"] = header_text(email.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = email.message_id
     message.set_content(email.body_text)
@@ -132,8 +141,20 @@ def _record_failure(email: OutboxEmail, error: Exception) -> None:
         email.next_attempt_at = utcnow() + _backoff(email.attempts)
 
 
+def _record_unsendable(email: OutboxEmail, error: Exception) -> None:
+    """A message that cannot even be built will not build next time either: failed at once, for an admin."""
+    log.error("E-mail %s cannot be built: %s", email.id, error)
+    email.attempts += 1
+    email.last_error = f"{type(error).__name__}: {error}"[:2000]
+    email.status, email.claimed_by = "failed", None
+
+
 def send_outbox(*, limit: int = 100) -> dict[str, int]:
-    """Deliver due e-mails once each; return how many were sent, retried later, and given up."""
+    """Deliver due e-mails once each; return how many were sent, retried later, and given up.
+
+    One message never holds back the others: whatever goes wrong with it is recorded on its row (failed at
+    once when the message cannot be built, retried with backoff when delivery failed) and the batch goes on.
+    """
     worker = f"{socket.gethostname()}-{secrets.token_hex(6)}"
     ids = _claim_batch(worker, limit)
     counts = {"sent": 0, "retry": 0, "failed": 0}
@@ -144,14 +165,21 @@ def send_outbox(*, limit: int = 100) -> dict[str, int]:
         for email_id in ids:
             email = db.session.get_one(OutboxEmail, email_id)
             try:
+                message = _build_message(email)
+            except Exception as error:  # any fault in the stored row: it must not stop the batch
+                _record_unsendable(email, error)
+                counts["failed"] += 1
+                db.session.commit()
+                continue
+            try:
                 smtp = smtp or _connect()
-                smtp.send_message(_build_message(email))
-            except (OSError, smtplib.SMTPException) as error:
+                smtp.send_message(message)
+            except Exception as error:  # the relay's or the connection's fault: retried later
                 log.warning("E-mail %s not delivered: %s", email.id, error)
                 _record_failure(email, error)
                 counts["failed" if email.status == "failed" else "retry"] += 1
-                if isinstance(error, OSError | smtplib.SMTPServerDisconnected):
-                    smtp = None
+                if not isinstance(error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused):
+                    smtp = None  # no clear answer from the relay: a fresh connection for the next message
             else:
                 email.status, email.sent_at, email.claimed_by = "sent", utcnow(), None
                 email.attempts += 1

@@ -4,6 +4,9 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
+from flask_babel import gettext
+
+from blueprints.core.errors import abort_with
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -19,6 +22,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "form-action 'self'",
     ]
 )
+
+
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def is_safe_next_url(target: str | None) -> bool:
@@ -53,6 +59,16 @@ def apply_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_bytes() -> None:
+    """Answer 400 to a request whose query or form holds a NUL byte: no text field takes one, and PostgreSQL
+    refuses it in any statement (a search for it would fail the whole request)."""
+    fields = [*request.args.items(multi=True)]
+    if request.method in {"POST", "PUT", "PATCH"} and request.mimetype in FORM_TYPES:
+        fields += request.form.items(multi=True)
+    if any("\x00" in key or "\x00" in value for key, value in fields):
+        abort_with(400, gettext("Begäran innehåller ett otillåtet tecken (NUL). Ta bort det och försök igen."))
+
+
 def _start_timer() -> None:
     g.request_started = time.perf_counter()
 
@@ -68,5 +84,6 @@ def _server_timing(response: Response) -> Response:
 def init_security(app: Flask) -> None:
     """Install the header hooks (they run for pages, partials, errors and static files)."""
     app.before_request(_start_timer)
+    app.before_request(refuse_nul_bytes)
     app.after_request(apply_security_headers)
     app.after_request(_server_timing)

@@ -1,13 +1,12 @@
 """Forms: a network, its phase, an invitation, a linked challenge, an activity."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, Field, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
 from blueprints.core.args import int_arg, is_number
-from blueprints.core.forms import https_only
+from blueprints.core.forms import AppForm, https_only
 from blueprints.networks.constants import ACTIVITY_KINDS, MEMBER, MEMBER_ROLES, OBSERVER, PHASES
 from blueprints.organisations.forms import OrganisationPickerField
 from blueprints.vocabulary.forms import CpvCodesField
@@ -15,7 +14,7 @@ from blueprints.vocabulary.forms import CpvCodesField
 REQUIRED = _l("Fyll i fältet.")
 
 
-class NetworkForm(FlaskForm):
+class NetworkForm(AppForm):
     """Create or edit a network."""
 
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
@@ -45,14 +44,14 @@ class NetworkForm(FlaskForm):
     )
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(AppForm):
     """Move the network to another phase."""
 
     phase = SelectField(_l("Ny fas"), choices=list(PHASES.items()))
     note = TextAreaField(_l("Kommentar (valfri)"), validators=[Length(max=2000)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     """Invite an organisation."""
 
     organisation = OrganisationPickerField(validators=[DataRequired(message=_l("Välj en organisation."))])
@@ -61,7 +60,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class LinkChallengeForm(FlaskForm):
+class LinkChallengeForm(AppForm):
     """Link a challenge by its number."""
 
     challenge_id = StringField(
@@ -80,7 +79,7 @@ class LinkChallengeForm(FlaskForm):
             raise ValidationError(str(_l("Det finns ingen utmaning med det numret.")))
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(AppForm):
     """Plan or document an activity."""
 
     kind = SelectField(_l("Typ av aktivitet"), choices=list(ACTIVITY_KINDS.items()))

@@ -7,7 +7,7 @@ from stdnum.se import orgnr
 from wtforms import Field, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from blueprints.core.forms import KronorField
+from blueprints.core.forms import AppForm, KronorField
 from blueprints.organisations.regions import COUNTIES, KINDS
 
 REQUIRED = _l("Fyll i fältet.")
@@ -23,7 +23,7 @@ def validate_org_number(value: str) -> str:
         ) from error
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     """Create or edit a contracting authority."""
 
     name = StringField(_l("Namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])

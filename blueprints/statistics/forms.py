@@ -1,11 +1,12 @@
 """The upload of a Statistikdatabasen export."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
+from blueprints.core.forms import AppForm
 
-class StatisticsUploadForm(FlaskForm):
+
+class StatisticsUploadForm(AppForm):
     """One export file: XLSX or CSV, any year, any of the four layouts."""
 
     file = FileField(

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
-from blueprints.core.forms import KronorField, https_only
+from blueprints.core.forms import AppForm, KronorField, https_only
 from blueprints.support.constants import (
     DONE,
     EXCEPTION_KINDS,
@@ -88,7 +88,7 @@ class DocumentsField(MultipleFileField):
         return Upload(filename=filename, data=data, content_type=mime)
 
 
-class SupportRequestForm(FlaskForm):
+class SupportRequestForm(AppForm):
     """What a buyer tells the agency when asking for support."""
 
     title = StringField(_l("Upphandlingsprojektets namn"), validators=[DataRequired(message=REQUIRED), Length(max=200)])
@@ -130,13 +130,13 @@ class SupportRequestForm(FlaskForm):
             raise ValidationError(str(_l("Perioden måste sluta samma dag eller efter att den börjar.")))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(AppForm):
     """More documents for a request."""
 
     attachments = DocumentsField(_l("Lägg till bilagor"), required=True)
 
 
-class GrantForm(FlaskForm):
+class GrantForm(AppForm):
     """Grant support and assign a facilitator."""
 
     facilitator_id = SelectField(
@@ -145,7 +145,7 @@ class GrantForm(FlaskForm):
     comment = TextAreaField(_l("Meddelande till beställaren (valfritt)"), validators=[Length(max=5000)])
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(AppForm):
     """Decline, with the reason the buyer is sent."""
 
     reason = TextAreaField(
@@ -155,7 +155,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(AppForm):
     """Another facilitator for a granted request."""
 
     facilitator_id = SelectField(
@@ -163,7 +163,7 @@ class ReassignForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(AppForm):
     """An internal note."""
 
     body = TextAreaField(
@@ -173,7 +173,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class CloseForm(FlaskForm):
+class CloseForm(AppForm):
     """Close a request with a summary."""
 
     summary = TextAreaField(
@@ -205,7 +205,7 @@ class SlotField(StringField):
         self.parsed = start
 
 
-class BookingForm(FlaskForm):
+class BookingForm(AppForm):
     """Book a session: the kind of support, where, and the chosen slot."""
 
     kind = SelectField(_l("Stödform"), choices=list(SUPPORT_KINDS.items()))
@@ -219,13 +219,13 @@ class BookingForm(FlaskForm):
     start = SlotField(_l("Tid"))
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(AppForm):
     """A new time for a session."""
 
     start = SlotField(_l("Ny tid"))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(AppForm):
     """Cancel a session."""
 
     reason = TextAreaField(
@@ -234,7 +234,7 @@ class CancelForm(FlaskForm):
     )
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(AppForm):
     """The facilitator's follow-up of a held session."""
 
     status = RadioField(
@@ -246,7 +246,7 @@ class OutcomeForm(FlaskForm):
     lessons = TextAreaField(_l("Lärdomar"), validators=[Length(max=10000)])
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(AppForm):
     """The buyer's rating of a session."""
 
     rating = RadioField(
@@ -266,7 +266,7 @@ class FeedbackForm(FlaskForm):
 MINUTES = _l("Ange ett antal minuter.")
 
 
-class RulesForm(FlaskForm):
+class RulesForm(AppForm):
     """A facilitator's booking rules and need-area expertise."""
 
     buffer_minutes = IntegerField(
@@ -305,7 +305,7 @@ for _kind in SUPPORT_KINDS:
     setattr(RulesForm, f"minutes_{_kind}", _length_field(_kind))
 
 
-class WindowForm(FlaskForm):
+class WindowForm(AppForm):
     """A weekly working window."""
 
     weekday = SelectField(_l("Veckodag"), coerce=int, choices=list(enumerate(WEEKDAYS)))
@@ -318,7 +318,7 @@ class WindowForm(FlaskForm):
             raise ValidationError(str(_l("Sluttiden måste vara efter starttiden.")))
 
 
-class ExceptionForm(FlaskForm):
+class ExceptionForm(AppForm):
     """Absence or extra time."""
 
     kind = RadioField(_l("Typ"), choices=list(EXCEPTION_KINDS.items()), default="franvaro")

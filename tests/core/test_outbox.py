@@ -118,3 +118,33 @@ def test_cli_command_sends(app, smtp):
     result = app.test_cli_runner().invoke(args=["outbox", "send"])
     assert "sent 2" in result.output
     assert len(smtp.messages) == 2
+
+
+def test_a_subject_stored_with_line_breaks_is_sent_as_one_line_without_extra_recipients(app, smtp):
+    _queue(app, count=1)
+    with app.app_context():
+        db.session.execute(sa.update(OutboxEmail).values(subject="Bokad session: Projekt\r\nBcc: x@example.org"))
+        db.session.commit()
+    assert deliver_outbox(app)["sent"] == 1
+    [message] = smtp.messages
+    assert message["Subject"] == "Bokad session: Projekt Bcc: x@example.org"
+    assert message["Bcc"] is None and smtp.envelope_recipients == [["person0@example.org"]]
+
+
+def test_a_message_that_cannot_be_built_is_failed_at_once_and_the_others_are_sent(app, client, auth, people, smtp):
+    _queue(app, count=3)
+    broken = _rows(app)[0].id
+    with app.app_context():
+        db.session.execute(
+            sa.update(OutboxEmail).where(OutboxEmail.id == broken).values(message_id="<a\r\nb@kopkraft.example>")
+        )
+        db.session.commit()
+    assert deliver_outbox(app) == {"sent": 2, "retry": 0, "failed": 1}
+    assert sorted(m["To"] for m in smtp.messages) == ["person1@example.org", "person2@example.org"]
+    row = next(r for r in _rows(app) if r.id == broken)
+    assert row.status == "failed" and "ValueError" in row.last_error and row.claimed_by is None
+    auth.login("admin@example.org")
+    page = client.get("/admin/e-post").get_data(as_text=True)
+    assert "person0@example.org" in page and "ValueError" in page
+    # Nothing is left in 'sending' to come back and crash the next run.
+    assert deliver_outbox(app) == {"sent": 0, "retry": 0, "failed": 0}

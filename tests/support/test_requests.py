@@ -384,3 +384,30 @@ def test_clean_filename():
 
     assert clean_filename("Åtgärdsplan.pdf") == "Åtgärdsplan.pdf"
     assert clean_filename("../../etc/passwd.pdf") == "passwd.pdf" and clean_filename("\r\n") == "dokument"
+
+
+@pytest.mark.parametrize("title", ["Projekt\r\nBcc: x@example.org", "Projekt\x1b[31m", "Projekt\u2028Bcc"])
+def test_a_title_with_line_breaks_or_control_characters_is_refused(app, client, auth, people, title):
+    auth.login("buyer@example.org")
+    response = _submit(client, title=title)
+    assert response.status_code == 422
+    assert "Texten får inte innehålla radbrytningar eller andra styrtecken." in response.get_data(as_text=True)
+    assert _requests(app) == [] and _emails(app) == []
+
+
+def test_a_description_keeps_its_line_breaks_but_refuses_other_control_characters(app, client, auth, people):
+    auth.login("buyer@example.org")
+    refused = _submit(client, description="Rad ett\x07")
+    assert refused.status_code == 422 and "Texten innehåller otillåtna styrtecken." in refused.get_data(as_text=True)
+    assert _submit(client, description="Rad ett\r\nRad två\tmed tabb").status_code == 303
+    assert _requests(app)[0].description == "Rad ett\r\nRad två\tmed tabb"
+
+
+def test_a_nul_byte_anywhere_is_refused_with_a_message(app, client, auth, people):
+    auth.login("buyer@example.org")
+    response = _submit(client, place="Stads\x00huset")
+    assert response.status_code == 400
+    assert "otillåtet tecken (NUL)" in response.get_data(as_text=True)
+    assert _requests(app) == []
+    searched = client.get("/stod/?q=a\x00b")
+    assert searched.status_code == 400 and "otillåtet tecken (NUL)" in searched.get_data(as_text=True)
