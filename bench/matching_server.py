@@ -150,6 +150,7 @@ def main() -> None:
         "DATABASE_URL": url,
         "SECRET_KEY": "bench",
         "SESSION_COOKIE_SECURE": "0",
+        "SERVER_TIMING": "1",
         "WEB_CONCURRENCY": "2",
         "BIND": f"127.0.0.1:{PORT}",
         "ACCESS_LOG": "/dev/null",

@@ -449,6 +449,16 @@ def queue_reset_email(recipient: str, language: str = "sv") -> None:
     )
 
 
+def run_jobs(app: Flask) -> int:
+    """Run every queued background job, as `flask worker --once` does; return how many ran."""
+    from blueprints.core.jobs import run_next_job
+
+    count = 0
+    while run_next_job(app, worker="test-worker", heartbeat=False) is not None:
+        count += 1
+    return count
+
+
 def deliver_outbox(app: Flask) -> dict[str, int]:
     """Run the real delivery, as `flask outbox send` does."""
     from blueprints.core.outbox import send_outbox

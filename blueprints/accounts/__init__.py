@@ -20,6 +20,8 @@ def init_app(app: "Flask") -> None:
     from blueprints.accounts.demo import describe_demo_users, seed_demo_users
     from blueprints.accounts.identify import init_identify
     from blueprints.accounts.policies import INVITE_USERS, PERMISSIONS
+    from blueprints.accounts.services import RESET_JOB, send_password_reset
+    from blueprints.core.jobs import JobKind
     from blueprints.core.registry import areas
 
     init_identify(app)
@@ -30,4 +32,5 @@ def init_app(app: "Flask") -> None:
     registry.add_panel("organisation.detail", "accounts/_organisation_users.html", panels.organisation_users, order=10)
     registry.add_panel("start.cards", "accounts/_start_invite_card.html", panels.invite_card, order=60)
     registry.add_panel("start.cards", "accounts/_start_profile_card.html", panels.profile_card, order=80)
+    registry.add_job(RESET_JOB, JobKind(send_password_reset, _l("E-post för att återställa lösenord")))
     registry.add_demo(seed_demo_users, order=20, describe=describe_demo_users)

@@ -3,7 +3,7 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_babel import gettext
 
 from blueprints.core.errors import abort_with
@@ -74,9 +74,9 @@ def _start_timer() -> None:
 
 
 def _server_timing(response: Response) -> Response:
-    """Report the time spent in the app (Server-Timing), read by the benchmark and browser dev tools."""
+    """Report the time spent in the app (Server-Timing) when SERVER_TIMING is on: the benchmarks read it."""
     started = g.get("request_started")
-    if started is not None:
+    if started is not None and current_app.config["SERVER_TIMING"]:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
     return response
 

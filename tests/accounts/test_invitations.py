@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from blueprints.accounts.models import AccountToken, User
 from blueprints.core.db import db, utcnow
-from blueprints.core.models import OutboxEmail
-from tests.conftest import csrf_token, deliver_outbox, link_in, text_body
+from blueprints.core.models import AuditEvent, OutboxEmail
+from tests.conftest import csrf_token, deliver_outbox, link_in, run_jobs, text_body
 
 NEW_PASSWORD = "mitt nya långa lösenord"
 
@@ -126,6 +126,7 @@ def test_password_reset_end_to_end(app, client, auth, people, smtp):
     token = csrf_token(client, "/losenord/glomt")
     response = client.post("/losenord/glomt", data={"csrf_token": token, "email": "buyer@example.org"})
     assert response.status_code == 303
+    assert run_jobs(app) == 1  # the worker looks the address up and queues the e-mail
     assert deliver_outbox(app)["sent"] == 1
     [message] = smtp.messages
     assert message["Subject"] == "Återställ ditt lösenord i Köpkraft"
@@ -143,6 +144,7 @@ def test_reset_for_unknown_address_says_the_same_and_sends_nothing(app, client, 
         "/losenord/glomt", data={"csrf_token": token, "email": "okand@example.org"}, follow_redirects=True
     )
     assert "Om adressen finns hos oss" in response.get_data(as_text=True)
+    assert run_jobs(app) == 1
     assert deliver_outbox(app)["sent"] == 0
     assert smtp.messages == []
 
@@ -150,9 +152,58 @@ def test_reset_for_unknown_address_says_the_same_and_sends_nothing(app, client, 
 def test_reset_form_mismatched_passwords(app, client, people, smtp):
     token = csrf_token(client, "/losenord/glomt")
     client.post("/losenord/glomt", data={"csrf_token": token, "email": "buyer@example.org"})
+    run_jobs(app)
     deliver_outbox(app)
     path = link_in(smtp.messages[0])
     token = csrf_token(client, path)
     response = client.post(path, data={"csrf_token": token, "password": NEW_PASSWORD, "confirm": "något annat helt"})
     assert response.status_code == 422
     assert "Lösenorden är inte lika." in response.get_data(as_text=True)
+
+
+def _ask_for_reset(client, email):
+    token = csrf_token(client, "/losenord/glomt")
+    return client.post("/losenord/glomt", data={"csrf_token": token, "email": email})
+
+
+def _stored(app, model):
+    with app.app_context():
+        return db.session.scalars(sa.select(model)).all()
+
+
+def test_asking_for_a_reset_does_the_same_work_whether_the_address_exists_or_not(app, client, people):
+    from blueprints.core.models import Job
+
+    for email in ("buyer@example.org", "okand@example.org"):
+        assert _ask_for_reset(client, email).status_code == 303
+    jobs = _stored(app, Job)
+    # One queued row each, nothing else: no token, no e-mail, no audit event that only a known address makes.
+    assert [(job.kind, job.params["email"]) for job in jobs] == [
+        ("accounts.password_reset", "buyer@example.org"),
+        ("accounts.password_reset", "okand@example.org"),
+    ]
+    assert _stored(app, AccountToken) == [] and _stored(app, OutboxEmail) == []
+
+
+def test_a_reset_link_lives_one_hour(app, client, people, smtp):
+    _ask_for_reset(client, "buyer@example.org")
+    run_jobs(app)
+    deliver_outbox(app)
+    [message] = smtp.messages
+    assert "Länken gäller i 1 timme och kan användas en gång." in text_body(message)
+    [row] = _stored(app, AccountToken)
+    assert timedelta(minutes=59) < row.expires_at - row.created_at <= timedelta(hours=1)
+    with app.app_context():
+        db.session.execute(sa.update(AccountToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert client.get(link_in(message)).status_code == 404
+
+
+def test_at_most_three_reset_emails_an_hour_reach_one_address(app, client, people, smtp):
+    for _ in range(5):
+        _ask_for_reset(client, "buyer@example.org")
+    assert run_jobs(app) == 5
+    assert deliver_outbox(app)["sent"] == 3
+    with app.app_context():
+        events = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert events.count("password_reset_limited") == 2

@@ -120,3 +120,9 @@ def test_no_inline_script_or_handlers_in_templates():
         text = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
         assert not re.search(r"\son[a-z]+=|hx-on", text), template
+
+
+def test_server_timing_only_when_the_setting_turns_it_on(app, client):
+    assert "Server-Timing" not in client.get("/login").headers
+    app.config["SERVER_TIMING"] = True
+    assert client.get("/login").headers["Server-Timing"].startswith("app;dur=")
