@@ -23,7 +23,7 @@ def api_tokens_of(user: User) -> list[ApiToken]:
     return list(
         db.session.scalars(
             sa.select(ApiToken)
-            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow())
             .order_by(ApiToken.created_at.desc())
         )
     )

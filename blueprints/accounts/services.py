@@ -155,12 +155,22 @@ def end_session(*, user_session: UserSession) -> None:
 
 
 def end_all_sessions(*, user: User) -> None:
-    """End every session of the user at once (password change, reset, deactivation)."""
+    """End every session of the user and revoke every API token, at once (password change, reset,
+    deactivation): whoever held the old password holds nothing made with it."""
+    now = utcnow()
     db.session.execute(
         sa.update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-        .values(ended_at=utcnow())
+        .values(ended_at=now)
     )
+    db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+    )
+
+
+def _refuse_the_current_password(user: User, password: str, field: str) -> None:
+    if user.password_hash is not None and verify_password(user.password_hash, password):
+        raise DomainError(str(_l("Välj ett annat lösenord än det du har nu.")), field=field)
 
 
 # --- one-time tokens ---------------------------------------------------------------------------------
@@ -255,6 +265,7 @@ def send_password_reset(job: JobContext) -> dict[str, Any]:
 def set_password_with_token(*, token: AccountToken, password: str) -> User:
     """Use a one-time token to set the password; ends every session and spends the token."""
     user = token.user
+    _refuse_the_current_password(user, password, "password")
     user.password_hash = hash_password(password)
     token.used_at = utcnow()
     # Any other outstanding link for this user is spent too.
@@ -273,6 +284,7 @@ def change_password(*, user: User, current_password: str, new_password: str) -> 
     """Change the password after checking the current one; every session of the user ends."""
     if not verify_password(user.password_hash, current_password):
         raise DomainError(str(_l("Nuvarande lösenord stämmer inte.")), field="current_password")
+    _refuse_the_current_password(user, new_password, "password")
     user.password_hash = hash_password(new_password)
     end_all_sessions(user=user)
     record_event("password_changed", object_type="User", object_id=user.id)
@@ -317,7 +329,13 @@ def create_api_token(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name.strip():
         raise DomainError(str(_l("Fyll i fältet.")), field="name")
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip(), token_hash=_digest(secret), prefix=secret[:10])
+    token = ApiToken(
+        user=user,
+        name=name.strip(),
+        token_hash=_digest(secret),
+        prefix=secret[:10],
+        expires_at=utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"]),
+    )
     db.session.add(token)
     db.session.flush()
     record_event("api_token_created", object_type="ApiToken", object_id=token.id, summary=token.name)
@@ -337,9 +355,9 @@ def user_for_api_token(secret: str) -> User | None:
     token = db.session.scalar(
         sa.select(ApiToken).where(ApiToken.token_hash == _digest(secret), ApiToken.revoked_at.is_(None))
     )
-    if token is None or not token.user.is_active:
-        return None
     now = utcnow()
+    if token is None or token.expires_at <= now or not token.user.is_active:
+        return None
     if token.last_used_at is None or now - token.last_used_at > API_TOKEN_TOUCH:
         token.last_used_at = now
         db.session.commit()

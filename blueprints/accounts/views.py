@@ -127,8 +127,9 @@ def _token_page(token: str, purpose: str, template: str, done_message: str) -> R
     if row is None:
         return render("accounts/token_invalid.html", status=404)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        perform(lambda: set_password_with_token(token=row, password=form.password.data or ""))
+    if form.validate_on_submit() and perform(
+        lambda: set_password_with_token(token=row, password=form.password.data or ""), form=form
+    ):
         session.clear()
         flash(done_message, "success")
         return redirect(url_for("accounts.login"), 303)

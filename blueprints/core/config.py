@@ -86,6 +86,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "INVITATION_TOKEN_HOURS": 72,
         "RESET_TOKEN_HOURS": 1,
         "RESET_EMAILS_PER_HOUR": 3,
+        "API_TOKEN_DAYS": 90,  # a personal API token stops working after this; a new one is made on the profile
         # argon2id; RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,

@@ -1,12 +1,14 @@
 """The matching API and personal API tokens: JSON shape, sessions and Bearer tokens, revocation, refusals."""
 
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from blueprints.accounts.models import ApiToken
-from blueprints.core.db import db
-from tests.conftest import csrf_token
+from blueprints.core.db import db, utcnow
+from blueprints.core.formatting import STOCKHOLM
+from tests.conftest import TEST_PASSWORD, csrf_token
 
 
 def _create_token(client, name="Power BI"):
@@ -113,3 +115,61 @@ def test_a_token_needs_a_name(app, client, auth, people):
     assert response.status_code == 422 and "Fyll i fältet." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
+
+
+def _matches(app, challenge, secret):
+    return app.test_client().get(
+        f"/api/v1/challenges/{challenge}/matches", headers={"Authorization": f"Bearer {secret}"}
+    )
+
+
+def test_a_token_expires_after_ninety_days_and_the_profile_says_when(app, client, auth, people, make_challenge):
+    mine = make_challenge()
+    auth.login("facilitator@example.org")
+    secret = _create_token(client)
+    with app.app_context():
+        token = db.session.scalar(sa.select(ApiToken))
+        assert abs(token.expires_at - token.created_at - timedelta(days=90)) < timedelta(seconds=1)
+        expiry = token.expires_at
+    page = client.get("/profil").get_data(as_text=True)
+    assert "Gäller till" in page and expiry.astimezone(STOCKHOLM).strftime("%Y-%m-%d") in page
+    assert _matches(app, mine, secret).status_code == 200
+    with app.app_context():
+        db.session.execute(sa.update(ApiToken).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    assert _matches(app, mine, secret).status_code == 401
+    assert "Du har inga API-nycklar." in client.get("/profil").get_data(as_text=True)
+
+
+def test_changing_the_password_revokes_every_token(app, client, auth, people, make_challenge):
+    mine = make_challenge()
+    auth.login("facilitator@example.org")
+    secret = _create_token(client)
+    response = client.post(
+        "/profil/losenord",
+        data={
+            "csrf_token": csrf_token(client, "/profil"),
+            "current_password": TEST_PASSWORD,
+            "password": "ett helt nytt långt lösenord",
+            "confirm": "ett helt nytt långt lösenord",
+        },
+    )
+    assert response.status_code == 303
+    assert _matches(app, mine, secret).status_code == 401
+    with app.app_context():
+        assert db.session.scalar(sa.select(ApiToken)).revoked_at is not None
+
+
+def test_the_current_password_is_not_accepted_as_the_new_one(app, client, auth, people):
+    auth.login("facilitator@example.org")
+    response = client.post(
+        "/profil/losenord",
+        data={
+            "csrf_token": csrf_token(client, "/profil"),
+            "current_password": TEST_PASSWORD,
+            "password": TEST_PASSWORD,
+            "confirm": TEST_PASSWORD,
+        },
+    )
+    assert response.status_code == 422
+    assert "Välj ett annat lösenord än det du har nu." in response.get_data(as_text=True)
