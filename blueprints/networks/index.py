@@ -113,7 +113,8 @@ def _challenge_items(where: sa.ColumnElement[bool] | None) -> dict[int, Item | N
 
 
 def _network_items(where: sa.ColumnElement[bool] | None) -> dict[int, Item | None]:
-    """Networks as the engine sees them: name, common challenge and the linked challenges' titles."""
+    """Networks as the engine sees them: name, common challenge and the linked challenges' titles (only those
+    every user may see: a suggestion's shared words must not give away a draft's or a staff-only title)."""
     query = sa.select(
         Network.id,
         Network.name,
@@ -139,7 +140,7 @@ def _network_items(where: sa.ColumnElement[bool] | None) -> dict[int, Item | Non
     for network_id, title in db.session.execute(
         sa.select(network_challenge.c.network_id, Challenge.title)
         .join(Challenge, Challenge.id == network_challenge.c.challenge_id)
-        .where(network_challenge.c.network_id.in_(ids))
+        .where(network_challenge.c.network_id.in_(ids), Challenge.status.in_(PUBLISHED), Challenge.visibility == "all")
     ):
         titles[network_id].append(title)
     return {
@@ -186,10 +187,17 @@ def _changed_since(since: datetime) -> list[tuple[tuple[str, int], datetime]]:
 
 
 def _changed_items(keys: set[tuple[str, int]]) -> dict[tuple[str, int], Item | None]:
-    """Fresh items for changed keys; an organisation's change (its län) refreshes its challenges."""
+    """Fresh items for changed keys; an organisation's change (its län) refreshes its challenges, a challenge's
+    change (its title, whether it is public) the networks it is linked to."""
     challenge_ids = {id_ for kind, id_ in keys if kind == "challenge"}
     organisation_ids = {id_ for kind, id_ in keys if kind == "organisation"}
     network_ids = {id_ for kind, id_ in keys if kind == "network"}
+    if challenge_ids:
+        network_ids |= set(
+            db.session.scalars(
+                sa.select(network_challenge.c.network_id).where(network_challenge.c.challenge_id.in_(challenge_ids))
+            )
+        )
     items: dict[tuple[str, int], Item | None] = {}
     if challenge_ids or organisation_ids:
         where = sa.or_(Challenge.id.in_(challenge_ids), Challenge.organisation_id.in_(organisation_ids))

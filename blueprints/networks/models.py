@@ -170,6 +170,8 @@ class NetworkEvent(Model):
     kind: Mapped[str] = mapped_column(sa.String(20))
     detail: Mapped[str] = mapped_column(sa.String(300), default="")
     note: Mapped[str] = mapped_column(sa.Text, default="")
+    # The challenge an entry is about (linked, unlinked): its title is shown only to those who may see it.
+    challenge_id: Mapped[int | None] = mapped_column(sa.ForeignKey("challenge.id", ondelete="SET NULL"))
 
     network: Mapped[Network] = relationship(back_populates="events")
     actor: Mapped["User | None"] = relationship()

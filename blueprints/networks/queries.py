@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 
 from blueprints.accounts.models import User, UserRole
 from blueprints.challenges.models import Challenge
+from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import contains_words, db
 from blueprints.networks.constants import BELONGING, INVITED, PHASES
@@ -317,6 +318,14 @@ def coordinator_choices() -> list[tuple[int, str]]:
         .order_by(User.name)
     )
     return [(0, gettext("Ingen samordnare vald")), *((row.id, row.name) for row in rows)]
+
+
+def visible_challenge_ids(ids: Iterable[int | None], user: User) -> set[int]:
+    """Which of these challenges the user may see (the challenges' one visibility rule)."""
+    wanted = {id_ for id_ in ids if id_ is not None}
+    if not wanted:
+        return set()
+    return set(db.session.scalars(sa.select(Challenge.id).where(Challenge.id.in_(wanted), visible_challenges(user))))
 
 
 def challenges_by_id(ids: list[int]) -> list[Challenge]:

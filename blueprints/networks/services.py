@@ -57,8 +57,17 @@ class NetworkData:
     is_open: bool
 
 
-def _event(network: Network, actor: User | None, kind: str, detail: str = "", note: str = "") -> None:
-    network.events.append(NetworkEvent(actor=actor, kind=kind, detail=detail[:300], note=note))
+def _event(
+    network: Network,
+    actor: User | None,
+    kind: str,
+    detail: str = "",
+    note: str = "",
+    challenge: Challenge | None = None,
+) -> None:
+    network.events.append(
+        NetworkEvent(actor=actor, kind=kind, detail=detail[:300], note=note, challenge_id=challenge and challenge.id)
+    )
     # Members, challenges and phase are part of what the matching index sees: tell every worker.
     network.updated_at = utcnow()
 
@@ -108,7 +117,7 @@ def create_network(
     db.session.flush()
     for challenge_id in challenge_ids:
         challenge = db.session.get(Challenge, challenge_id)
-        if challenge is None or challenge.status not in PUBLISHED:
+        if challenge is None:
             raise DomainError(str(_l("Utmaningen finns inte eller är inte inskickad.")))
         link_challenge(network=network, challenge=challenge, invite=invite, actor=actor)
     if invite:
@@ -249,12 +258,15 @@ def change_member_role(*, member: NetworkMember, role: str, actor: User) -> Netw
 def link_challenge(*, network: Network, challenge: Challenge, invite: bool, actor: User) -> bool:
     """Link a challenge to the network (it becomes matched); invite its organisation when asked and not yet in.
 
-    Returns True when the organisation was invited."""
+    Returns True when the organisation was invited. Only submitted challenges and later may be linked: a draft
+    is its organisation's own until it is sent in."""
+    if challenge.status not in PUBLISHED:
+        raise DomainError(str(_l("Utmaningen finns inte eller är inte inskickad.")), field="challenge_id")
     if challenge in network.challenges:
         raise DomainError(str(_l("Utmaningen är redan kopplad till nätverket.")))
     network.challenges.append(challenge)
     mark_matched(challenge=challenge, actor=actor, network_name=network.name)
-    _event(network, actor, "challenge_linked", challenge.title)
+    _event(network, actor, "challenge_linked", challenge.title, challenge=challenge)
     member = network.member_for(challenge.organisation_id)
     if invite and (member is None or member.status not in BELONGING):
         invite_organisation(network=network, organisation_id=challenge.organisation_id, role=MEMBER, actor=actor)
@@ -273,7 +285,7 @@ def unlink_challenge(*, network: Network, challenge: Challenge, actor: User) -> 
         sa.select(sa.func.count()).select_from(Network).where(Network.challenges.contains(challenge))
     )
     unmark_matched(challenge=challenge, actor=actor, still_linked=bool(others))
-    _event(network, actor, "challenge_unlinked", challenge.title)
+    _event(network, actor, "challenge_unlinked", challenge.title, challenge=challenge)
     db.session.flush()
 
 

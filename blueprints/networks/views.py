@@ -58,6 +58,7 @@ from blueprints.networks.queries import (
     search_networks,
     similar_to_draft,
     suggestions_for,
+    visible_challenge_ids,
 )
 from blueprints.networks.services import (
     ActivityData,
@@ -290,6 +291,7 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
     if not forms.get("phase_form") and index + 1 < len(PHASE_ORDER):
         phase_form.phase.data = PHASE_ORDER[index + 1]
     done = {(c.phase, c.item): c for c in network.checklist}
+    visible = visible_challenge_ids({c.id for c in network.challenges} | {e.challenge_id for e in network.events}, user)
     return render(
         "networks/detail.html",
         network=network,
@@ -307,7 +309,12 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         member_roles=MEMBER_ROLES,
         member_statuses=MEMBER_STATUSES,
         activity_kinds=ACTIVITY_KINDS,
-        history=[(event, _event_text(event)) for event in reversed(network.events)],
+        linked=[c for c in network.challenges if c.id in visible],
+        history=[
+            (event, _event_text(event))
+            for event in reversed(network.events)
+            if event.challenge_id is None or event.challenge_id in visible
+        ],
         power=power_of(network),
         declared=declared_volume(network),
         **_market_knowledge(network),
@@ -457,8 +464,9 @@ def link(network_id: int) -> ResponseReturnValue:
         challenge = db.session.get(Challenge, form.challenge_id.parsed)
         if challenge is None:
             form.challenge_id.errors = [_("Det finns ingen utmaning med det numret.")]
-        elif perform(
-            lambda: link_challenge(network=network, challenge=challenge, invite=True, actor=g.user), form=form
+        elif (
+            perform(lambda: link_challenge(network=network, challenge=challenge, invite=True, actor=g.user), form=form)
+            is not None
         ):
             return _done(_("Utmaningen är kopplad till nätverket."), network, "#utmaningar")
     return _detail_page(_visible_network(network_id), 422, link_form=form)

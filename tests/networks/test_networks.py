@@ -513,3 +513,47 @@ def test_demo_networks_are_seeded_once(app, people):
         skane = db.session.scalar(sa.select(Network).where(Network.name == "Hållbara offentliga måltider i Skåne"))
         assert not skane.is_open and skane.phase == "starta"
         assert seed_demo() == 0  # nothing twice
+
+
+def _link(client, network_id, challenge_id):
+    token = csrf_token(client, "/")
+    return client.post(
+        f"/natverk/{network_id}/utmaningar", data={"csrf_token": token, "challenge_id": str(challenge_id)}
+    )
+
+
+def test_a_draft_cannot_be_linked_to_a_network(app, client, auth, people, make_challenge, make_network):
+    draft = make_challenge("Hemligt utkast om snöröjning", organisation="other", status="draft")
+    network_id = make_network()
+    auth.login("facilitator@example.org")
+    response = _link(client, network_id, draft)
+    assert response.status_code == 422
+    assert "Utmaningen finns inte eller är inte inskickad." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Network, network_id).challenges == []
+
+
+def test_a_staff_only_challenge_in_an_open_network_stays_hidden_from_other_buyers(
+    app, client, auth, people, make_challenge, make_network
+):
+    internal = make_challenge("Internt om vinterväghållning", organisation="other", visibility="staff")
+    public = make_challenge("Öppen skolskjutsutmaning", organisation="other")
+    network_id = make_network()  # open, and the buyer's organisation not in it
+    auth.login("facilitator@example.org")
+    assert _link(client, network_id, internal).status_code == 303
+    assert _link(client, network_id, public).status_code == 303
+    staff_page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
+    assert staff_page.count("Internt om vinterväghållning") >= 2  # the list and the history
+    auth.logout()
+    auth.login("buyer@example.org")
+    page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
+    assert "Öppen skolskjutsutmaning" in page
+    assert "Internt om vinterväghållning" not in page  # neither linked nor in the history
+    # Nor as shared words of the network in the list beside the form.
+    token = csrf_token(client, "/utmaningar/ny")
+    similar = client.post(
+        "/utmaningar/liknande",
+        data={"csrf_token": token, "title": "Internt om vinterväghållning"},
+        headers={"HX-Request": "true", "HX-Request-Type": "partial"},
+    ).get_data(as_text=True)
+    assert "Skolskjutsnätverket" not in similar and "vinterväghållning" not in similar
