@@ -217,7 +217,7 @@ MATRIX = {
         ("POST", "/stod/sessioner/{booking}/omboka", only("buyer", "facilitator") | {"buyer": 404}),
     ],
     "support.cancel": [("POST", "/stod/sessioner/{booking}/avboka", only("buyer", "facilitator") | {"buyer": 404})],
-    "support.follow_up": [("POST", "/stod/sessioner/{booking}/uppfoljning", only("facilitator"))],
+    "support.follow_up": [("POST", "/stod/sessioner/{booking}/uppfoljning", only("facilitator", "admin"))],
     "support.sessions": [("GET", "/stod/sessioner/", signed_in())],
     "support.availability": [("GET", "/stod/tillganglighet", only("facilitator"))],
     "support.rules": [("POST", "/stod/tillganglighet/regler", only("facilitator"))],

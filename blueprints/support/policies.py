@@ -2,9 +2,10 @@
 attaching documents, booking, changing and following up sessions."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from blueprints.core.access import Permission, Person
-from blueprints.core.db import db, utcnow
+from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.roles import ADMIN, BUYER, FACILITATOR
 from blueprints.support.constants import BOOKED, CANCELLED
 from blueprints.support.models import Booking, FacilitatorProfile, SupportRequest, rules_of
@@ -14,7 +15,8 @@ REQUEST_SUPPORT = Permission("request_support", (BUYER,))
 TRIAGE_REQUESTS = Permission("triage_support_requests", (FACILITATOR, ADMIN))  # decide, assign, note, close
 BOOK_SESSIONS = Permission("book_sessions", (BUYER, FACILITATOR))
 KEEP_AVAILABILITY = Permission("keep_availability", (FACILITATOR,))  # own calendar, sessions to follow up
-PERMISSIONS = (REQUEST_SUPPORT, TRIAGE_REQUESTS, BOOK_SESSIONS, KEEP_AVAILABILITY)
+FOLLOW_UP_SESSIONS = Permission("follow_up_sessions", (FACILITATOR, ADMIN))  # their own sessions; admins any
+PERMISSIONS = (REQUEST_SUPPORT, TRIAGE_REQUESTS, BOOK_SESSIONS, KEEP_AVAILABILITY, FOLLOW_UP_SESSIONS)
 
 
 def visible_requests(person: Person) -> sa.ColumnElement[bool]:
@@ -51,6 +53,18 @@ def may_change(booking: Booking, person: Person) -> bool:
     return _buyer_of(booking.request, person) and earliest_start(utcnow(), rules_of(profile)) <= booking.starts_at
 
 
+def follow_up_refusal(booking: Booking, person: Person) -> DomainError | None:
+    """Why the person may not record what came of the session, or None: only its own facilitator (or an
+    admin), once it has started (a session not yet held can be neither done nor missed), unless cancelled."""
+    if booking.status == CANCELLED:
+        return DomainError(_("En avbokad session kan inte följas upp."))
+    if not (person.has_role(ADMIN) or (person.has_role(FACILITATOR) and person.id == booking.facilitator_id)):
+        return DomainError(_("Bara sessionens facilitator eller en administratör kan följa upp den."), status_code=403)
+    if booking.starts_at > utcnow():
+        return DomainError(_("En session kan följas upp först när den har börjat."))
+    return None
+
+
 def may_follow_up(booking: Booking, person: Person) -> bool:
-    """Facilitators record what came of a session that was not cancelled."""
-    return KEEP_AVAILABILITY(person) and booking.status != CANCELLED
+    """Whether the booking page offers the follow-up form (see ``follow_up_refusal``)."""
+    return follow_up_refusal(booking, person) is None

@@ -52,7 +52,7 @@ from blueprints.support.models import (
     SupportRequestEvent,
     rules_of,
 )
-from blueprints.support.policies import may_book, may_change
+from blueprints.support.policies import follow_up_refusal, may_book, may_change
 from blueprints.support.queries import (
     availability_of,
     ensure_facilitator_profile,
@@ -504,9 +504,11 @@ def cancel_booking(*, booking: Booking, reason: str, actor: User) -> Booking:
 
 
 def record_outcome(*, booking: Booking, status: str, outcome: str, lessons: str, actor: User) -> Booking:
-    """Mark a held session as done (the buyer gets a one-time feedback link, once) or as a no-show."""
-    if booking.status not in (BOOKED, DONE, NO_SHOW):
-        raise DomainError(_("En avbokad session kan inte följas upp."))
+    """Mark a held session as done (the buyer gets a one-time feedback link, once) or as a no-show; only its own
+    facilitator or an admin, and only once it has started."""
+    refusal = follow_up_refusal(booking, actor)
+    if refusal is not None:
+        raise refusal
     if status not in (DONE, NO_SHOW):
         raise DomainError(_("Välj genomförd eller uteblev."), field="status")
     booking.status, booking.outcome, booking.lessons = status, outcome.strip(), lessons.strip()

@@ -443,3 +443,41 @@ def test_bad_availability_input_is_refused(app, client, auth, people):
 
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AvailabilityException)) == 0
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AvailabilityWindow)) == 0
+
+
+def _follow_up(client, booking_id, status="genomford"):
+    token = csrf_token(client, "/stod/sessioner/")
+    return client.post(f"/stod/sessioner/{booking_id}/uppfoljning", data={"csrf_token": token, "status": status})
+
+
+def test_a_session_not_yet_started_cannot_be_followed_up_and_sends_no_feedback_link(
+    app, client, auth, people, granted, make_session
+):
+    ahead = make_session(granted, timedelta(days=3))
+    auth.login("facilitator@example.org")
+    assert "Följ upp sessionen" not in client.get(f"/stod/sessioner/{ahead}").get_data(as_text=True)
+    for status in ("genomford", "uteblev"):
+        response = _follow_up(client, ahead, status)
+        assert response.status_code == 422
+        assert "En session kan följas upp först när den har börjat." in response.get_data(as_text=True)
+    assert _booking(app, ahead).status == "bokad"
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Feedback.id))) == 0
+        assert db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.subject.like("Hur var sessionen%"))) is None
+
+
+def test_only_the_sessions_own_facilitator_or_an_admin_follows_it_up(
+    app, client, auth, people, granted, make_session, make_user
+):
+    held = make_session(granted, -timedelta(hours=2))
+    make_user("facilitator2@example.org", ("facilitator",), name="Frida Facilitator")
+    auth.login("facilitator2@example.org")
+    assert "Följ upp sessionen" not in client.get(f"/stod/sessioner/{held}").get_data(as_text=True)
+    refused = _follow_up(client, held)
+    assert refused.status_code == 403
+    assert "Bara sessionens facilitator eller en administratör kan följa upp den." in refused.get_data(as_text=True)
+    assert _booking(app, held).status == "bokad"
+    auth.logout()
+    auth.login("admin@example.org")
+    assert _follow_up(client, held, "uteblev").status_code == 303
+    assert _booking(app, held).status == "uteblev"

@@ -323,7 +323,13 @@ def test_staff_change_the_facilitator_and_close_when_no_session_is_left(
     early = client.post(f"/stod/{request_id}/avsluta", data={"csrf_token": token, "summary": "Klart"})
     assert early.status_code == 422 and "Följ upp eller avboka sessionerna" in early.get_data(as_text=True)
     assert get_request(app, request_id).status == "beviljad"  # still open
-    client.post(f"/stod/sessioner/{booking_id}/uppfoljning", data={"csrf_token": token, "status": "genomford"})
+    # The session lies ahead: it cannot be followed up yet, only cancelled.
+    ahead = client.post(f"/stod/sessioner/{booking_id}/uppfoljning", data={"csrf_token": token, "status": "genomford"})
+    assert ahead.status_code == 422
+    cancelled = client.post(
+        f"/stod/sessioner/{booking_id}/avboka", data={"csrf_token": token, "reason": "Ny facilitator"}
+    )
+    assert cancelled.status_code == 303
     closed = client.post(f"/stod/{request_id}/avsluta", data={"csrf_token": token, "summary": "Kravställningen klar"})
     assert closed.status_code == 303 and get_request(app, request_id).status == "avslutad"
     auth.logout()

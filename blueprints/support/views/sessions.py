@@ -10,13 +10,21 @@ from blueprints.core.access import login_required, permission_required, public
 from blueprints.core.actions import form_status, perform
 from blueprints.core.db import utcnow
 from blueprints.core.downloads import download
+from blueprints.core.errors import abort_with
 from blueprints.core.htmx import render
 from blueprints.support.blueprint import bp
 from blueprints.support.calendar import invitation
 from blueprints.support.constants import BOOKING_STATUSES, SUPPORT_KINDS
 from blueprints.support.forms import CancelForm, FeedbackForm, OutcomeForm
 from blueprints.support.models import Booking
-from blueprints.support.policies import BOOK_SESSIONS, KEEP_AVAILABILITY, may_change, may_follow_up
+from blueprints.support.policies import (
+    BOOK_SESSIONS,
+    FOLLOW_UP_SESSIONS,
+    KEEP_AVAILABILITY,
+    follow_up_refusal,
+    may_change,
+    may_follow_up,
+)
 from blueprints.support.queries import feedback_for_token, sessions_to_follow_up, upcoming_sessions
 from blueprints.support.services import answer_feedback, cancel_booking, record_outcome
 from blueprints.support.views.common import done, visible_booking
@@ -68,10 +76,13 @@ def cancel(booking_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/stod/sessioner/<int:booking_id>/uppfoljning")
-@permission_required(KEEP_AVAILABILITY)
+@permission_required(FOLLOW_UP_SESSIONS)
 def follow_up(booking_id: int) -> ResponseReturnValue:
     """Mark a held session as done or no-show, with outcomes and lessons."""
     booking = visible_booking(booking_id)
+    refusal = follow_up_refusal(booking, g.user)
+    if refusal is not None:
+        abort_with(refusal.status_code, refusal.message)
     form = OutcomeForm()
     if form.validate_on_submit() and perform(
         lambda: record_outcome(
@@ -84,7 +95,7 @@ def follow_up(booking_id: int) -> ResponseReturnValue:
         form=form,
     ):
         return done(_("Uppföljningen är sparad."), "support.booking", booking_id=booking_id)
-    return _booking_page(visible_booking(booking_id), 422, outcome_form=form)
+    return _booking_page(visible_booking(booking_id), form_status(form), outcome_form=form)
 
 
 @bp.get("/stod/sessioner/")
