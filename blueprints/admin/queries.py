@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
-from blueprints.core.args import page_arg
+from blueprints.core.args import date_arg, page_arg
 from blueprints.core.db import contains_words, db
 from blueprints.core.formatting import STOCKHOLM, escape_like
 from blueprints.core.models import AuditEvent, OutboxEmail
@@ -14,13 +14,6 @@ from blueprints.core.roles import ROLES
 from blueprints.vocabulary.models import NeedArea
 
 PER_PAGE = 25
-
-
-def _date_arg(args: dict[str, str], name: str) -> date | None:
-    try:
-        return date.fromisoformat(args.get(name, ""))
-    except ValueError:
-        return None
 
 
 def search_users(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
@@ -57,7 +50,7 @@ def search_audit(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
     action = args.get("action", "").strip()[:40]
     object_type = args.get("object_type", "").strip()[:60]
     actor = args.get("actor", "").strip()[:254]
-    date_from, date_to = _date_arg(args, "from"), _date_arg(args, "to")
+    date_from, date_to = date_arg(args.get("from")), date_arg(args.get("to"))
     query = sa.select(AuditEvent)
     if action:
         query = query.where(AuditEvent.action == action)

@@ -6,6 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, StringField, TextAreaField
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import ValidationError
 
 from blueprints.core.formatting import parse_swedish_integer
@@ -26,21 +27,31 @@ def no_control_characters(form: FlaskForm, field: Field) -> None:
         raise ValidationError(str(_l("Texten innehåller otillåtna styrtecken.")))
 
 
-class TextCheckingMeta:
-    """Form ``Meta`` mixin: every text field of the form refuses control characters (one rule for all forms)."""
+def blank_choice_is_no_choice(form: FlaskForm, field: Field) -> None:
+    """A choice sent as spaces is no choice. (``Optional()`` takes spaces for empty and clears the choice check's
+    error, so " " would otherwise pass as the field's value and fail the database's check.)"""
+    if isinstance(field.data, str) and not field.data.strip():
+        field.data = ""
+
+
+class InputRulesMeta:
+    """Form ``Meta`` mixin for the rules every form follows: text fields refuse control characters, and a
+    choice of only spaces is no choice."""
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
-        """Bind as usual, then add the control-character check to text fields."""
+        """Bind as usual, then add the shared checks to the field."""
         field: Field = unbound_field.bind(form=form, **options)
         if isinstance(field, StringField):
             field.validators = [*field.validators, no_control_characters]
+        elif isinstance(field, SelectFieldBase):
+            field.validators = [blank_choice_is_no_choice, *field.validators]
         return field
 
 
 class AppForm(FlaskForm):
     """The base of every form in Köpkraft: Flask-WTF's (CSRF) plus the shared text rule."""
 
-    class Meta(TextCheckingMeta, FlaskForm.Meta):
+    class Meta(InputRulesMeta, FlaskForm.Meta):
         pass
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from blueprints.core.args import ListState, int_arg
+from blueprints.core.args import ListState, date_arg, int_arg
 from blueprints.dashboards.periods import (
     CUSTOM,
     LAST_12_MONTHS,
@@ -83,7 +83,9 @@ class DashboardFilter(ListState):
     def resolve(self, today: date) -> Period:
         """The chosen period."""
         if self.period == CUSTOM:
-            return Period(date.fromisoformat(self.start), date.fromisoformat(self.end))
+            first, last = date_arg(self.start), date_arg(self.end)
+            assert first is not None and last is not None  # a custom period is checked before it is used
+            return Period(first, last)
         return preset_period(self.period, today)
 
     def scope(self, today: date) -> Scope:
@@ -91,9 +93,8 @@ class DashboardFilter(ListState):
 
 
 def _custom_period_error(start: str, end: str) -> str | None:
-    try:
-        first, last = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
+    first, last = date_arg(start), date_arg(end)
+    if first is None or last is None:
         return _("Ange både från- och till-datum som ÅÅÅÅ-MM-DD, till exempel 2026-01-01.")
     if first > last:
         return _("Från-datumet måste vara samma dag som eller före till-datumet.")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
 from blueprints.core.args import ListState, int_arg, page_arg
-from blueprints.core.forms import TextCheckingMeta
+from blueprints.core.forms import InputRulesMeta
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.statistics.buyers import FLAGS, SORTS
 from blueprints.vocabulary.cpv import tokens, valid_codes
@@ -79,7 +79,7 @@ class DiscoveryFilter(ListState):
 class CpvQuestionForm(Form):
     """The CPV picker of the discovery form (a GET form: no CSRF, nothing stored)."""
 
-    class Meta(TextCheckingMeta, Form.Meta):
+    class Meta(InputRulesMeta, Form.Meta):
         pass
 
     cpv = CpvCodesField(_l("CPV-koder"), description=_l("Sök med ord eller skriv koder. En kod tar med hela sin gren."))

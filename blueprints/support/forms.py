@@ -1,7 +1,7 @@
 """Forms: a support request, attachments, triage decisions, notes, availability and rules, booking,
 rescheduling, cancelling, following up and feedback."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
+from blueprints.core.args import datetime_arg
 from blueprints.core.forms import AppForm, KronorField, https_only
 from blueprints.support.constants import (
     DONE,
@@ -185,11 +186,7 @@ class CloseForm(AppForm):
 
 def parse_slot_start(value: str) -> datetime | None:
     """A slot's start as sent by a slot button (ISO 8601 with offset), as UTC; None when malformed."""
-    try:
-        start = datetime.fromisoformat(value.strip())
-    except (ValueError, AttributeError):
-        return None
-    return start.astimezone(UTC) if start.tzinfo else None
+    return datetime_arg(value)
 
 
 class SlotField(StringField):

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
+from blueprints.core.args import week_arg
 from blueprints.core.db import utcnow
 from blueprints.core.formatting import STOCKHOLM
 from blueprints.core.i18n import current_language
@@ -49,12 +50,11 @@ class Week:
 
 def _week_monday(key: str | None, profile: FacilitatorProfile | None) -> date:
     """The Monday of ``2026-W48``, or of the first bookable week when the key is missing or malformed."""
-    try:
-        year, week = (key or "").split("-W")
-        return date.fromisocalendar(int(year), int(week), 1)
-    except ValueError:
-        first = earliest_start(utcnow(), rules_of(profile)).astimezone(STOCKHOLM).date()
-        return first - timedelta(days=first.weekday())
+    monday = week_arg(key)
+    if monday is not None:
+        return monday
+    first = earliest_start(utcnow(), rules_of(profile)).astimezone(STOCKHOLM).date()
+    return first - timedelta(days=first.weekday())
 
 
 def free_week(facilitator_id: int, kind: str, key: str | None, ignore: Booking | None = None) -> Week:

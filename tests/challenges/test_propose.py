@@ -185,3 +185,11 @@ def test_buyers_cannot_read_the_organisation_list_through_inline_validation(clie
     auth.login("facilitator@example.org")
     staff = client.post("/utmaningar/falt/organisation_id", headers={**PARTIAL, "X-CSRFToken": csrf_token(client, "/")})
     assert staff.status_code == 200 and "Malmö kommun" in staff.get_data(as_text=True)
+
+
+def test_a_choice_sent_as_spaces_is_no_choice(app, client, auth, people, areas):
+    auth.login("buyer@example.org")
+    response = _post(client, **_complete(areas, innovation_level=" ", network_interest="  "))
+    assert response.status_code == 303
+    stored = _stored(app)
+    assert stored.innovation_level is None and stored.network_interest is None

@@ -4,7 +4,7 @@ characters the same way."""
 from flask_wtf import FlaskForm
 from wtforms import Form, StringField, TextAreaField
 
-from blueprints.core.forms import AppForm, TextCheckingMeta
+from blueprints.core.forms import AppForm, InputRulesMeta
 
 
 def _subclasses(cls):
@@ -16,7 +16,7 @@ def _subclasses(cls):
 def test_every_form_of_the_app_checks_its_text(app):
     forms = [cls for cls in _subclasses(Form) if cls.__module__.startswith("blueprints.")]
     assert len(forms) > 30
-    unchecked = [f"{cls.__module__}.{cls.__name__}" for cls in forms if not issubclass(cls.Meta, TextCheckingMeta)]
+    unchecked = [f"{cls.__module__}.{cls.__name__}" for cls in forms if not issubclass(cls.Meta, InputRulesMeta)]
     assert unchecked == []
     assert all(issubclass(cls, AppForm) for cls in forms if issubclass(cls, FlaskForm) and cls is not AppForm)
 

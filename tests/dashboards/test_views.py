@@ -71,6 +71,8 @@ def test_every_widget_and_definition_is_on_the_page(client, auth, reporting):
     ("query", "message"),
     [
         ("period=egen&start=2025-13-01&end=2025-12-31", "Ange både från- och till-datum"),
+        ("period=egen&start=9999-01-01&end=9999-12-31", "Ange både från- och till-datum"),
+        ("period=egen&start=2025-01-01&end=0001-01-01", "Ange både från- och till-datum"),
         ("period=egen&start=2025-06-01&end=2025-01-01", "Från-datumet måste vara samma dag som eller före"),
         ("period=egen&start=2010-01-01&end=2025-12-31", "högst fem år"),
         ("county=99", "Okänt län."),

@@ -481,3 +481,17 @@ def test_only_the_sessions_own_facilitator_or_an_admin_follows_it_up(
     auth.login("admin@example.org")
     assert _follow_up(client, held, "uteblev").status_code == 303
     assert _booking(app, held).status == "uteblev"
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "2026-W00", "²⁰²⁶-W01", "2026-W5x"])
+def test_a_week_far_off_or_malformed_shows_the_first_bookable_week(app, client, auth, people, granted, week):
+    auth.login("buyer@example.org")
+    response = client.get(f"/stod/{granted}/boka", query_string={"vecka": week})
+    assert response.status_code == 200 and "Boka tid med Fredrik Facilitator" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00+01:00", "2027-01-01T09:00:00"])
+def test_a_slot_far_off_or_without_offset_is_refused_with_a_message(app, client, auth, people, granted, start):
+    auth.login("buyer@example.org")
+    response = _book(client, granted, start)
+    assert response.status_code == 422 and "Välj en av de lediga tiderna." in response.get_data(as_text=True)
