@@ -3,8 +3,9 @@
 import csv
 import hashlib
 import io
-import zipfile
+import itertools
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -18,12 +19,14 @@ from blueprints.core import versions
 from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
+from blueprints.core.spreadsheets import is_xlsx, refuse_too_many_rows, xlsx_rows
 from blueprints.organisations.models import Organisation
 from blueprints.vocabulary.cpv import InvalidCpvCode, parse_code, split_codes
 from blueprints.vocabulary.models import CpvCode, NeedArea
 
 HEADER = ("titel", "beskrivning", "organisationsnummer", "organisation", "cpv", "behovsområde")
 MAX_ROWS = 50_000
+UNCONFIRMED_KEPT = timedelta(days=1)  # an upload not confirmed within a day is forgotten
 ANALYZE_AFTER = 1_000
 
 
@@ -73,27 +76,31 @@ class ImportPreview:
         return sum(1 for r in self.rows if r.duplicate_of is not None or r.already_stored)
 
 
-def _cells_from_xlsx(content: bytes) -> list[list[str]]:
-    import openpyxl
+def _text(value: object) -> str:
+    """A cell as text: whole numbers without ".0" (an organisationsnummer typed as a number), the rest as is."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
 
-    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-    return [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+
+def _cells_from_xlsx(content: bytes) -> list[list[str]]:
+    return [[_text(v) for v in row[: len(HEADER)]] for row in xlsx_rows(content, max_rows=MAX_ROWS)]
 
 
 def _cells_from_csv(content: bytes) -> list[list[str]]:
     text = content.decode("utf-8-sig")
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    rows = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), MAX_ROWS + 2))
+    refuse_too_many_rows(len(rows), MAX_ROWS)
+    return [[cell.strip() for cell in row] for row in rows]
 
 
 def read_cells(filename: str, content: bytes) -> list[list[str]]:
-    """The file's cells, row by row; XLSX is recognised by its content, everything else is read as CSV."""
-    if content[:4] == b"PK\x03\x04":
-        try:
-            return _cells_from_xlsx(content)
-        except (zipfile.BadZipFile, KeyError, ValueError) as error:
-            raise DomainError(_("Filen kunde inte läsas som XLSX."), field="file") from error
+    """The file's cells, row by row (at most the header and MAX_ROWS rows, else a DomainError); XLSX is recognised
+    by its content, everything else is read as CSV."""
+    if is_xlsx(content):
+        return _cells_from_xlsx(content)
     try:
         return _cells_from_csv(content)
     except (UnicodeDecodeError, csv.Error) as error:
@@ -148,8 +155,6 @@ def check_file(filename: str, content: bytes) -> ImportPreview:
     header = tuple(c.strip().casefold() for c in cells[0][: len(HEADER)])
     if header != HEADER:
         return ImportPreview([], [_("Första raden ska vara: %(header)s", header=", ".join(HEADER))])
-    if len(cells) - 1 > MAX_ROWS:
-        return ImportPreview([], [_("Filen har fler än %(max)s rader.", max=MAX_ROWS)])
     context = {
         "organisations": set(db.session.scalars(sa.select(Organisation.org_number))),
         "cpv": set(db.session.scalars(sa.select(CpvCode.code))),
@@ -252,12 +257,29 @@ def import_preview(preview: ImportPreview, *, actor: User | None) -> int:
     return len(rows)
 
 
+def prune_uploads(*, actor: User) -> None:
+    """Forget uploads never confirmed: the person's earlier ones (a new upload replaces them) and anyone's older
+    than UNCONFIRMED_KEPT."""
+    db.session.execute(
+        sa.delete(ChallengeImport).where(
+            ChallengeImport.imported_at.is_(None),
+            sa.or_(
+                ChallengeImport.created_by_id == actor.id,
+                ChallengeImport.created_at < utcnow() - UNCONFIRMED_KEPT,
+            ),
+        )
+    )
+
+
 def store_upload(*, filename: str, content: bytes, actor: User) -> tuple[ImportPreview, ChallengeImport]:
-    """Check an uploaded file and keep it until the person confirms the import (a DomainError if unreadable)."""
+    """Check an uploaded file and, when it can be imported, keep it until the person confirms (a DomainError if
+    unreadable). A file with problems is shown, never kept: nobody can import it."""
     preview = check_file(filename, content)
-    stored = ChallengeImport(created_by_id=actor.id, filename=filename, content=content)
-    db.session.add(stored)
-    db.session.flush()
+    prune_uploads(actor=actor)
+    stored = ChallengeImport(created_by_id=actor.id, filename=filename, content=content if preview.ok else b"")
+    if preview.ok:
+        db.session.add(stored)
+        db.session.flush()
     return preview, stored
 
 

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.core.db import DomainError
+from blueprints.core.spreadsheets import check_unpacked_size, is_xlsx, refuse_too_many_rows, xlsx_rows
 
 MAX_BYTES = 40 * 1024 * 1024
-MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # an XLSX file is a zip archive: what it holds, unpacked
 MAX_ROWS = 500_000
 
 # The columns every layout starts with (the names are Statistikdatabasen's own).
@@ -111,12 +111,7 @@ def _formula_in_sheet(content: bytes) -> str | None:
     """The first cell of the first sheet that holds a formula ("D12"), or None. A formula's value is only what
     the program that saved the file last computed, so a file of formulas is refused, not guessed at."""
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-            raise DomainError(
-                _("Filen är för stor uppackad (högst %(mb)s MB).", mb=MAX_UNPACKED_BYTES // (1024 * 1024)),
-                field="file",
-                status_code=413,
-            )
+        check_unpacked_size(archive)
         names = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
         if not names:
             return None
@@ -149,18 +144,8 @@ def _refuse_formulas_in_sheet(content: bytes) -> None:
 
 
 def _xlsx_cells(content: bytes) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
-
     _refuse_formulas_in_sheet(content)
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as error:  # calamine reports every kind of damage as its own error types
-        raise DomainError(_("Filen kunde inte läsas som XLSX: den verkar vara skadad."), field="file") from error
-    if len(rows) > MAX_ROWS + 1:
-        raise DomainError(_("Filen har fler än %(max)s rader.", max=MAX_ROWS), field="file")
-    return [[_text(cell) for cell in row] for row in rows]
+    return [[_text(cell) for cell in row] for row in xlsx_rows(content, max_rows=MAX_ROWS)]
 
 
 def _csv_cells(content: bytes, check_formulas: bool = True) -> list[list[str]]:
@@ -174,8 +159,7 @@ def _csv_cells(content: bytes, check_formulas: bool = True) -> list[list[str]]:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
         raise DomainError(_("Filen kunde inte läsas som CSV: %(error)s", error=str(error)), field="file") from error
-    if len(rows) > MAX_ROWS + 1:
-        raise DomainError(_("Filen har fler än %(max)s rader.", max=MAX_ROWS), field="file")
+    refuse_too_many_rows(len(rows), MAX_ROWS)
     cells = [[cell.strip() for cell in row] for row in rows]
     for number, row in enumerate(cells if check_formulas else [], start=1):
         for index, cell in enumerate(row):
@@ -215,7 +199,7 @@ def _check_size(content: bytes) -> None:
 
 def _is_xlsx(content: bytes) -> bool:
     """An XLSX file (a zip archive), readable as one; else CSV is assumed."""
-    if content[:4] != b"PK\x03\x04":
+    if not is_xlsx(content):
         return False
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise DomainError(_("Filen kunde inte läsas som XLSX: den verkar vara skadad."), field="file")

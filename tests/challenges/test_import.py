@@ -3,12 +3,16 @@
 import io
 import re
 import time
+import zipfile
+from datetime import timedelta
 
 import openpyxl
 import sqlalchemy as sa
 
+from blueprints.challenges import imports
 from blueprints.challenges.models import Challenge, ChallengeImport
-from blueprints.core.db import db
+from blueprints.core import spreadsheets
+from blueprints.core.db import db, utcnow
 from blueprints.organisations.models import Organisation
 from tests.conftest import csrf_token
 
@@ -94,10 +98,7 @@ def test_file_with_errors_shows_each_row_and_stores_nothing(app, client, auth, p
     ]:
         assert re.search(rf"<td>{row}</td>.*?{re.escape(problem)}", html, re.S), (row, problem)
     assert "Importera" not in html.split("Rader med fel")[1].split("</table>")[0]
-    with app.app_context():
-        upload_id = db.session.scalar(sa.select(ChallengeImport.id))
-    forced = client.post(f"/utmaningar/import/{upload_id}", data={"csrf_token": csrf_token(client, "/")})
-    assert forced.status_code == 422
+    assert _count(app, ChallengeImport) == 0  # a file nobody can import is not kept either
     assert _count(app) == 0 and _count(app, Organisation) == 2
 
 
@@ -152,3 +153,98 @@ def test_cli_import_and_a_20000_row_file(app, people, areas, tmp_path):
     assert _count(app) == 20_000
     again = runner.invoke(args=["challenges", "import", str(big)])
     assert "0 utmaningar importerade, 20000 fanns redan" in again.output
+
+
+def _workbook(sheet_xml: str, extra: dict[str, bytes] | None = None) -> bytes:
+    """A minimal XLSX package around one worksheet's XML, as a spreadsheet program writes it."""
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": sheet_xml,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _sheet(rows: str, doctype: str = "") -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    )
+
+
+def test_a_small_workbook_with_too_many_rows_is_refused_without_reading_it_all(app, client, auth, people, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_ROWS", 1_000)  # the same rule as at 50,000, quicker to show
+    row = '<row><c t="inlineStr"><is><t>x</t></is></c></row>'
+    content = _workbook(_sheet(row * 600_000))
+    assert len(content) < 600_000  # a small upload that holds 600,000 rows
+    auth.login("facilitator@example.org")
+    response = _upload(client, content, "stor.xlsx")
+    assert response.status_code == 422 and "Filen har fler än 1\u00a0000 rader." in response.get_data(as_text=True)
+    assert _count(app, ChallengeImport) == 0
+
+
+def test_hostile_and_broken_workbooks_get_a_message_not_a_500(app, client, auth, people, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "MAX_UNPACKED_BYTES", 1024 * 1024)  # the rule at 500 MB, shown at 1 MB
+    bomb = _sheet(
+        '<row><c t="inlineStr"><is><t>&lol9;</t></is></c></row>',
+        '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        '<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">'
+        '<!ENTITY lol9 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>',
+    )
+    broken = _sheet("<row><c><v>1</v></c>")  # the row is never closed: what was read has no header
+    huge = _workbook(_sheet(""), extra={"xl/media/padding.bin": b"\0" * (2 * 1024 * 1024)})
+    auth.login("facilitator@example.org")
+    for content, status, message in (
+        (_workbook(bomb), 422, "Filen kunde inte läsas som XLSX: den verkar vara skadad."),
+        (_workbook(broken), 422, "Första raden ska vara"),
+        (huge, 413, "Filen är för stor uppackad (högst 1 MB)."),
+    ):
+        response = _upload(client, content, "fil.xlsx")
+        assert response.status_code == status and message in response.get_data(as_text=True)
+    assert _count(app, ChallengeImport) == 0
+
+
+def test_unconfirmed_uploads_are_forgotten(app, client, auth, people, areas):
+    with app.app_context():
+        db.session.add(ChallengeImport(filename="gammal.csv", content=b"x", created_at=utcnow() - timedelta(days=2)))
+        db.session.commit()
+    auth.login("facilitator@example.org")
+    _upload(client, (HEADER + GOOD_ROWS).encode())
+    _upload(client, (HEADER + GOOD_ROWS).encode(), "andra.csv")  # replaces the first, never confirmed
+    with app.app_context():
+        kept = db.session.scalars(sa.select(ChallengeImport.filename)).all()
+    assert kept == ["andra.csv"]
