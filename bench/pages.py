@@ -562,10 +562,12 @@ def bench_app(url: str):
 
 
 @contextmanager
-def gunicorn(url: str, port: int = 5099) -> Iterator[str]:
+def gunicorn(url: str, port: int = 5099, **settings: str) -> Iterator[str]:
     """The app served by gunicorn on the database with the project's gunicorn.conf.py (the master builds the
-    matching index first), but 2 sync workers as before; yields its base URL once it answers."""
+    matching index first), but 2 sync workers as before, with ``settings`` in its environment; yields its base
+    URL once it answers."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "SESSION_COOKIE_SECURE": "0", "SERVER_TIMING": "1"}
+    env.update(settings)
     command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "--workers", "2"]
     command += ["--worker-class", "sync", "--keep-alive", "30", "--access-logfile", "/dev/null"]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]

@@ -116,9 +116,14 @@ class AccountToken(Model):
 
 
 class LoginFailure(Model):
-    """A failed sign-in for an e-mail address (existing or not), kept for throttling."""
+    """A failed sign-in for an e-mail address (existing or not) from a client address, kept for throttling for
+    as long as the throttling window (older rows are deleted)."""
 
-    __table_args__ = (sa.Index("ix_login_failure_email_at", "email", "at"),)
+    __table_args__ = (
+        sa.Index("ix_login_failure_email_at", "email", "at"),
+        sa.Index("ix_login_failure_ip_address_at", "ip_address", "at"),
+        sa.Index("ix_login_failure_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254))
@@ -127,9 +132,11 @@ class LoginFailure(Model):
 
 
 class LoginLockout(Model):
-    """An account locked against sign-in until a time, shared by every worker and host."""
+    """An account locked against sign-in from one client address until a time, shared by every worker and host
+    (the same account from another address is not locked: nobody can lock anyone else out)."""
 
     email: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    ip_address: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     locked_until: Mapped[datetime]
 
 

@@ -51,47 +51,76 @@ def _config_minutes(name: str) -> timedelta:
 # --- sign-in and throttling -------------------------------------------------------------------------
 
 
-def _locked_until(email: str, now: datetime) -> datetime | None:
-    until = db.session.scalar(sa.select(LoginLockout.locked_until).where(LoginLockout.email == email))
-    return until if until is not None and until > now else None
+def _client() -> str:
+    """The client's address (the proxy's header when PROXY_FIX_HOPS says how many proxies to trust)."""
+    return (request.remote_addr or "")[:64]
 
 
-def _lock(email: str, until: datetime) -> None:
+def _throttle_refusal(email: str, client: str, now: datetime) -> str | None:
+    """Why a sign-in is refused before the password is even checked (no hash is spent on it), or None:
+    the account is locked for this client address, or the address has failed too often for any account."""
+    locked = db.session.scalar(
+        sa.select(LoginLockout.locked_until).where(
+            LoginLockout.email == email, LoginLockout.ip_address == client, LoginLockout.locked_until > now
+        )
+    )
+    if locked is not None:
+        return str(
+            _l("Kontot är tillfälligt låst efter för många misslyckade inloggningar. Försök igen om 15 minuter.")
+        )
+    from_client = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            LoginFailure.ip_address == client, LoginFailure.at > now - _config_minutes("LOGIN_WINDOW_MINUTES")
+        )
+    )
+    if (from_client or 0) >= current_app.config["LOGIN_MAX_FAILURES_PER_CLIENT"]:
+        return str(_l("För många misslyckade inloggningar från din adress. Försök igen om en stund."))
+    return None
+
+
+def _lock(email: str, client: str, until: datetime) -> None:
     """Insert or extend the lockout in one statement, so two workers failing at once cannot collide."""
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    statement = insert(LoginLockout).values(email=email, locked_until=until)
-    db.session.execute(statement.on_conflict_do_update(index_elements=["email"], set_={"locked_until": until}))
+    statement = insert(LoginLockout).values(email=email, ip_address=client, locked_until=until)
+    db.session.execute(
+        statement.on_conflict_do_update(index_elements=["email", "ip_address"], set_={"locked_until": until})
+    )
 
 
-def _register_failure(email: str, now: datetime) -> None:
-    db.session.add(LoginFailure(email=email, at=now, ip_address=request.remote_addr))
-    db.session.flush()
+def _register_failure(email: str, client: str, now: datetime) -> None:
     window_start = now - _config_minutes("LOGIN_WINDOW_MINUTES")
+    # The counters stay bounded: what fell out of the window, and lockouts that ended, are gone.
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at <= window_start))
+    db.session.execute(sa.delete(LoginLockout).where(LoginLockout.locked_until <= now))
+    db.session.add(LoginFailure(email=email, at=now, ip_address=client))
+    db.session.flush()
     failures = db.session.scalar(
-        sa.select(sa.func.count()).where(LoginFailure.email == email, LoginFailure.at > window_start)
+        sa.select(sa.func.count()).where(
+            LoginFailure.email == email, LoginFailure.ip_address == client, LoginFailure.at > window_start
+        )
     )
     record_event("login_failure", object_type="User", actor_email=email, summary=email)
     if failures is not None and failures >= current_app.config["LOGIN_MAX_FAILURES"]:
-        _lock(email, now + _config_minutes("LOGIN_LOCKOUT_MINUTES"))
+        _lock(email, client, now + _config_minutes("LOGIN_LOCKOUT_MINUTES"))
         # Failures before the lockout are spent; the next window starts afresh after it.
-        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
-        record_event("lockout", object_type="User", actor_email=email, summary=email)
+        db.session.execute(
+            sa.delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip_address == client)
+        )
+        record_event("lockout", object_type="User", actor_email=email, summary=f"{email} från {client}")
 
 
 def authenticate(*, email: str, password: str) -> User:
     """Return the active user with these credentials, or raise InvalidCredentials / LoginLocked."""
-    email = normalise_email(email)
-    now = utcnow()
-    if _locked_until(email, now):
-        raise LoginLocked(
-            str(_l("Kontot är tillfälligt låst efter för många misslyckade inloggningar. Försök igen om 15 minuter."))
-        )
+    email, client, now = normalise_email(email), _client(), utcnow()
+    refusal = _throttle_refusal(email, client, now)
+    if refusal is not None:
+        raise LoginLocked(refusal)
     user = db.session.scalar(sa.select(User).where(User.email == email))
     password_ok = verify_password(user.password_hash if user else None, password)
     if user is None or not password_ok or not user.is_active:
-        _register_failure(email, now)
+        _register_failure(email, client, now)
         raise InvalidCredentials(str(_l("Fel e-postadress eller lösenord.")))
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip_address == client))
     user.last_login_at = now
     return user
 
@@ -274,7 +303,7 @@ def set_password_with_token(*, token: AccountToken, password: str) -> User:
         .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    db.session.execute(sa.delete(LoginLockout).where(LoginLockout.email == user.email))
+    db.session.execute(sa.delete(LoginLockout).where(LoginLockout.email == user.email))  # from every address
     end_all_sessions(user=user)
     record_event(f"{token.purpose}_completed", object_type="User", object_id=user.id)
     return user

@@ -78,7 +78,10 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "SESSION_IDLE_MINUTES": 30,
         "SESSION_WARNING_MINUTES": 5,
         "SESSION_ABSOLUTE_HOURS": 12,
-        "LOGIN_MAX_FAILURES": 10,
+        "LOGIN_MAX_FAILURES": 10,  # for one account from one client address: that pair is locked
+        # From one client address, for any accounts: the address must wait. Raise it when many people sign in
+        # through one address (an organisation's NAT) and the proxy setting cannot tell them apart.
+        "LOGIN_MAX_FAILURES_PER_CLIENT": int(os.environ.get("LOGIN_MAX_FAILURES_PER_CLIENT", 50)),
         "LOGIN_WINDOW_MINUTES": 15,
         "LOGIN_LOCKOUT_MINUTES": 15,
         # Invitations reach people who may not read their mail at once; a reset link is asked for and used

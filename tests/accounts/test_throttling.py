@@ -1,4 +1,5 @@
-"""Login throttling: 10 failures in 15 minutes lock the account for 15 minutes, across processes."""
+"""Login throttling: 10 failures in 15 minutes lock the account for 15 minutes from that client address, across
+processes; an address that fails too often for any accounts waits; nobody can lock anyone else out."""
 
 import os
 import re
@@ -12,10 +13,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from blueprints.accounts.models import LoginLockout
+from blueprints.accounts.models import LoginFailure, LoginLockout
 from blueprints.core.db import db, utcnow
 from blueprints.core.models import AuditEvent
-from tests.conftest import PROJECT_ROOT, TEST_PASSWORD, free_port
+from tests.conftest import PROJECT_ROOT, TEST_PASSWORD, csrf_token, free_port
 
 LOCK_MESSAGE = "Kontot är tillfälligt låst"
 
@@ -50,7 +51,7 @@ def test_lock_ends_after_15_minutes(app, client, auth, people):
     _fail(auth, times=10)
     assert auth.login("buyer@example.org").status_code == 429
     with app.app_context():
-        lockout = db.session.get(LoginLockout, "buyer@example.org")
+        lockout = db.session.get(LoginLockout, ("buyer@example.org", "127.0.0.1"))
         assert timedelta(minutes=14) < lockout.locked_until - utcnow() <= timedelta(minutes=15)
         lockout.locked_until = utcnow() - timedelta(seconds=1)
         db.session.commit()
@@ -58,14 +59,52 @@ def test_lock_ends_after_15_minutes(app, client, auth, people):
 
 
 def test_old_failures_fall_out_of_the_window(app, client, auth, people):
-    from blueprints.accounts.models import LoginFailure
-
     _fail(auth, times=9)
     with app.app_context():
         db.session.execute(sa.update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
         db.session.commit()
     _fail(auth, times=1)
     assert auth.login("buyer@example.org").status_code == 303
+
+
+def test_a_lock_holds_only_for_the_client_address_that_failed(app, client, auth, people):
+    _fail(auth, times=10)
+    assert auth.login("buyer@example.org").status_code == 429
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    token = csrf_token(elsewhere)
+    response = elsewhere.post(
+        "/login", data={"email": "buyer@example.org", "password": TEST_PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 303  # the owner, from another address, signs in
+
+
+def test_an_address_that_fails_for_many_accounts_must_wait_and_others_do_not(app, client, auth, people):
+    app.config["LOGIN_MAX_FAILURES_PER_CLIENT"] = 12
+    for number in range(12):
+        _fail(auth, email=f"gissning{number}@example.org")
+    refused = auth.login("buyer@example.org")  # the right password, from the flooding address
+    assert refused.status_code == 429
+    assert "För många misslyckade inloggningar från din adress." in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginFailure)) == 12  # no hash, no row
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    token = csrf_token(elsewhere)
+    response = elsewhere.post(
+        "/login", data={"email": "buyer@example.org", "password": TEST_PASSWORD, "csrf_token": token}
+    )
+    assert response.status_code == 303
+
+
+def test_failures_older_than_the_window_are_deleted(app, client, auth, people):
+    _fail(auth, times=3)
+    with app.app_context():
+        db.session.execute(sa.update(LoginFailure).values(at=utcnow() - timedelta(minutes=16)))
+        db.session.commit()
+    _fail(auth, email="buyer2@example.org")
+    with app.app_context():
+        assert db.session.scalars(sa.select(LoginFailure.email)).all() == ["buyer2@example.org"]
 
 
 def _start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
