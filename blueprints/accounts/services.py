@@ -17,6 +17,7 @@ from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.jobs import JobContext, enqueue
+from blueprints.core.models import Job
 from blueprints.core.outbox import queue_email
 from blueprints.core.roles import BUYER
 from blueprints.core.urls import public_url
@@ -258,8 +259,17 @@ def invite_user(
 
 def request_password_reset(*, email: str) -> None:
     """Queue the reset for the job worker, whatever the address: the answer does the same work (one row) and
-    takes the same time whether an account has the address or not."""
-    enqueue(kind=RESET_JOB, params={"email": normalise_email(email), "ip": request.remote_addr})
+    takes the same time whether an account has the address or not. One client address queues at most
+    RESET_REQUESTS_PER_CLIENT an hour (the rest are dropped, with the same answer)."""
+    client = _client()
+    queued_from_client = sa.select(sa.func.count(Job.id)).where(
+        Job.kind == RESET_JOB,
+        Job.created_at > utcnow() - timedelta(hours=1),
+        Job.params["ip"].as_string() == client,
+    )
+    if (db.session.scalar(queued_from_client) or 0) >= current_app.config["RESET_REQUESTS_PER_CLIENT"]:
+        return
+    enqueue(kind=RESET_JOB, params={"email": normalise_email(email), "ip": client})
 
 
 def send_password_reset(job: JobContext) -> dict[str, Any]:

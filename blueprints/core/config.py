@@ -89,6 +89,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "INVITATION_TOKEN_HOURS": 72,
         "RESET_TOKEN_HOURS": 1,
         "RESET_EMAILS_PER_HOUR": 3,
+        "RESET_REQUESTS_PER_CLIENT": 20,  # reset requests one client address may queue in an hour
         "API_TOKEN_DAYS": 90,  # a personal API token stops working after this; a new one is made on the profile
         # argon2id; RFC 9106's second recommended option (64 MiB, 3 passes).
         "ARGON2_TIME_COST": 3,

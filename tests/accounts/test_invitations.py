@@ -207,3 +207,15 @@ def test_at_most_three_reset_emails_an_hour_reach_one_address(app, client, peopl
     with app.app_context():
         events = db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert events.count("password_reset_limited") == 2
+
+
+def test_one_client_address_queues_at_most_twenty_reset_requests_an_hour(app, client, people):
+    from blueprints.core.models import Job
+
+    for number in range(25):
+        assert _ask_for_reset(client, f"person{number}@example.org").status_code == 303  # the same answer
+    assert len(_stored(app, Job)) == 20
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    assert _ask_for_reset(elsewhere, "buyer@example.org").status_code == 303
+    assert len(_stored(app, Job)) == 21
