@@ -147,7 +147,7 @@ def test_axe_on_public_pages_and_forms_with_errors(app, page, people):
 
     with app.test_request_context():
         user = db.session.get(User, people["buyer"])
-        reset_token = _issue_token(user, "reset")
+        reset_token = _issue_token(user, "reset", hours=1)
         db.session.commit()
     failures = {}
 

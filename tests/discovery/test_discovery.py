@@ -105,8 +105,10 @@ def test_the_result_pages_and_sorts(client, auth, people, bought):
 
 def test_a_bad_link_never_fails(client, auth, people, bought):
     auth.login("facilitator@example.org")
-    for query in ("cpv=abc", "year_from=x&cpv=60100000", "county=99&cpv=60100000", "page=-1&cpv=6", "flag=x&q=%00"):
+    for query in ("cpv=abc", "year_from=x&cpv=60100000", "county=99&cpv=60100000", "page=-1&cpv=6", "flag=x&q=%01"):
         assert client.get(f"/statistik/?{query}").status_code == 200
+    nul = client.get("/statistik/?flag=x&q=%00")  # no field takes a NUL byte: refused at the door, with a reason
+    assert nul.status_code == 400 and "otillåtet tecken (NUL)" in nul.get_data(as_text=True)
     empty = page_text(client.get("/statistik/").get_data(as_text=True))
     assert "Välj en CPV-kod, ett behovsområde eller skriv ord ur titlarna" in empty
 
