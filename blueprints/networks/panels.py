@@ -48,6 +48,7 @@ def invitations(*, user: Any, **_page: Any) -> dict[str, Any] | None:
     return {"invitations": pending, "member_roles": MEMBER_ROLES} if pending else None
 
 
-def networks_card(*, user: Person, **_page: Any) -> dict[str, Any]:
-    """The organisation's networks, and a way into all of them."""
-    return {"my_networks": networks_of(user.organisation_id)}
+def networks_card(*, user: Any, **_page: Any) -> dict[str, Any]:
+    """The networks the organisation is a member of, those it is invited to (each as what it is), and a way
+    into all of them."""
+    return {"my_networks": networks_of(user.organisation_id), "invited_to": pending_invitations(user)}

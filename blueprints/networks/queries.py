@@ -14,7 +14,7 @@ from blueprints.challenges.models import Challenge
 from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import contains_words, db
-from blueprints.networks.constants import BELONGING, INVITED, PHASES
+from blueprints.networks.constants import ACTIVE, BELONGING, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
 from blueprints.networks.matching import LABELLED_REASONS, REASON_TEXTS, Item, Reason, Suggestion
 from blueprints.networks.models import MatchDismissal, Network, NetworkMember, network_challenge
@@ -121,10 +121,13 @@ def pending_invitations(user: User) -> list[NetworkMember]:
 
 
 def networks_of(organisation_id: int | None) -> list[Network]:
-    """The networks an organisation takes part in."""
+    """The networks an organisation is an active member of (not those it is only invited to)."""
     if organisation_id is None:
         return []
-    return list(db.session.scalars(sa.select(Network).where(belonging_to(organisation_id)).order_by(Network.sort_key)))
+    member = sa.select(NetworkMember.network_id).where(
+        NetworkMember.organisation_id == organisation_id, NetworkMember.status == ACTIVE
+    )
+    return list(db.session.scalars(sa.select(Network).where(Network.id.in_(member)).order_by(Network.sort_key)))
 
 
 # --- suggestions ---------------------------------------------------------------------------------------

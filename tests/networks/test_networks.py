@@ -557,3 +557,14 @@ def test_a_staff_only_challenge_in_an_open_network_stays_hidden_from_other_buyer
         headers={"HX-Request": "true", "HX-Request-Type": "partial"},
     ).get_data(as_text=True)
     assert "Skolskjutsnätverket" not in similar and "vinterväghållning" not in similar
+
+
+def test_the_buyers_start_page_tells_memberships_from_invitations(app, client, auth, people, make_network):
+    make_network("Skolskjutsnätverket", members=[("home", "aktiv")])
+    make_network("Måltidsnätverket", members=[("home", "inbjuden")])
+    auth.login("buyer@example.org")
+    text = page_text(client.get("/").get_data(as_text=True))
+    member_part = text.split("Er organisation är medlem i:")[1].split("Er organisation är inbjuden till")[0]
+    assert "Skolskjutsnätverket" in member_part and "Måltidsnätverket" not in member_part
+    invited_part = text.split("Er organisation är inbjuden till (inte svarat än):")[1]
+    assert "Måltidsnätverket" in invited_part.split("Till nätverken")[0]
