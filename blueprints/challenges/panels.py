@@ -3,7 +3,8 @@
 from typing import Any
 
 from blueprints.challenges.constants import STATUSES
-from blueprints.challenges.queries import latest_challenges_of
+from blueprints.challenges.policies import REVIEW_CHALLENGES
+from blueprints.challenges.queries import latest_challenges_of, review_queue_head
 from blueprints.core.access import Person
 from blueprints.core.roles import BUYER
 
@@ -13,6 +14,14 @@ def our_challenges(*, user: Person, **_page: Any) -> dict[str, Any] | None:
     if not user.has_role(BUYER):
         return None
     return {"challenges": latest_challenges_of(user.organisation_id), "statuses": STATUSES}
+
+
+def to_review(*, user: Person, **_page: Any) -> dict[str, Any] | None:
+    """For those who review: the challenges waiting longest for review, and how many wait."""
+    if not REVIEW_CHALLENGES(user):
+        return None
+    head, count = review_queue_head()
+    return {"to_review": head, "to_review_count": count}
 
 
 def challenges_card(*, user: Person, **_page: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User
-from blueprints.challenges.constants import SORTS, STATUSES
+from blueprints.challenges.constants import SORTS, STATUSES, SUBMITTED
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, challenge_cpv
 from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
@@ -139,6 +139,18 @@ def review_queue() -> list[Challenge]:
             .options(sa.orm.selectinload(Challenge.organisation))
         )
     )
+
+
+def review_queue_head(*, limit: int = 5) -> tuple[list[Challenge], int]:
+    """The challenges that have waited longest for review, and how many wait (one statement)."""
+    rows = db.session.execute(
+        sa.select(Challenge, sa.func.count().over().label("waiting"))
+        .where(Challenge.status == SUBMITTED)
+        .order_by(Challenge.submitted_at, Challenge.id)
+        .limit(limit)
+        .options(sa.orm.joinedload(Challenge.organisation))
+    ).all()
+    return [row.Challenge for row in rows], rows[0].waiting if rows else 0
 
 
 def latest_challenges_of(organisation_id: int | None, *, limit: int = 5) -> list[Challenge]:

@@ -9,10 +9,10 @@ from flask_wtf import FlaskForm
 from blueprints.challenges.models import Challenge
 from blueprints.core.access import Person
 from blueprints.core.i18n import current_language
-from blueprints.networks.constants import MEMBER_ROLES
+from blueprints.networks.constants import MEMBER_ROLES, PHASES
 from blueprints.networks.cpv_suggestions import disagreements, propose_cpv
-from blueprints.networks.policies import SEE_MATCH_SUGGESTIONS
-from blueprints.networks.queries import networks_of, pending_invitations, similar_to_draft
+from blueprints.networks.policies import RUN_NETWORKS, SEE_MATCH_SUGGESTIONS
+from blueprints.networks.queries import coordinated_by, networks_of, pending_invitations, similar_to_draft
 
 
 def similar_beside_the_form(*, user: Any, form: FlaskForm, challenge: Challenge | None, **_page: Any) -> dict[str, Any]:
@@ -46,6 +46,13 @@ def invitations(*, user: Any, **_page: Any) -> dict[str, Any] | None:
     """Network invitations the person's organisation has not answered."""
     pending = pending_invitations(user)
     return {"invitations": pending, "member_roles": MEMBER_ROLES} if pending else None
+
+
+def coordinated(*, user: Any, **_page: Any) -> dict[str, Any] | None:
+    """For staff: the networks they coordinate, with their phase."""
+    if not RUN_NETWORKS(user):
+        return None
+    return {"coordinated": coordinated_by(user.id), "phases": PHASES}
 
 
 def networks_card(*, user: Any, **_page: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from blueprints.challenges.models import Challenge
 from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import contains_words, db
-from blueprints.networks.constants import ACTIVE, BELONGING, INVITED, PHASES
+from blueprints.networks.constants import ACTIVE, BELONGING, CLOSED, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
 from blueprints.networks.matching import LABELLED_REASONS, REASON_TEXTS, Item, Reason, Suggestion
 from blueprints.networks.models import MatchDismissal, Network, NetworkMember, network_challenge
@@ -118,6 +118,12 @@ def pending_invitations(user: User) -> list[NetworkMember]:
             .options(sa.orm.joinedload(NetworkMember.network))
         )
     )
+
+
+def coordinated_by(user_id: int) -> list[Network]:
+    """The networks a staff member coordinates that have not closed."""
+    query = sa.select(Network).where(Network.coordinator_id == user_id, Network.phase != CLOSED)
+    return list(db.session.scalars(query.order_by(Network.sort_key)))
 
 
 def networks_of(organisation_id: int | None) -> list[Network]:

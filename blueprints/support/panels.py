@@ -8,7 +8,7 @@ from blueprints.support.constants import REQUEST_STATUSES, SUPPORT_KINDS
 from blueprints.support.policies import KEEP_AVAILABILITY
 from blueprints.support.queries import (
     assigned_open_requests,
-    awaiting_decision_count,
+    awaiting_decision,
     latest_requests_of,
     sessions_to_follow_up,
     upcoming_sessions,
@@ -16,12 +16,15 @@ from blueprints.support.queries import (
 
 
 def facilitator_queue(*, user: Any, **_page: Any) -> dict[str, Any] | None:
-    """A facilitator's own requests, the sessions to follow up, and how many requests wait for a decision."""
+    """For a facilitator: the requests waiting longest for a decision (and how many wait), their own granted
+    and running requests, and the sessions to follow up."""
     if not KEEP_AVAILABILITY(user):
         return None
+    waiting, waiting_count = awaiting_decision()
     return {
         "my_queue": assigned_open_requests(user.id),
-        "awaiting_decision": awaiting_decision_count(),
+        "waiting": waiting,
+        "awaiting_decision": waiting_count,
         "to_follow_up": sessions_to_follow_up(user),
         "statuses": REQUEST_STATUSES,
         "kinds": SUPPORT_KINDS,

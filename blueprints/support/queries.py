@@ -455,10 +455,17 @@ def assigned_open_requests(facilitator_id: int, *, limit: int = 10) -> list[Supp
     return list(db.session.scalars(query))
 
 
-def awaiting_decision_count() -> int:
-    """Requests waiting for a decision (the staff queue's head)."""
-    query = sa.select(sa.func.count()).select_from(SupportRequest).where(SupportRequest.status.in_(OPEN_STATUSES))
-    return db.session.scalar(query) or 0
+def awaiting_decision(*, limit: int = 5) -> tuple[list[SupportRequest], int]:
+    """The requests that have waited longest for a decision (the head of the staff queue), and how many wait
+    (one statement)."""
+    rows = db.session.execute(
+        sa.select(SupportRequest, sa.func.count().over().label("waiting"))
+        .where(SupportRequest.status.in_(OPEN_STATUSES))
+        .order_by(SupportRequest.submitted_at, SupportRequest.id)
+        .limit(limit)
+        .options(sa.orm.joinedload(SupportRequest.organisation))
+    ).all()
+    return [row.SupportRequest for row in rows], rows[0].waiting if rows else 0
 
 
 def latest_requests_of(organisation_id: int | None, *, limit: int = 5) -> list[SupportRequest]:

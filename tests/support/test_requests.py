@@ -8,8 +8,11 @@ import sqlalchemy as sa
 
 from blueprints.core.db import db, utcnow
 from blueprints.core.models import OutboxEmail
+from blueprints.networks.models import Network
 from blueprints.support.models import SupportAttachment, SupportNote, SupportRequest
-from tests.conftest import csrf_token
+from tests.challenges.conftest import make_challenge  # noqa: F401 (fixture)
+from tests.conftest import csrf_token, page_text
+from tests.networks.conftest import make_network  # noqa: F401 (fixture)
 from tests.support.conftest import PDF, PNG, docx_bytes, get_request, xlsx_bytes
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -417,3 +420,31 @@ def test_a_nul_byte_anywhere_is_refused_with_a_message(app, client, auth, people
     assert _requests(app) == []
     searched = client.get("/stod/?q=a\x00b")
     assert searched.status_code == 400 and "otillåtet tecken (NUL)" in searched.get_data(as_text=True)
+
+
+def test_the_facilitators_start_page_lists_what_waits_for_a_decision_then_their_own_work(
+    app,
+    client,
+    auth,
+    people,
+    make_request,
+    make_challenge,  # noqa: F811 (a fixture)
+    make_network,  # noqa: F811 (a fixture)
+):
+    make_request(title="Väntar ett")
+    make_request(title="Väntar två")
+    make_request(title="Min pågående", granted=True)
+    make_challenge("Skolmat att granska", organisation="other")
+    with app.app_context():
+        network = db.session.get(Network, make_network())
+        network.coordinator_id = people["facilitator"]
+        db.session.commit()
+    auth.login("facilitator@example.org")
+    text = page_text(client.get("/").get_data(as_text=True))
+    waiting = text.split("2 förfrågningar väntar på beslut")[1].split("Mina beviljade och pågående förfrågningar")[0]
+    assert "Väntar ett" in waiting and "Väntar två" in waiting and "Min pågående" not in waiting
+    own = text.split("Mina beviljade och pågående förfrågningar")[1].split("Att följa upp")[0]
+    assert "Min pågående" in own and "Väntar ett" not in own
+    review = text.split("Utmaningar att granska")[1]
+    assert "1 utmaning väntar på granskning" in review and "Skolmat att granska" in review
+    assert "Skolskjutsnätverket" in text.split("Nätverk du samordnar")[1]
