@@ -207,3 +207,12 @@ def test_buyers_start_page_shows_only_their_organisation(client, auth, reporting
     assert "Förfrågan 6</a>" in page and ">C2</a>" in page
     assert "Förfrågan 1</a>" not in page and ">C1</a>" not in page
     assert "Min kö" not in page
+
+
+def test_every_table_has_its_downloads_in_the_default_view_too(client, auth, reporting):
+    auth.login("manager@example.org")
+    default = client.get("/oversikt/").get_data(as_text=True)
+    filtered = client.get(YEAR_2025).get_data(as_text=True)
+    per_table = default.count('<p class="downloads">')
+    assert per_table == filtered.count('<p class="downloads">') and per_table >= 8
+    assert default.count("/oversikt/export/") == filtered.count("/oversikt/export/")
