@@ -35,13 +35,16 @@ def blank_choice_is_no_choice(form: FlaskForm, field: Field) -> None:
 
 
 class InputRulesMeta:
-    """Form ``Meta`` mixin for the rules every form follows: text fields refuse control characters, and a
-    choice of only spaces is no choice."""
+    """Form ``Meta`` mixin for the rules every form follows: text fields refuse control characters, a choice
+    of only spaces is no choice, and the CSRF field has no id (ids are unique on a page of several forms)."""
 
     def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Field:
         """Bind as usual, then add the shared checks to the field."""
         field: Field = unbound_field.bind(form=form, **options)
-        if isinstance(field, StringField):
+        if field.type == "CSRFTokenField":
+            # Pages with several forms carry several tokens: none of them takes the id "csrf_token".
+            field.render_kw = {**(field.render_kw or {}), "id": False}
+        elif isinstance(field, StringField):
             field.validators = [*field.validators, no_control_characters]
         elif isinstance(field, SelectFieldBase):
             field.validators = [blank_choice_is_no_choice, *field.validators]

@@ -320,7 +320,10 @@ class ExceptionForm(AppForm):
 
     kind = RadioField(_l("Typ"), choices=list(EXCEPTION_KINDS.items()), default="franvaro")
     start_day = DateField(_l("Från datum"), validators=[DataRequired(message=DATE_MESSAGE)])
-    start_time = TimeField(_l("Från klockan"), validators=[DataRequired(message=TIME_MESSAGE)])
+    # Their own ids: the weekly hours' form on the same page has start_time and end_time too.
+    start_time = TimeField(
+        _l("Från klockan"), validators=[DataRequired(message=TIME_MESSAGE)], id="exception_start_time"
+    )
     end_day = DateField(_l("Till datum"), validators=[DataRequired(message=DATE_MESSAGE)])
-    end_time = TimeField(_l("Till klockan"), validators=[DataRequired(message=TIME_MESSAGE)])
+    end_time = TimeField(_l("Till klockan"), validators=[DataRequired(message=TIME_MESSAGE)], id="exception_end_time")
     note = StringField(_l("Anteckning (valfri)"), validators=[Length(max=200)])

@@ -94,12 +94,26 @@ def log_in(page, email: str, password: str = TEST_PASSWORD) -> None:
     page.wait_for_url("**/")
 
 
+# Ids used more than once in the page as it is now (after any htmx swaps): a label or an error link would find
+# the first element, not its own (axe 4 no longer checks this under WCAG 2.1's tags).
+REPEATED_IDS = """() => {
+  const seen = new Map();
+  for (const element of document.querySelectorAll("[id]")) seen.set(element.id, (seen.get(element.id) || 0) + 1);
+  return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+}"""
+
+
 def axe_violations(page) -> list[dict[str, Any]]:
-    """Run axe-core with the WCAG 2.1 A/AA tags; return the violations (empty when the page passes)."""
+    """Run axe-core with the WCAG 2.1 A/AA tags, and look for repeated ids; return the violations (empty when
+    the page passes)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    return [
+    violations = [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in results.response["violations"]
     ]
+    repeated = page.evaluate(REPEATED_IDS)
+    if repeated:
+        violations.append({"id": "repeated-id", "help": "Ids must be unique", "nodes": repeated[:5]})
+    return violations

@@ -495,3 +495,14 @@ def test_a_slot_far_off_or_without_offset_is_refused_with_a_message(app, client,
     auth.login("buyer@example.org")
     response = _book(client, granted, start)
     assert response.status_code == 422 and "Välj en av de lediga tiderna." in response.get_data(as_text=True)
+
+
+def test_each_label_on_the_availability_page_finds_its_own_field(client, auth, people):
+    auth.login("facilitator@example.org")
+    html = client.get("/stod/tillganglighet").get_data(as_text=True)
+    for label, field_name in (("Från", "start_time"), ("Från klockan", "start_time"), ("Till klockan", "end_time")):
+        target = re.search(rf'<label[^>]*for="([^"]+)"[^>]*>\s*{label}\s*<', html)
+        assert target, label
+        field = re.search(rf'<input[^>]*id="{target[1]}"[^>]*>', html)[0]
+        assert f'name="{field_name}"' in field
+    assert html.count('id="start_time"') == 1 and html.count('id="exception_start_time"') == 1

@@ -1,12 +1,12 @@
-"""Stored payloads in every text people can write, and every page, partial, chart, calendar file, export and
-e-mail that shows it: markup is always escaped and a spreadsheet never gets a formula.
+"""Every role walks the site with hostile text in every field people can write: markup is always escaped, a
+spreadsheet never gets a formula, and no page repeats an id (a label must find its own field).
 
 The demo data (every area's) is loaded, then every free-text column of every table gets a payload appended
 (columns that are keys, codes, checked choices, e-mail addresses or hashes are left alone: no form lets a
 person write markup there). Each role then walks the site from its start page as a browser would, following
 every link and every htmx ``hx-get`` (one or two pages of each address pattern), and asks for the downloads it
-finds. Every HTML and SVG answer must hold the payload only escaped; every CSV and XLSX cell that starts like a
-formula must have been neutralised.
+finds. Every HTML and SVG answer must hold the payload only escaped and each id once; every CSV and XLSX cell
+that starts like a formula must have been neutralised.
 """
 
 import csv
@@ -101,6 +101,15 @@ def _check_markup(role: str, path: str, body: str) -> None:
         assert raw not in body, f"{role} {path}: unescaped {raw!r}"
 
 
+ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _check_unique_ids(role: str, path: str, body: str) -> None:
+    ids = Counter(ID.findall(body))
+    repeated = sorted(name for name, count in ids.items() if count > 1)
+    assert repeated == [], f"{role} {path}: ids used more than once: {repeated}"
+
+
 def _check_formulas(role: str, path: str, rows: list[list[object]]) -> int:
     """No text cell starts with a formula; returns how many cells held the payload (neutralised)."""
     found = 0
@@ -142,6 +151,7 @@ def _walk(app, role: str, email: str | None, payload: str) -> Counter:
         if kind in ("text/html", "image/svg+xml"):
             body = response.get_data(as_text=True)
             _check_markup(role, path, body)
+            _check_unique_ids(role, path, body)
             seen["with payload"] += MARKER[payload] in body
             queue.extend(_links(body))
         elif kind == "text/calendar":
