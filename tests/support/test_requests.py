@@ -448,3 +448,15 @@ def test_the_facilitators_start_page_lists_what_waits_for_a_decision_then_their_
     review = text.split("Utmaningar att granska")[1]
     assert "1 utmaning väntar på granskning" in review and "Skolmat att granska" in review
     assert "Skolskjutsnätverket" in text.split("Nätverk du samordnar")[1]
+
+
+def test_granting_without_naming_a_facilitator_assigns_nobody(app, client, auth, people, make_request, working_week):
+    request_id = make_request()
+    auth.login("facilitator@example.org")
+    page = client.get(f"/stod/{request_id}/bevilja").get_data(as_text=True)
+    assert "Förvald: Fredrik Facilitator, det främsta förslaget." in page
+    token = csrf_token(client, f"/stod/{request_id}")
+    response = client.post(f"/stod/{request_id}/bevilja", data={"csrf_token": token, "comment": "Välkomna!"})
+    assert response.status_code == 422 and "Välj en facilitator." in response.get_data(as_text=True)
+    stored = get_request(app, request_id)
+    assert stored.status != "beviljad" and stored.facilitator_id is None

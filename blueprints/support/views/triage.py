@@ -46,7 +46,14 @@ def grant(request_id: int) -> ResponseReturnValue:
         return redirect(url_for("support.detail", request_id=request_id))  # decided already: nothing to suggest
     people = facilitators()
     suggestions = suggest_facilitators(support_request, people)[:3]
-    form = GrantForm(data={"facilitator_id": suggestions[0].user.id if suggestions else 0})
+    form = GrantForm()
+    if suggestions:
+        form.facilitator_id.description = _(
+            "Förvald: %(name)s, det främsta förslaget. Välj någon annan om det passar bättre.",
+            name=suggestions[0].user.name,
+        )
+        if not form.is_submitted():
+            form.facilitator_id.data = suggestions[0].user.id  # preselected on the page; a post must say whom
     offer_facilitators(form, people)
     if form.validate_on_submit() and perform(
         lambda: grant_request(
