@@ -13,6 +13,9 @@ SECRET_FILE := instance/secret_key
 FLASK := SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_FILE))}" $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in e-mails and the calendar feed point where `make run` serves (PORT=8080 make run: port 8080).
+BASE_URL ?= http://$(HOST):$(PORT)
+export BASE_URL
 # Sweden's procurement statistics (Statistikdatabasen exports), imported by `make run` when the folder exists.
 STATISTICS_DIR ?= ../shared/data
 
@@ -64,6 +67,8 @@ run: seed
 	@echo "    buyer@example.org, buyer2@example.org"
 	@echo ""
 	@echo "  A background worker runs beside it (uploaded statistics are imported there)."
+	@echo "  E-mail is not sent from here: read it as admin under Administration > E-postkö"
+	@echo "  (http://$(HOST):$(PORT)/admin/e-post), invitation and password links included."
 	@echo ""
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)

@@ -253,6 +253,8 @@ MATRIX = {
     "admin.audit_log": [("GET", "/admin/logg", ADMINS)],
     "admin.outbox": [("GET", "/admin/e-post", ADMINS)],
     "admin.retry_email": [("POST", "/admin/e-post/{email}/forsok-igen", ADMINS)],
+    "admin.email_message": [("GET", "/admin/e-post/{email}", ADMINS)],
+    "admin.email_html": [("GET", "/admin/e-post/{email}/html", ADMINS)],
 }
 
 CASES = [

@@ -98,6 +98,12 @@ def undelivered_emails() -> list[OutboxEmail]:
     )
 
 
+def delivered_emails(*, limit: int = 50) -> list[OutboxEmail]:
+    """The latest e-mails delivered, newest first."""
+    query = sa.select(OutboxEmail).where(OutboxEmail.status == "sent").order_by(OutboxEmail.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
 def all_need_areas() -> list[NeedArea]:
     """Every need area, those in use first, in Swedish order."""
     return list(db.session.scalars(sa.select(NeedArea).order_by(NeedArea.is_retired, NeedArea.sort_key)))

@@ -1,6 +1,6 @@
 """Admin views: users, need areas, the audit log and the e-mail outbox."""
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, g, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -12,6 +12,7 @@ from blueprints.admin.policies import ADMINISTER
 from blueprints.admin.queries import (
     all_need_areas,
     audit_facets,
+    delivered_emails,
     search_audit,
     search_users,
     undelivered_emails,
@@ -152,8 +153,32 @@ def audit_log() -> ResponseReturnValue:
 @bp.get("/e-post")
 @permission_required(ADMINISTER)
 def outbox() -> ResponseReturnValue:
-    """E-mails not yet delivered, with their errors."""
-    return render("admin/outbox.html", emails=undelivered_emails(), action_form=EmptyForm())
+    """E-mails not yet delivered, with their errors, and the latest delivered."""
+    return render(
+        "admin/outbox.html", emails=undelivered_emails(), delivered=delivered_emails(), action_form=EmptyForm()
+    )
+
+
+@bp.get("/e-post/<int:email_id>")
+@permission_required(ADMINISTER)
+def email_message(email_id: int) -> ResponseReturnValue:
+    """One e-mail as its recipient gets it: headers, the text, and a link to the HTML version."""
+    return render("admin/email.html", email=db.get_or_404(OutboxEmail, email_id), action_form=EmptyForm())
+
+
+# The HTML of an e-mail is shown as a page of its own that can run nothing and load nothing (its styles are
+# inline, as in every e-mail), so whatever a message holds stays inert.
+EMAIL_PAGE_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@bp.get("/e-post/<int:email_id>/html")
+@permission_required(ADMINISTER)
+def email_html(email_id: int) -> ResponseReturnValue:
+    """The HTML version of one e-mail, as a mail program shows it."""
+    response = make_response(db.get_or_404(OutboxEmail, email_id).body_html)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = EMAIL_PAGE_POLICY
+    return response
 
 
 @bp.post("/e-post/<int:email_id>/forsok-igen")

@@ -45,7 +45,8 @@ def safe_next_url(candidate: str | None, fallback: str) -> str:
 def apply_security_headers(response: Response) -> Response:
     """Set CSP, nosniff, referrer policy, HSTS (over HTTPS) and no-store for everything but static files."""
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    if "Content-Security-Policy" not in headers:  # a view may set a stricter one (an e-mail's HTML, say)
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"
     headers["X-Frame-Options"] = "DENY"

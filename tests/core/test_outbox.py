@@ -1,5 +1,8 @@
 """The e-mail outbox: written with its cause, delivered once over SMTP, retried with backoff."""
 
+import os
+import re
+import subprocess
 import threading
 from datetime import timedelta
 
@@ -9,7 +12,7 @@ import sqlalchemy as sa
 from blueprints.core.db import db, utcnow
 from blueprints.core.models import OutboxEmail
 from blueprints.core.outbox import MAX_ATTEMPTS, send_outbox
-from tests.conftest import deliver_outbox, queue_reset_email, text_body
+from tests.conftest import PROJECT_ROOT, deliver_outbox, queue_reset_email, text_body
 
 
 def _queue(app, count=1, language="sv"):
@@ -148,3 +151,37 @@ def test_a_message_that_cannot_be_built_is_failed_at_once_and_the_others_are_sen
     assert "person0@example.org" in page and "ValueError" in page
     # Nothing is left in 'sending' to come back and crash the next run.
     assert deliver_outbox(app) == {"sent": 0, "retry": 0, "failed": 0}
+
+
+def test_admins_read_any_email_as_its_recipient_gets_it(app, client, auth, people, smtp):
+    _queue(app, count=2)
+    deliver_outbox(app)
+    _queue(app, count=1)  # one still waiting
+    auth.login("admin@example.org")
+    page = client.get("/admin/e-post").get_data(as_text=True)
+    assert "Senast levererad e-post" in page
+    links = re.findall(r'href="(/admin/e-post/\d+)"', page)
+    assert len(links) == 3  # the waiting one and the two delivered
+    message = client.get(links[0]).get_data(as_text=True)
+    assert "Återställ ditt lösenord i Köpkraft" in message and "person0@example.org" in message
+    assert "Hej Person!" in message and "http://localhost/x" in message  # the text version, with its link
+    html = client.get(links[0] + "/html")
+    assert html.status_code == 200 and '<a href="http://localhost/x">' in html.get_data(as_text=True)
+    policy = html.headers["Content-Security-Policy"]
+    assert policy.startswith("sandbox") and "script-src" not in policy and "default-src 'none'" in policy
+
+
+def test_make_run_points_links_at_the_port_it_serves():
+    """What `make run`'s commands (the server, the worker, seeding) get as BASE_URL, for PORT=8080."""
+    show = "show-base-url:\n\t@echo $$BASE_URL\n"
+    env = {k: v for k, v in os.environ.items() if k != "BASE_URL"}
+    result = subprocess.run(
+        ["make", "-s", "PORT=8080", "-f", "Makefile", "-f", "-", "show-base-url"],
+        input=show,
+        text=True,
+        capture_output=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:8080"
