@@ -1,8 +1,8 @@
 """Forms: a network, its phase, an invitation, a linked challenge, an activity."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, Field, RadioField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import DateField, EmailField, Field, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from blueprints.accounts.forms import MultiCheckboxField
 from blueprints.core.args import int_arg, is_number
@@ -58,6 +58,21 @@ class InviteForm(AppForm):
     role = RadioField(
         _l("Roll"), choices=[(MEMBER, MEMBER_ROLES[MEMBER]), (OBSERVER, MEMBER_ROLES[OBSERVER])], default=MEMBER
     )
+    person_email = EmailField(
+        _l("Bjud in en person där (valfritt)"),
+        validators=[Optional(), Email(message=_l("Skriv en giltig e-postadress.")), Length(max=254)],
+        description=_l(
+            "Behövs när ingen på organisationen använder Köpkraft: personen bjuds in som beställare och ser "
+            "nätverkets inbjudan när hen har loggat in."
+        ),
+    )
+    person_name = StringField(_l("Personens namn (valfritt)"), validators=[Optional(), Length(max=200)])
+
+    @property
+    def person(self) -> tuple[str, str] | None:
+        """The person to invite along, if one was named."""
+        email = (self.person_email.data or "").strip()
+        return (email, self.person_name.data or "") if email else None
 
 
 class LinkChallengeForm(AppForm):

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from blueprints.accounts.models import User, UserRole
+from blueprints.accounts.services import invite_user, normalise_email
 from blueprints.challenges.constants import PUBLISHED
 from blueprints.challenges.models import Challenge
 from blueprints.challenges.services import mark_matched, unmark_matched
@@ -197,8 +198,49 @@ def _email_invitation(member: NetworkMember) -> int:
     return len(buyers)
 
 
-def invite_organisation(*, network: Network, organisation_id: int, role: str, actor: User) -> NetworkMember:
-    """Invite an organisation (again, if it declined or left); its buyers are e-mailed."""
+def without_buyers(organisation_ids: Iterable[int]) -> set[int]:
+    """Those of the organisations where nobody can answer an invitation: no active buyer (an invited person
+    counts: they answer once they have set their password). One statement."""
+    wanted = set(organisation_ids)
+    if not wanted:
+        return set()
+    with_buyers = (
+        sa.select(User.organisation_id)
+        .join(UserRole)
+        .where(User.organisation_id.in_(wanted), User.is_active, UserRole.role == BUYER)
+    )
+    return wanted - set(db.session.scalars(with_buyers))
+
+
+def can_answer(organisation_id: int) -> bool:
+    """Whether anyone at the organisation can answer an invitation."""
+    return not without_buyers([organisation_id])
+
+
+def _invite_person(*, organisation: Organisation, email: str, name: str, actor: User) -> None:
+    """Invite a named person as a buyer of the organisation (nothing to do if they are one already)."""
+    existing = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if existing is not None:
+        if existing.organisation_id != organisation.id:
+            raise DomainError(
+                str(_l("%(email)s hör till en annan organisation.", email=existing.email)), field="person_email"
+            )
+        return
+    invite_user(
+        inviter=actor,
+        email=email,
+        name=name.strip() or email.split("@")[0],
+        roles={BUYER},
+        organisation=organisation,
+        language="sv",
+    )
+
+
+def invite_organisation(
+    *, network: Network, organisation_id: int, role: str, actor: User, person: tuple[str, str] | None = None
+) -> NetworkMember:
+    """Invite an organisation (again, if it declined or left); its buyers are e-mailed. ``person`` (e-mail,
+    name) is invited as a buyer of the organisation first, so that someone there can answer."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
         raise DomainError(str(_l("Välj en organisation.")), field="organisation_id")
@@ -209,6 +251,8 @@ def invite_organisation(*, network: Network, organisation_id: int, role: str, ac
         raise DomainError(
             str(_l("%(name)s är redan med i nätverket.", name=organisation.name)), field="organisation_id"
         )
+    if person is not None:
+        _invite_person(organisation=organisation, email=person[0], name=person[1], actor=actor)
     if member is None:
         member = NetworkMember(organisation=organisation, role=role, status=INVITED)
         network.members.append(member)

@@ -26,6 +26,7 @@ from blueprints.networks.constants import (
     ACTIVITY_KINDS,
     CHECKLIST,
     EVENT_KINDS,
+    INVITED,
     MEMBER_ROLES,
     MEMBER_STATUSES,
     PHASE_ORDER,
@@ -64,6 +65,7 @@ from blueprints.networks.services import (
     ActivityData,
     NetworkData,
     answer_invitation,
+    can_answer,
     change_member_role,
     change_phase,
     create_network,
@@ -75,6 +77,7 @@ from blueprints.networks.services import (
     set_checklist_item,
     unlink_challenge,
     update_network,
+    without_buyers,
 )
 from blueprints.organisations.queries import organisation_choices, organisation_names
 from blueprints.organisations.regions import COUNTIES
@@ -247,6 +250,9 @@ def create() -> ResponseReturnValue:
         )
         if network is not None:
             flash(_("Nätverket är skapat."), "success")
+            nobody = _unanswerable(network)
+            if nobody:
+                flash(_unanswerable_message(nobody), "warning")
             return redirect(url_for("networks.detail", network_id=network.id), 303)
     return render(
         "networks/form.html", form=form, network=None, selected_cpv=_selected_cpv(form), status=form_status(form)
@@ -310,6 +316,7 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         member_statuses=MEMBER_STATUSES,
         activity_kinds=ACTIVITY_KINDS,
         linked=[c for c in network.challenges if c.id in visible],
+        unanswerable=_unanswerable(network) if can_run else [],
         history=[
             (event, _event_text(event))
             for event in reversed(network.events)
@@ -399,12 +406,31 @@ def invite(network_id: int) -> ResponseReturnValue:
                 organisation_id=form.organisation.organisation_id or 0,
                 role=form.role.data,
                 actor=g.user,
+                person=form.person,
             ),
             form=form,
         )
         if member is not None:
+            if not can_answer(member.organisation_id):
+                flash(_unanswerable_message([member.organisation.name]), "warning")
+                return redirect(url_for("networks.detail", network_id=network.id) + "#medlemmar", 303)
             return _done(_("%(name)s är inbjuden.", name=member.organisation.name), network, "#medlemmar")
     return _detail_page(_visible_network(network_id), 422, invite_form=form)
+
+
+def _unanswerable(network: Network) -> list[str]:
+    """The invited organisations where nobody can answer (they have no user)."""
+    invited = {m.organisation_id: m.organisation.name for m in network.members if m.status == INVITED}
+    nobody = without_buyers(invited)
+    return [name for organisation_id, name in invited.items() if organisation_id in nobody]
+
+
+def _unanswerable_message(names: list[str]) -> str:
+    return _(
+        "Inbjudan är sparad, men ingen kan svara på den ännu: %(names)s har ingen användare i Köpkraft. "
+        "Bjud in en person där (fältet för e-post under Bjud in en organisation).",
+        names=", ".join(names),
+    )
 
 
 def _member(network: Network, member_id: int) -> NetworkMember:

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
+from blueprints.accounts.models import User
 from blueprints.challenges.models import Challenge
 from blueprints.core.db import db
 from blueprints.core.models import OutboxEmail
@@ -568,3 +569,38 @@ def test_the_buyers_start_page_tells_memberships_from_invitations(app, client, a
     assert "Skolskjutsnätverket" in member_part and "Måltidsnätverket" not in member_part
     invited_part = text.split("Er organisation är inbjuden till (inte svarat än):")[1]
     assert "Måltidsnätverket" in invited_part.split("Till nätverken")[0]
+
+
+def _invite(client, network_id, org_number, **person):
+    data = {"csrf_token": csrf_token(client, "/"), "organisation": org_number, "role": "medlem", **person}
+    return client.post(f"/natverk/{network_id}/medlemmar", data=data)
+
+
+def test_inviting_an_organisation_nobody_uses_says_so_and_a_person_can_be_named(
+    app, client, auth, people, make_network, make_organisation
+):
+    lund = make_organisation(name="Lunds kommun", org_number="2120001132")
+    network_id = make_network()
+    auth.login("facilitator@example.org")
+    response = _invite(client, network_id, "212000-1132")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ingen kan svara på den ännu: Lunds kommun har ingen användare i Köpkraft" in page
+    assert "Ingen kan svara på inbjudan till: Lunds kommun." in page  # the network page keeps saying it
+    with app.app_context():
+        assert db.session.scalars(sa.select(OutboxEmail.recipient)).all() == []
+    # Named in the same step: the person is invited as a buyer there, and the invitation can be answered.
+    other_network = make_network("Måltidsnätverket")
+    response = _invite(client, other_network, "212000-1132", person_email="lena@lund.se", person_name="Lena Lund")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Lunds kommun är inbjuden." in page and "Ingen kan svara" not in page
+    with app.app_context():
+        lena = db.session.scalar(sa.select(User).where(User.email == "lena@lund.se"))
+        assert lena.organisation_id == lund.id and lena.roles == {"buyer"}
+        subjects = db.session.scalars(sa.select(OutboxEmail.subject).where(OutboxEmail.recipient == "lena@lund.se"))
+        assert "Inbjudan till Köpkraft" in list(subjects)
+    taken = _invite(client, make_network("Tredje"), "212000-1132", person_email="buyer2@example.org")
+    assert taken.status_code == 422 and "buyer2@example.org hör till en annan organisation." in taken.get_data(
+        as_text=True
+    )
