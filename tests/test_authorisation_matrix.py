@@ -126,7 +126,10 @@ MATRIX = {
         ("GET", "/utmaningar/{other_public}/redigera", {**EDITORS, "buyer": 403}),
     ],
     "challenges.queue": [("GET", "/utmaningar/granskning", STAFF)],
-    "challenges.decide_view": [("POST", "/utmaningar/{other_public}/beslut", REVIEWERS, {"action": "review"})],
+    "challenges.decide_view": [
+        ("GET", "/utmaningar/{other_public}/beslut", REVIEWERS),
+        ("POST", "/utmaningar/{other_public}/beslut", REVIEWERS, {"action": "review"}),
+    ],
     "challenges.comment": [("POST", "/utmaningar/{other_public}/kommentarer", REVIEWERS)],
     "challenges.import_upload": [("GET", "/utmaningar/import", REVIEWERS), ("POST", "/utmaningar/import", REVIEWERS)],
     "challenges.import_confirm": [("POST", "/utmaningar/import/{facilitators_import}", {**REVIEWERS, "admin": 404})],

@@ -249,11 +249,14 @@ DECISION_MESSAGES = {
 }
 
 
-@bp.post("/utmaningar/<int:challenge_id>/beslut")
+@bp.route("/utmaningar/<int:challenge_id>/beslut", methods=["GET", "POST"])
 @permission_required(REVIEW_CHALLENGES)
 def decide_view(challenge_id: int) -> ResponseReturnValue:
-    """Return for completion, mark as reviewed, or archive; the buyer is e-mailed."""
+    """Return for completion, mark as reviewed, or archive; the buyer is e-mailed. (Reloading the address of a
+    refused decision asks for it with GET: that leads back to the challenge's review box.)"""
     challenge = db.get_or_404(Challenge, challenge_id)
+    if request.method == "GET":
+        return redirect(url_for("challenges.detail", challenge_id=challenge.id) + "#granskning", 303)
     form = DecisionForm()
     to_status = DECISIONS.get(request.form.get("action", ""))
     if to_status is None:

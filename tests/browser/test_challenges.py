@@ -193,3 +193,28 @@ def test_the_model_page_with_a_trained_model_passes_axe(app, page):
     assert axe_violations(page) == []
     page.set_viewport_size({"width": 320, "height": 800})
     assert axe_violations(page) == []
+
+
+def test_a_refused_return_keeps_its_error_in_view_and_focused(app, page, make_organisation, need_area):
+    from blueprints.challenges.demo import seed_demo_challenges
+
+    with app.app_context():
+        for number, name in [("2120002627", "Umeå kommun"), ("2120002726", "Älvsbyns kommun")]:
+            make_organisation(name=name, org_number=number, county_code="24")
+        seed_demo_challenges()
+        db.session.commit()
+        challenge_id = db.session.scalar(sa.select(Challenge.id).where(Challenge.status == "submitted"))
+    log_in(page, "facilitator@example.org")
+    page.goto(f"/utmaningar/{challenge_id}")
+    page.get_by_role("button", name="Återlämna för komplettering").click()
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    page.locator("#matchning .suggestion, #matchning p").first.wait_for()  # the suggestions have loaded
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    box = summary.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]  # in view, not 2,700 px below
+    assert "Skriv vad som behöver kompletteras." in summary.inner_text()
+    assert page.url.endswith(f"/utmaningar/{challenge_id}/beslut")
+    page.goto(page.url)  # the address bar's Enter: a GET of the decision's address leads back to the review box
+    assert page.url.endswith(f"/utmaningar/{challenge_id}#granskning")
+    assert page.get_by_role("heading", name="Granskning").is_visible()

@@ -116,3 +116,15 @@ def test_decisions_are_confirmed_in_the_deciders_language(app, client, auth, peo
     assert "The challenge has been reviewed." in page and "Utmaningen är granskad." not in page
     page = client.get(_decide(client, archived, "archive").headers["Location"]).get_data(as_text=True)
     assert "Utmaningen är arkiverad." not in page
+
+
+def test_the_review_box_comes_first_and_a_refused_decision_can_be_reloaded(app, client, auth, people, make_challenge):
+    challenge_id = make_challenge()
+    auth.login("facilitator@example.org")
+    refused = _decide(client, challenge_id, "return").get_data(as_text=True)
+    # The error summary, then the review box, come before the facts and the suggestions that load later.
+    assert refused.index("data-error-summary") < refused.index('id="granskning"') + 200
+    assert refused.index('id="granskning"') < refused.index('id="facts-heading"') < refused.index('id="matchning"')
+    reloaded = client.get(f"/utmaningar/{challenge_id}/beslut")
+    assert reloaded.status_code == 303
+    assert reloaded.headers["Location"] == f"/utmaningar/{challenge_id}#granskning"
