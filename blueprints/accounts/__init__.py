@@ -22,11 +22,34 @@ def init_app(app: "Flask") -> None:
     from blueprints.accounts.policies import INVITE_USERS, PERMISSIONS
     from blueprints.accounts.services import RESET_JOB, send_password_reset
     from blueprints.core.jobs import JobKind
-    from blueprints.core.registry import areas
+    from blueprints.core.registry import AuditObject, areas
 
     init_identify(app)
     app.register_blueprint(bp)
     registry = areas(app)
+    registry.add_audit_names(
+        actions={
+            "login": _l("Loggade in"),
+            "logout": _l("Loggade ut"),
+            "login_failure": _l("Misslyckad inloggning"),
+            "lockout": _l("Kontot låstes (för många misslyckade inloggningar)"),
+            "invite": _l("Bjöd in en användare"),
+            "invitation_completed": _l("Tog emot inbjudan och valde lösenord"),
+            "reset_completed": _l("Valde nytt lösenord via återställningslänk"),
+            "password_reset_requested": _l("Bad om att återställa lösenordet"),
+            "password_reset_limited": _l("Återställning stoppad (för många på en timme)"),
+            "password_changed": _l("Bytte lösenord"),
+            "access_changed": _l("Ändrade roller eller organisation"),
+            "user_activated": _l("Aktiverade användare"),
+            "user_deactivated": _l("Inaktiverade användare"),
+            "api_token_created": _l("Skapade API-nyckel"),
+            "api_token_revoked": _l("Återkallade API-nyckel"),
+        },
+        objects={
+            "User": AuditObject(_l("Användare"), "admin.user_detail", "user_id"),
+            "ApiToken": AuditObject(_l("API-nyckel")),
+        },
+    )
     registry.add_permissions(PERMISSIONS)
     registry.add_link("accounts.invite", _l("Bjud in"), permission=INVITE_USERS, order=70, whole_area=False)
     registry.add_panel("organisation.detail", "accounts/_organisation_users.html", panels.organisation_users, order=10)

@@ -74,8 +74,8 @@ def search_audit(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
     return page, _non_empty(clean)
 
 
-def audit_facets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The actions and object types that occur, as (value, label) pairs for the filter lists."""
+def audit_facets() -> tuple[list[str], list[str]]:
+    """The actions and object types that occur, for the filter lists."""
     actions = db.session.scalars(sa.select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
     types = db.session.scalars(
         sa.select(AuditEvent.object_type)
@@ -83,7 +83,7 @@ def audit_facets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         .distinct()
         .order_by(AuditEvent.object_type)
     ).all()
-    return [(a, a) for a in actions], [(t, t) for t in types if t]
+    return list(actions), [t for t in types if t]
 
 
 def undelivered_emails() -> list[OutboxEmail]:

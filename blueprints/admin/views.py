@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from blueprints.accounts.models import User
 from blueprints.accounts.services import set_user_active, update_user_access
+from blueprints.admin.audit_log import named_facets, readable
 from blueprints.admin.blueprint import bp
 from blueprints.admin.forms import EmptyForm, NeedAreaForm, UserAccessForm
 from blueprints.admin.policies import ADMINISTER
@@ -146,8 +147,17 @@ def toggle_need_area(area_id: int) -> ResponseReturnValue:
 def audit_log() -> ResponseReturnValue:
     """The audit log with filters (action, object type, actor, dates)."""
     page, flt = search_audit(request.args)
-    actions, object_types = audit_facets()
-    return render("admin/audit.html", block="results", page=page, flt=flt, actions=actions, object_types=object_types)
+    actions, object_types = named_facets(*audit_facets())
+    events = [readable(event) for event in page.items]
+    return render(
+        "admin/audit.html",
+        block="results",
+        page=page,
+        events=events,
+        flt=flt,
+        actions=actions,
+        object_types=object_types,
+    )
 
 
 @bp.get("/e-post")

@@ -20,11 +20,18 @@ def init_app(app: "Flask") -> None:
     from blueprints.challenges.demo import seed_demo_challenges
     from blueprints.challenges.policies import PERMISSIONS
     from blueprints.core import versions
-    from blueprints.core.registry import areas
+    from blueprints.core.registry import AuditObject, areas
 
     app.register_blueprint(bp)
     versions.watch(models.Challenge, "challenges")  # matching's index catches up only when they changed
     registry = areas(app)
+    registry.add_audit_names(
+        actions={"import": _l("Importerade utmaningar")},
+        objects={
+            "Challenge": AuditObject(_l("Utmaning"), "challenges.detail", "challenge_id"),
+            "ChallengeComment": AuditObject(_l("Kommentar på utmaning")),
+        },
+    )
     registry.add_permissions(PERMISSIONS)
     registry.add_link("challenges.index", _l("Utmaningar"), order=20)
     registry.add_panel("start", "challenges/_start_review.html", panels.to_review, order=25)

@@ -17,7 +17,7 @@ def init_app(app: "Flask") -> None:
     from blueprints.core import models  # noqa: F401 (the outbox and audit tables)
     from blueprints.core.access import init_access
     from blueprints.core.actions import init_actions
-    from blueprints.core.audit import init_audit
+    from blueprints.core.audit import CORE_ACTIONS, init_audit
     from blueprints.core.cli import register_cli
     from blueprints.core.errors import init_errors
     from blueprints.core.i18n import init_i18n
@@ -26,7 +26,7 @@ def init_app(app: "Flask") -> None:
     from blueprints.core.templating import init_templating
     from blueprints.core.versions import init_versions
 
-    init_registry(app)
+    init_registry(app).add_audit_names(actions=CORE_ACTIONS)
     init_i18n(app)
     init_access(app)
     init_errors(app)

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, UOWTransaction
 
@@ -136,6 +137,16 @@ def _capture_changes(session: Session, flush_context: UOWTransaction) -> None:
             )
     if rows:
         session.connection().execute(sa.insert(AuditEvent), rows)
+
+
+# What core's own events are called (areas name theirs with ``areas(app).add_audit_names``).
+CORE_ACTIONS = {
+    "create": _l("Skapade"),
+    "update": _l("Ändrade"),
+    "delete": _l("Tog bort"),
+    "forbidden": _l("Nekades åtkomst"),
+    "csrf_failure": _l("Formulär utan giltig säkerhetstoken"),
+}
 
 
 def init_audit() -> None:

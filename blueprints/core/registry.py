@@ -2,12 +2,13 @@
 
 An area's ``init_app`` registers its blueprint and then tells the registry what it contributes elsewhere:
 header links (``add_link``), sections on pages that belong to other areas (``add_panel``: the start page,
-an organisation's page), demo data (``add_demo``), kinds of background job (``add_job``) and its named
-permissions (``add_permissions``), which templates ask with ``may('name')``. Pages render the sections of a
+an organisation's page), demo data (``add_demo``), kinds of background job (``add_job``), its named
+permissions (``add_permissions``), which templates ask with ``may('name')``, and what its audit events and
+audited objects are called (``add_audit_names``, for the readable audit log). Pages render the sections of a
 slot with ``panels('slot', ...)``.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,16 @@ class DemoSeeder:
     describe: Callable[[], list[str]] | None = None
 
 
+@dataclass(frozen=True)
+class AuditObject:
+    """What an audited kind of object is called in the audit log, and the page that shows one (an endpoint
+    taking the object's id as ``id_arg``), if any."""
+
+    label: Any
+    endpoint: str | None = None
+    id_arg: str = ""
+
+
 @dataclass
 class Areas:
     """Everything the areas registered."""
@@ -67,6 +78,8 @@ class Areas:
     seeders: list[DemoSeeder] = field(default_factory=list)
     permissions: dict[str, Permission] = field(default_factory=dict)
     jobs: dict[str, "JobKind"] = field(default_factory=dict)
+    audit_actions: dict[str, Any] = field(default_factory=dict)
+    audit_objects: dict[str, AuditObject] = field(default_factory=dict)
 
     def add_link(
         self, endpoint: str, label: Any, *, permission: Permission | None = None, order: int, whole_area: bool = True
@@ -88,6 +101,13 @@ class Areas:
     def add_job(self, kind: str, job_kind: "JobKind") -> None:
         """A kind of background job the worker can run (see ``core.jobs``)."""
         self.jobs[kind] = job_kind
+
+    def add_audit_names(
+        self, *, actions: Mapping[str, Any] | None = None, objects: Mapping[str, AuditObject] | None = None
+    ) -> None:
+        """What the area's audit events (``record_event``'s actions) and audited models are called."""
+        self.audit_actions.update(actions or {})
+        self.audit_objects.update(objects or {})
 
     def add_permissions(self, permissions: Iterable[Permission]) -> None:
         """Permissions templates may ask by name; a name is declared once in the whole app."""

@@ -16,7 +16,7 @@ def init_app(app: "Flask") -> None:
 
     from blueprints.core import versions
     from blueprints.core.jobs import JobKind
-    from blueprints.core.registry import areas
+    from blueprints.core.registry import AuditObject, areas
     from blueprints.networks import (  # noqa: F401 (views and api attach routes to bp)
         api,
         learning_views,
@@ -37,6 +37,13 @@ def init_app(app: "Flask") -> None:
     versions.watch(models.Network, "networks")  # members and CPV codes included: figures kept until they change
     versions.watch(models.NetworkMember, "networks")
     registry = areas(app)
+    registry.add_audit_names(
+        objects={
+            "Network": AuditObject(_l("Nätverk"), "networks.detail", "network_id"),
+            "NetworkMember": AuditObject(_l("Nätverksmedlem")),
+            "NetworkActivity": AuditObject(_l("Nätverksaktivitet")),
+        }
+    )
     registry.add_permissions(PERMISSIONS)
     registry.add_job(
         TRAIN_JOB,

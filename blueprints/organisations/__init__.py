@@ -11,7 +11,7 @@ def init_app(app: "Flask") -> None:
     from flask_babel import lazy_gettext as _l
 
     from blueprints.core import versions
-    from blueprints.core.registry import areas
+    from blueprints.core.registry import AuditObject, areas
     from blueprints.organisations import (  # noqa: F401 (views attach routes to bp)
         models,
         panels,
@@ -24,6 +24,9 @@ def init_app(app: "Flask") -> None:
     app.register_blueprint(bp)
     versions.watch(models.Organisation, "organisations")
     registry = areas(app)
+    registry.add_audit_names(
+        objects={"Organisation": AuditObject(_l("Organisation"), "organisations.detail", "organisation_id")}
+    )
     registry.add_permissions(PERMISSIONS)
     registry.add_link("organisations.index", _l("Organisationer"), permission=SEE_REGISTRY, order=50)
     registry.add_panel("start.cards", "organisations/_start_own_card.html", panels.own_organisation_card, order=10)

@@ -10,7 +10,7 @@ def init_app(app: "Flask") -> None:
     """Register the pages and the ``reminders`` commands, header link, start-page sections, permissions, demo."""
     from flask_babel import lazy_gettext as _l
 
-    from blueprints.core.registry import areas
+    from blueprints.core.registry import AuditObject, areas
     from blueprints.support import (  # noqa: F401 (views and cli attach to bp)
         cli,
         models,
@@ -23,6 +23,12 @@ def init_app(app: "Flask") -> None:
 
     app.register_blueprint(bp)
     registry = areas(app)
+    registry.add_audit_names(
+        objects={
+            "SupportRequest": AuditObject(_l("Stödförfrågan"), "support.detail", "request_id"),
+            "Booking": AuditObject(_l("Session"), "support.booking", "booking_id"),
+        }
+    )
     registry.add_permissions(PERMISSIONS)
     registry.add_link("support.index", _l("Stöd"), order=40)
     registry.add_panel("start", "support/_start_queue.html", panels.facilitator_queue, order=20)

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 def init_app(app: "Flask") -> None:
     """Register the CPV search, the ``cpv`` commands and the demo need areas."""
-    from blueprints.core.registry import areas
+    from flask_babel import lazy_gettext as _l
+
+    from blueprints.core.registry import AuditObject, areas
     from blueprints.vocabulary import (  # noqa: F401 (they attach routes and commands to bp)
         cli,
         models,
@@ -22,4 +24,6 @@ def init_app(app: "Flask") -> None:
     from blueprints.vocabulary.demo import seed_demo_need_areas
 
     app.register_blueprint(bp)
-    areas(app).add_demo(seed_demo_need_areas, order=30)
+    registry = areas(app)
+    registry.add_demo(seed_demo_need_areas, order=30)
+    registry.add_audit_names(objects={"NeedArea": AuditObject(_l("Behovsområde"), "admin.edit_need_area", "area_id")})

@@ -6,7 +6,7 @@ from blueprints.accounts.models import User
 from blueprints.core.db import db
 from blueprints.core.models import AuditEvent
 from blueprints.vocabulary.models import NeedArea
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, page_text
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
@@ -117,3 +117,27 @@ def test_only_admins_reach_admin_pages(client, auth, people):
         for path in ("/admin/anvandare", "/admin/behovsomraden", "/admin/logg", "/admin/e-post"):
             assert client.get(path).status_code == 403, (email, path)
         auth.logout()
+
+
+def test_the_audit_log_reads_as_sentences_with_linked_objects_and_changed_fields(app, client, auth, people):
+    from blueprints.challenges.models import Challenge
+    from blueprints.core.db import db
+
+    with app.test_request_context():
+        challenge = Challenge(title="Skolskjuts på landet", organisation_id=people["home"].id, status="submitted")
+        db.session.add(challenge)
+        db.session.commit()
+        assert challenge.title  # loaded, as a view loads what it changes
+        challenge.title = "Skolskjuts i Älvsbyn"
+        db.session.commit()
+        challenge_id = challenge.id
+    auth.login("admin@example.org")
+    html = client.get("/admin/logg?object_type=Challenge").get_data(as_text=True)
+    text = page_text(html)
+    assert "Ändrade" in text and "Skapade" in text
+    assert f'<a href="/utmaningar/{challenge_id}">Utmaning {challenge_id}</a>' in html
+    assert "Titel: Skolskjuts på landet → Skolskjuts i Älvsbyn" in text
+    assert "\\u00e4" not in html and '"title"' not in html  # no raw JSON
+    assert '<option value="Challenge" selected>Utmaning</option>' in html
+    logins = page_text(client.get("/admin/logg?action=login").get_data(as_text=True))
+    assert "Loggade in" in logins
