@@ -96,9 +96,26 @@ def _selected_cpv(form: ChallengeForm) -> list[tuple[str, str]]:
     return selected_cpv(form.cpv_codes.data or "", current_language())
 
 
+def _cpv_left_out(form: ChallengeForm) -> str:
+    words = form.cpv_codes.searched_words
+    if words:
+        return _(
+            "Orden ”%(words)s” är inga CPV-koder och sparades inte: redigera utkastet och välj koder.",
+            words=" ".join(words),
+        )
+    return _("Några CPV-koder var felskrivna och sparades inte: redigera utkastet och kontrollera koderna.")
+
+
 def _form_page(form: ChallengeForm, challenge: Challenge | None) -> ResponseReturnValue:
     submit = request.form.get("action") == "submit"
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    left_out: list[str] = []
+    if form.is_submitted() and not submit and form.cpv_codes.errors:
+        # A draft never fails on CPV: it keeps the codes that are right, and says what it left out.
+        left_out = [*form.cpv_codes.searched_words, *form.cpv_codes.errors]
+        form.cpv_codes.errors = []
+        valid = not form.errors
+    if valid:
         data = _form_data(form)
         if g.user.is_staff and not data.organisation_id:
             form.organisation_id.errors = [*form.organisation_id.errors, _("Välj en organisation.")]
@@ -111,6 +128,8 @@ def _form_page(form: ChallengeForm, challenge: Challenge | None) -> ResponseRetu
             )
             if saved is not None:
                 flash(_("Utmaningen är inskickad.") if submit else _("Utkastet är sparat."), "success")
+                if left_out:
+                    flash(_cpv_left_out(form), "warning")
                 return redirect(url_for("challenges.detail", challenge_id=saved.id), 303)
     return render(
         "challenges/form.html",

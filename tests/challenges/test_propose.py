@@ -1,5 +1,7 @@
 """Proposing a challenge: drafts, submission, validation (full page and inline), editing rights."""
 
+import re
+
 import sqlalchemy as sa
 
 from blueprints.challenges.models import Challenge
@@ -193,3 +195,27 @@ def test_a_choice_sent_as_spaces_is_no_choice(app, client, auth, people, areas):
     assert response.status_code == 303
     stored = _stored(app)
     assert stored.innovation_level is None and stored.network_interest is None
+
+
+def test_without_javascript_words_in_the_cpv_field_give_codes_to_tick(app, client, auth, people, areas):
+    auth.login("buyer@example.org")
+    response = _post(client, action="submit", **_complete(areas, cpv_codes="60130000 städning"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Välj koder för ”städning” i listan under fältet." in html
+    ticks = re.findall(r'<input type="checkbox" id="cpv_codes-match-(\d{8})" name="cpv_codes"', html)
+    assert ticks and all(code.startswith("909") for code in ticks[:3])  # cleaning services
+    field = re.search(r'<input[^>]*id="cpv_codes"[^>]*>', html)[0]
+    assert 'value="60130000"' in field  # the words left the field; the code stayed
+    # Sent again with one box ticked: the typed code and the ticked one are stored.
+    response = _post(client, action="submit", **_complete(areas, cpv_codes=["60130000", ticks[0]]))
+    assert response.status_code == 303
+    assert [c.code for c in _stored(app).cpv_codes] == sorted(["60130000", ticks[0]])
+
+
+def test_a_draft_never_fails_on_cpv(app, client, auth, people, areas):
+    auth.login("buyer@example.org")
+    response = _post(client, title="Städ i skolor", action="draft", cpv_codes="90911200 städning 1234")
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Utkastet är sparat." in page and "Orden ”städning” är inga CPV-koder och sparades inte" in page
+    assert [c.code for c in _stored(app, "Städ i skolor").cpv_codes] == ["90911200"]
