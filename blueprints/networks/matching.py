@@ -29,7 +29,8 @@ from stop_words import get_stop_words
 from blueprints.networks.cpv_model import CpvModel
 from blueprints.vocabulary.cpv import tokens
 
-# Swedish function words (the stop-words package's list) and words every procurement title uses.
+# Swedish function words (the stop-words package's list), words every procurement title uses, and what
+# people write around any need ("vi behöver", "krav", "dialog med leverantörer").
 STOPWORDS = frozenset(get_stop_words("swedish")) | frozenset(
     [
         "nya",
@@ -47,6 +48,43 @@ STOPWORDS = frozenset(get_stop_words("swedish")) | frozenset(
         "of",
         "and",
         "for",
+        # What people write around a need, whatever the need: shared, they say nothing about it.
+        "behöver",
+        "behov",
+        "behovet",
+        "behoven",
+        "önskar",
+        "söker",
+        "krav",
+        "kraven",
+        "kravställning",
+        "upphandla",
+        "upphandlas",
+        "dialog",
+        "dialogen",
+        "tjänst",
+        "tjänster",
+        "projekt",
+        "projektet",
+        "verksamhet",
+        "verksamheten",
+        "verksamheter",
+        "möjlighet",
+        "möjligheter",
+        "olika",
+        "befintlig",
+        "befintliga",
+        "genomföra",
+        "kommun",
+        "kommunen",
+        "kommuner",
+        "region",
+        "regionen",
+        "leverantör",
+        "leverantörer",
+        "marknaden",
+        "lösning",
+        "lösningar",
     ]
 )
 

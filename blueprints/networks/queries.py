@@ -16,7 +16,7 @@ from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import contains_words, db
 from blueprints.networks.constants import ACTIVE, BELONGING, CLOSED, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
-from blueprints.networks.matching import LABELLED_REASONS, REASON_TEXTS, Item, Reason, Suggestion
+from blueprints.networks.matching import CPV_REASONS, LABELLED_REASONS, REASON_TEXTS, Item, Reason, Suggestion
 from blueprints.networks.models import MatchDismissal, Network, NetworkMember, network_challenge
 from blueprints.networks.policies import RUN_NETWORKS, belonging_to, visible_networks
 from blueprints.organisations.models import Organisation
@@ -179,6 +179,10 @@ def challenge_item(challenge: Challenge) -> Item:
     )
 
 
+SHOWN_SCORE = 0.3  # below this a suggestion is a weak one (shown only on asking, behind "Visa fler")
+SUBSTANTIVE_REASONS = frozenset([*CPV_REASONS.values(), "predicted_group", "history", "words"])
+
+
 @dataclass(frozen=True)
 class Match:
     """A suggestion with the challenge or network it names, and the volume the organisations would pool."""
@@ -190,6 +194,13 @@ class Match:
     challenge: Challenge | None
     network: Network | None
     pooled_power_sek: int | None  # the pooled power if they joined (statistics.power's definition)
+    reason_kinds: frozenset[str] = frozenset()
+
+    @property
+    def is_strong(self) -> bool:
+        """Worth showing first: a score of SHOWN_SCORE or more, and something in common beyond need area, time
+        and place (words, CPV codes, the statistics); the rest are offered behind "Visa fler"."""
+        return self.score >= SHOWN_SCORE and bool(self.reason_kinds & SUBSTANTIVE_REASONS)
 
     @property
     def is_challenge(self) -> bool:
@@ -279,7 +290,16 @@ def resolve(
         {(s.kind, s.id): _pooled_group(query_organisation_id, query_codes, c, n) for s, c, n in found}
     )
     return [
-        Match(s.kind, s.id, s.score, describe(s.reasons, labels, language), c, n, power.get((s.kind, s.id)))
+        Match(
+            s.kind,
+            s.id,
+            s.score,
+            describe(s.reasons, labels, language),
+            c,
+            n,
+            power.get((s.kind, s.id)),
+            frozenset(r.kind for r in s.reasons),
+        )
         for s, c, n in found
     ]
 

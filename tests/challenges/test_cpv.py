@@ -55,10 +55,20 @@ def _codes(query):
         ("vägbygge", "45233120"),
         ("Road construction", "45233120"),
         ("öronmärken", "03340000"),  # Å, Ä, Ö fold in the database too (SQLite's lower() would not)
+        ("lokalvård", "90910000"),  # words of real procurement titles that no label has
+        ("städtjänster", "90910000"),
+        ("ventilationsarbeten", "45331210"),
     ],
 )
 def test_swedish_words_find_the_right_codes(app_ctx, query, expected):
     assert expected in _codes(query)[:3], _codes(query)
+
+
+def test_a_whole_word_ranks_above_a_word_that_only_contains_it(app_ctx):
+    found = _codes("städ")
+    assert found[0].startswith("9091") and found.index("90910000") < 3
+    smidesstad = [code for code, _parent in search_cpv("smidesstäd", "sv")][:1]
+    assert smidesstad and smidesstad[0] not in found[:3]  # the anvil is not among cleaning's first
 
 
 def test_digits_find_codes_by_prefix(app_ctx):

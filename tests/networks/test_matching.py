@@ -176,3 +176,22 @@ def test_items_come_back_from_the_store_as_they_went_in_and_new_ones_are_looked_
     assert engine.items[len(items)] == added
     query = Item("challenge", 9, frozenset({9}), "Skolstädning", cpv_codes=("90919300",))
     assert 8 in {s.id for s in engine.rank(query, k=5)}
+
+
+def test_what_people_write_around_any_need_is_no_shared_word():
+    engine = _engine(
+        [
+            Item(
+                "challenge", 1, frozenset({1}), "Vi behöver dialog om krav", "Vi vill upphandla med olika leverantörer"
+            ),
+            Item(
+                "challenge", 2, frozenset({2}), "Vi behöver dialog om krav", "Vi vill upphandla med olika leverantörer"
+            ),
+        ]
+    )
+    query = Item(
+        "challenge", 3, frozenset({3}), "Vi behöver dialog om krav", "Vi vill upphandla med olika leverantörer"
+    )
+    for suggestion in engine.rank(query, 5):
+        shared = [dict(r.params).get("words", "") for r in suggestion.reasons if r.kind == "words"]
+        assert not any(word in text for text in shared for word in ("behöver", "dialog", "krav", "upphandla"))

@@ -604,3 +604,24 @@ def test_inviting_an_organisation_nobody_uses_says_so_and_a_person_can_be_named(
     assert taken.status_code == 422 and "buyer2@example.org hör till en annan organisation." in taken.get_data(
         as_text=True
     )
+
+
+def test_weak_suggestions_wait_behind_show_more(app, client, auth, people, make_challenge, areas):
+    area = areas["Fossilfria transporter"]
+    when = {"planned_year": 2027, "planned_quarter": 2}
+    mine = make_challenge("Fossilfri skolskjuts", need_area_id=area, **when)
+    make_challenge("Elbussar för skolskjuts", organisation="other", need_area_id=area)  # words and CPV in common
+    make_challenge(  # little in common: a weak suggestion
+        "Arbetsmaskiner som är fossilfria",
+        description="Hjullastare och grävmaskiner för gatukontoret",
+        organisation="other",
+        need_area_id=area,
+        codes=("43260000",),
+        **when,
+    )
+    auth.login("facilitator@example.org")
+    body = client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
+    first, _sep, more = body.partition('<details class="more-suggestions">')
+    assert "Elbussar för skolskjuts" in first
+    assert "Arbetsmaskiner som är fossilfria" not in first
+    assert "Visa fler (1 svagare förslag)" in more and "Arbetsmaskiner som är fossilfria" in more
