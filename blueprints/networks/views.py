@@ -18,7 +18,7 @@ from blueprints.core.args import int_arg, int_args
 from blueprints.core.db import db
 from blueprints.core.downloads import download
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
-from blueprints.core.htmx import render
+from blueprints.core.htmx import is_partial, render
 from blueprints.core.i18n import current_language
 from blueprints.networks.blueprint import bp
 from blueprints.networks.calendar import activity_calendar
@@ -390,6 +390,19 @@ def checklist(network_id: int) -> ResponseReturnValue:
             actor=g.user,
         )
     )
+    if is_partial():  # htmx: the checklist alone, focus on the phase's heading (the page keeps its place)
+        return render(
+            "networks/detail.html",
+            block="checklist",
+            network=network,
+            done={(c.phase, c.item): c for c in network.checklist},
+            checklist=CHECKLIST,
+            phases=PHASES,
+            phase_order=PHASE_ORDER,
+            can_run=True,
+            changed_phase=request.form.get("phase", ""),
+            checklist_message=_("Checklistan är uppdaterad."),
+        )
     return _done(_("Checklistan är uppdaterad."), network, "#checklista")
 
 

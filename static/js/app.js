@@ -90,8 +90,14 @@
     window.setTimeout(function () { alert.textContent = body.dataset.networkError; }, 50);
   });
 
+  // After a swap that took away the focused control (the week's "Nästa vecka", a checklist button), focus
+  // goes to the new content's heading marked data-focus-after-swap, never to <body>.
   document.addEventListener("htmx:after:swap", function (event) {
     focusErrorSummary(event.target);
+    var active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    var heading = document.querySelector("[data-focus-after-swap]");
+    if (heading) heading.focus();
   });
 
   // Typing a date on the dashboard means "my own dates": choose that period before the form is sent

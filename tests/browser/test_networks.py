@@ -108,3 +108,20 @@ def test_staff_create_and_revoke_an_api_token(app, page, people):
     assert "API-nyckeln är återkallad" in page.locator(".messages").inner_text()
     with app.app_context():
         assert db.session.scalar(sa.text("SELECT count(*) FROM api_token WHERE revoked_at IS NOT NULL")) == 1
+
+
+def test_ticking_the_checklist_keeps_the_page_and_moves_focus_to_the_phase(app, page, people):
+    with app.app_context():
+        network = Network(name="Checklistnätverket", common_challenge="x", host_organisation_id=people["home"].id)
+        db.session.add(network)
+        db.session.commit()
+        network_id = network.id
+    log_in(page, "facilitator@example.org")
+    page.goto(f"/natverk/{network_id}")
+    page.evaluate("window.__samePage = true")
+    page.locator("#checklista button").first.click()
+    page.locator("#checklista .checklist__done").first.wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'checklist-initiera'")
+    assert page.evaluate("window.__samePage") is True  # no reload: the checklist alone was swapped
+    assert page.locator("#checklista [role=status]").inner_text() == "Checklistan är uppdaterad."
+    assert axe_violations(page) == []

@@ -47,8 +47,11 @@ def test_buyer_requests_support_and_books_with_the_keyboard_only(app, page, peop
     page.get_by_role("link", name="Boka om").first.click()
     page.wait_for_url(re.compile(r".*/omboka$"))
     assert axe_violations(page) == []
+    heading_before = page.locator("#week-heading").inner_text()
     page.get_by_role("link", name="Nästa vecka").click()
     page.locator("#week .slot").first.wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'week-heading'")
+    assert page.locator("#week-heading").inner_text() != heading_before  # focus on the new week's heading
     assert axe_violations(page) == []
     page.goto("/stod/sessioner/")
     assert "Laddstolpar" in page.locator("main").inner_text()
