@@ -96,6 +96,20 @@ class Table:
         """The headers of the plotted columns (the chart's series)."""
         return [str(self.columns[index].header) for index in self.plotted]
 
+    @property
+    def rows_with_values(self) -> list[tuple[Any, ...]]:
+        """The rows that have a figure other than zero (the page shows these in the table)."""
+        return [row for row in self.rows if not _all_zero(row)]
+
+    @property
+    def rows_without_values(self) -> list[tuple[Any, ...]]:
+        """The rows that are zero throughout (folded away under the table, by name; exports keep them all)."""
+        return [row for row in self.rows if _all_zero(row)]
+
+
+def _all_zero(row: tuple[Any, ...]) -> bool:
+    return all(not value for value in row[1:])
+
 
 @dataclass
 class Section:

@@ -3,6 +3,7 @@ read back as files, the printable report, and the start pages by role."""
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -216,3 +217,18 @@ def test_every_table_has_its_downloads_in_the_default_view_too(client, auth, rep
     per_table = default.count('<p class="downloads">')
     assert per_table == filtered.count('<p class="downloads">') and per_table >= 8
     assert default.count("/oversikt/export/") == filtered.count("/oversikt/export/")
+
+
+def test_sections_are_linked_at_the_top_and_empty_categories_fold_away(client, auth, reporting):
+    auth.login("manager@example.org")
+    html = client.get(YEAR_2025).get_data(as_text=True)
+    nav = html.split('aria-label="Avsnitt i översikten"')[1].split("</nav>")[0]
+    sections = re.findall(r'<section class="dashboard__section" aria-labelledby="(section-[^"]+)"', html)
+    assert sections and all(f'href="#{key}"' in nav for key in sections)
+    table = html.split('id="tabell-')[1:]
+    by_county = next(t for t in table if "Utmaningar per län" in t.split("</caption>")[0])
+    body, _sep, after = by_county.partition("</table>")
+    folded = after.split('<details class="zero-rows">')[1].split("</details>")[0]
+    assert "rader utan värden under perioden" in folded and "Blekinge län" in folded
+    assert "Blekinge län" not in body  # not a row of zeros in the table
+    assert "Västra Götalands län" in body or "Skåne län" in body
