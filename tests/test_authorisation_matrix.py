@@ -130,6 +130,9 @@ MATRIX = {
         ("GET", "/utmaningar/{other_public}/beslut", REVIEWERS),
         ("POST", "/utmaningar/{other_public}/beslut", REVIEWERS, {"action": "review"}),
     ],
+    "challenges.withdraw": [
+        ("POST", "/utmaningar/{other_public}/dra-tillbaka", only()),  # only its own organisation, while submitted
+    ],
     "challenges.comment": [("POST", "/utmaningar/{other_public}/kommentarer", REVIEWERS)],
     "challenges.import_upload": [("GET", "/utmaningar/import", REVIEWERS), ("POST", "/utmaningar/import", REVIEWERS)],
     "challenges.import_confirm": [("POST", "/utmaningar/import/{facilitators_import}", {**REVIEWERS, "admin": 404})],
@@ -184,6 +187,10 @@ MATRIX = {
     "support.detail": [
         ("GET", "/stod/{home_request}", signed_in()),
         ("GET", "/stod/{other_request}", signed_in(buyer=404)),
+    ],
+    "support.withdraw": [
+        ("POST", "/stod/{home_request}/dra-tillbaka", only("buyer")),
+        ("POST", "/stod/{other_request}/dra-tillbaka", only("buyer") | {"buyer": 404}),
     ],
     "support.attach": [
         ("POST", "/stod/{home_request}/bilagor", signed_in(manager=403)),

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from blueprints.challenges.constants import PUBLISHED
+from blueprints.challenges.constants import PUBLISHED, SUBMITTED
 from blueprints.challenges.models import Challenge
 from blueprints.core.access import Permission, Person
 from blueprints.core.roles import ADMIN, BUYER, FACILITATOR, STAFF
@@ -28,6 +28,16 @@ def may_edit(challenge: Challenge, person: Person) -> bool:
     if REVIEW_CHALLENGES(person):
         return True
     return challenge.organisation_id == person.organisation_id and challenge.is_editable_by_its_buyers
+
+
+def may_withdraw(challenge: Challenge, person: Person) -> bool:
+    """The challenge's own organisation may take it back while it waits for review."""
+    return (
+        challenge.status == SUBMITTED
+        and PROPOSE_CHALLENGES(person)
+        and not person.is_staff
+        and challenge.organisation_id == person.organisation_id
+    )
 
 
 def may_see_evidence(challenge: Challenge, person: Person) -> bool:

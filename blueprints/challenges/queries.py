@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User
-from blueprints.challenges.constants import SORTS, STATUSES, SUBMITTED
+from blueprints.challenges.constants import RETURNED, SORTS, STATUSES, SUBMITTED
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, challenge_cpv
 from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
@@ -139,6 +139,14 @@ def review_queue() -> list[Challenge]:
             .options(sa.orm.selectinload(Challenge.organisation))
         )
     )
+
+
+def return_note(challenge: Challenge) -> ChallengeEvent | None:
+    """What the agency asked for when it last returned the challenge for completion (while it is returned)."""
+    if challenge.status != RETURNED:
+        return None
+    returns = [event for event in challenge.events if event.to_status == RETURNED]
+    return returns[-1] if returns else None
 
 
 def review_queue_head(*, limit: int = 5) -> tuple[list[Challenge], int]:

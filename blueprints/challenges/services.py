@@ -117,6 +117,15 @@ TRANSITIONS = {
 }
 
 
+def withdraw_challenge(*, challenge: Challenge, actor: User) -> Challenge:
+    """The buyer takes back a submitted challenge before it is reviewed: it is a draft again."""
+    if challenge.status != SUBMITTED:
+        raise DomainError(str(_l("Utmaningen kan bara dras tillbaka innan den är granskad.")))
+    _record(challenge, actor, DRAFT, str(_l("Tillbakadragen av beställaren")))
+    challenge.submitted_at = None
+    return challenge
+
+
 def decide(*, challenge: Challenge, actor: User, to_status: str, note: str = "") -> Challenge:
     """A staff decision: return for completion (note required), mark reviewed, or archive."""
     if challenge.status not in TRANSITIONS.get(to_status, set()):

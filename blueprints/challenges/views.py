@@ -28,15 +28,24 @@ from blueprints.challenges.policies import (
     SEE_REVIEW_QUEUE,
     may_edit,
     may_see_evidence,
+    may_withdraw,
 )
 from blueprints.challenges.queries import (
     ChallengeFilter,
     get_visible_challenge,
     planned_years,
+    return_note,
     review_queue,
     search_challenges,
 )
-from blueprints.challenges.services import ChallengeData, add_comment, decide, missing_for_submission, save_challenge
+from blueprints.challenges.services import (
+    ChallengeData,
+    add_comment,
+    decide,
+    missing_for_submission,
+    save_challenge,
+    withdraw_challenge,
+)
 from blueprints.core.access import login_required, permission_required
 from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
@@ -135,6 +144,7 @@ def _form_page(form: ChallengeForm, challenge: Challenge | None) -> ResponseRetu
         "challenges/form.html",
         form=form,
         challenge=challenge,
+        return_note=return_note(challenge) if challenge is not None else None,
         selected_cpv=_selected_cpv(form),
         status=form_status(form),
     )
@@ -225,6 +235,7 @@ def _detail_page(challenge: Challenge, status: int = 200, **forms: FlaskForm) ->
         visibility=VISIBILITY,
         quarters=QUARTERS,
         can_edit=may_edit(challenge, g.user),
+        may_withdraw=may_withdraw(challenge, g.user),
         others=_others_bought(challenge),
         county_names=COUNTIES,
         status=status,
@@ -286,6 +297,20 @@ def decide_view(challenge_id: int) -> ResponseReturnValue:
         flash(str(DECISION_MESSAGES[to_status]), "success")
         return redirect(url_for("challenges.detail", challenge_id=challenge.id), 303)
     return _detail_page(db.get_or_404(Challenge, challenge_id), 422, decision_form=form)
+
+
+@bp.post("/utmaningar/<int:challenge_id>/dra-tillbaka")
+@permission_required(PROPOSE_CHALLENGES)
+def withdraw(challenge_id: int) -> ResponseReturnValue:
+    """The buyer takes back a submitted challenge (a draft again, to edit or submit later)."""
+    challenge = get_visible_challenge(challenge_id, g.user)
+    if challenge is None:
+        abort(404)
+    if not may_withdraw(challenge, g.user):
+        abort(403)
+    perform(lambda: withdraw_challenge(challenge=challenge, actor=g.user))
+    flash(_("Utmaningen är tillbakadragen och är ett utkast igen."), "success")
+    return redirect(url_for("challenges.detail", challenge_id=challenge.id), 303)
 
 
 @bp.post("/utmaningar/<int:challenge_id>/kommentarer")

@@ -49,8 +49,8 @@ REQUEST_STATUSES = {
 }
 # Where a request may go from each status.
 TRANSITIONS = {
-    RECEIVED: (ASSESSING, GRANTED, DECLINED),
-    ASSESSING: (GRANTED, DECLINED),
+    RECEIVED: (ASSESSING, GRANTED, DECLINED, CLOSED),  # closed: withdrawn by the buyer before a decision
+    ASSESSING: (GRANTED, DECLINED, CLOSED),
     GRANTED: (ONGOING, CLOSED),
     DECLINED: (),
     ONGOING: (CLOSED,),

@@ -35,6 +35,11 @@ def may_attach(request: SupportRequest, person: Person) -> bool:
     return TRIAGE_REQUESTS(person) or _buyer_of(request, person)
 
 
+def may_withdraw(request: SupportRequest, person: Person) -> bool:
+    """The buyer's organisation may take back its request while it waits for a decision."""
+    return request.awaits_decision and _buyer_of(request, person)
+
+
 def may_book(request: SupportRequest, person: Person) -> bool:
     """The buyer's organisation and facilitators may book a granted request that has a facilitator."""
     if not request.is_granted or request.facilitator_id is None:

@@ -249,6 +249,17 @@ def _move(request: SupportRequest, to_status: str, actor: User, comment: str = "
     _record(request, to_status, actor, comment)
 
 
+def withdraw_request(*, request: SupportRequest, actor: User) -> SupportRequest:
+    """The buyer takes back a request that waits for a decision: it is closed, and staff see why."""
+    if not request.awaits_decision:
+        raise DomainError(_("Förfrågan kan bara dras tillbaka innan myndigheten har beslutat om den."))
+    summary = _("Återkallad av beställaren.")
+    _move(request, CLOSED, actor, summary)
+    request.closing_summary = summary
+    request.closed_at = utcnow()
+    return request
+
+
 def start_assessment(*, request: SupportRequest, actor: User) -> None:
     """Staff take up a received request (this counts as the first response)."""
     _move(request, ASSESSING, actor)
@@ -307,6 +318,8 @@ def close_request(*, request: SupportRequest, summary: str, actor: User) -> Supp
     """Close a granted or ongoing request with a summary; sessions still booked must be dealt with first."""
     if not summary.strip():
         raise DomainError(_("Skriv en sammanfattning."), field="summary")
+    if request.awaits_decision:
+        raise DomainError(_("Förfrågan kan inte ändras så i sin nuvarande status."))
     if any(b.status == BOOKED for b in request.bookings):
         raise DomainError(_("Följ upp eller avboka sessionerna som är bokade innan förfrågan avslutas."))
     _move(request, CLOSED, actor, summary)

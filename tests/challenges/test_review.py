@@ -128,3 +128,29 @@ def test_the_review_box_comes_first_and_a_refused_decision_can_be_reloaded(app, 
     reloaded = client.get(f"/utmaningar/{challenge_id}/beslut")
     assert reloaded.status_code == 303
     assert reloaded.headers["Location"] == f"/utmaningar/{challenge_id}#granskning"
+
+
+def test_the_buyer_sees_what_happens_next_withdraws_and_reads_what_to_complete(
+    app, client, auth, people, make_challenge
+):
+    from tests.conftest import page_text
+
+    challenge_id = make_challenge()
+    auth.login("buyer@example.org")
+    page = page_text(client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True))
+    assert "Vad händer nu?" in page and "Myndigheten granskar utmaningen." in page
+    token = csrf_token(client, f"/utmaningar/{challenge_id}")
+    assert client.post(f"/utmaningar/{challenge_id}/dra-tillbaka", data={"csrf_token": token}).status_code == 303
+    assert _status(app, challenge_id) == "draft"
+    assert client.post(f"/utmaningar/{challenge_id}/dra-tillbaka", data={"csrf_token": token}).status_code == 403
+    # Submitted again and returned by staff: the completion form shows what they asked for.
+    with app.app_context():
+        db.session.get(Challenge, challenge_id).status = "submitted"
+        db.session.commit()
+    auth.logout()
+    auth.login("facilitator@example.org")
+    _decide(client, challenge_id, "return", note="Ange den årliga volymen.")
+    auth.logout()
+    auth.login("buyer@example.org")
+    form = page_text(client.get(f"/utmaningar/{challenge_id}/redigera").get_data(as_text=True))
+    assert "Det här behöver kompletteras" in form and "Ange den årliga volymen." in form

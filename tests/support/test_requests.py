@@ -460,3 +460,20 @@ def test_granting_without_naming_a_facilitator_assigns_nobody(app, client, auth,
     assert response.status_code == 422 and "Välj en facilitator." in response.get_data(as_text=True)
     stored = get_request(app, request_id)
     assert stored.status != "beviljad" and stored.facilitator_id is None
+
+
+def test_the_buyer_sees_what_happens_next_and_may_withdraw_before_a_decision(app, client, auth, people, make_request):
+    request_id = make_request()
+    auth.login("buyer@example.org")
+    page = page_text(client.get(f"/stod/{request_id}").get_data(as_text=True))
+    assert "Vad händer nu?" in page and "svarar senast" in page and "(inom fem arbetsdagar)" in page
+    token = csrf_token(client, f"/stod/{request_id}")
+    response = client.post(f"/stod/{request_id}/dra-tillbaka", data={"csrf_token": token})
+    assert response.status_code == 303
+    stored = get_request(app, request_id)
+    assert stored.status == "avslutad" and stored.closing_summary == "Återkallad av beställaren."
+    page = page_text(client.get(f"/stod/{request_id}").get_data(as_text=True))
+    assert "Förfrågan är tillbakadragen." in page and "Dra tillbaka förfrågan" not in page
+    # Once decided (or withdrawn), it can no longer be taken back.
+    again = client.post(f"/stod/{request_id}/dra-tillbaka", data={"csrf_token": token})
+    assert again.status_code == 403

@@ -33,7 +33,7 @@ from blueprints.support.forms import (
     SupportRequestForm,
 )
 from blueprints.support.models import SupportRequest
-from blueprints.support.policies import REQUEST_SUPPORT, TRIAGE_REQUESTS, may_attach, may_book
+from blueprints.support.policies import REQUEST_SUPPORT, TRIAGE_REQUESTS, may_attach, may_book, may_withdraw
 from blueprints.support.queries import (
     RequestFilter,
     facilitators,
@@ -42,7 +42,13 @@ from blueprints.support.queries import (
     response_due,
     search_requests,
 )
-from blueprints.support.services import RequestData, add_attachments, submit_support_request, upload_dir
+from blueprints.support.services import (
+    RequestData,
+    add_attachments,
+    submit_support_request,
+    upload_dir,
+    withdraw_request,
+)
 from blueprints.support.views.common import done, request_for_page, visible_request
 from blueprints.vocabulary.queries import need_area_choices, selected_cpv
 
@@ -163,6 +169,7 @@ def detail_page(support_request: SupportRequest, status: int = 200, **given: Fla
         staff=user.is_staff,
         may_attach=may_attach(support_request, user),
         may_book=may_book(support_request, user),
+        may_withdraw=may_withdraw(support_request, user),
         overdue=is_overdue(support_request),
         response_due=response_due(support_request),
         statuses=REQUEST_STATUSES,
@@ -210,3 +217,14 @@ def attachment(request_id: int, attachment_id: int) -> ResponseReturnValue:
         download_name=found.filename,
         max_age=0,
     )
+
+
+@bp.post("/stod/<int:request_id>/dra-tillbaka")
+@permission_required(REQUEST_SUPPORT)
+def withdraw(request_id: int) -> ResponseReturnValue:
+    """The buyer takes back a request that has not been decided on."""
+    support_request = visible_request(request_id)
+    if not may_withdraw(support_request, g.user):
+        abort(403)
+    perform(lambda: withdraw_request(request=support_request, actor=g.user))
+    return done(_("Förfrågan är tillbakadragen."), "support.detail", request_id=request_id)
