@@ -40,6 +40,11 @@ def test_buyer_requests_support_and_books_with_the_keyboard_only(app, page, peop
         pytest.fail("no free time reachable with Tab")
     chosen = page.evaluate("document.activeElement.textContent").strip()
     page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Bekräfta bokningen").wait_for()  # what the booking will be, first
+    assert chosen.split()[-1] in page.locator(".facts").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Boka tiden").focus()
+    page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/stod/sessioner/\d+$"))
     assert "Sessionen är bokad." in page.locator(".messages").inner_text()
     assert chosen.split()[-1] in page.locator(".facts").inner_text()  # 09:00–12:00 and the like
@@ -48,7 +53,8 @@ def test_buyer_requests_support_and_books_with_the_keyboard_only(app, page, peop
     page.wait_for_url(re.compile(r".*/omboka$"))
     assert axe_violations(page) == []
     heading_before = page.locator("#week-heading").inner_text()
-    page.get_by_role("link", name="Nästa vecka").click()
+    assert page.locator(".slot--current").count() == 1  # the session's own time, marked
+    page.get_by_role("button", name="Nästa vecka").click()
     page.locator("#week .slot").first.wait_for()
     page.wait_for_function("document.activeElement && document.activeElement.id === 'week-heading'")
     assert page.locator("#week-heading").inner_text() != heading_before  # focus on the new week's heading

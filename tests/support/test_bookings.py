@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from blueprints.core.db import db, utcnow
 from blueprints.core.models import OutboxEmail
 from blueprints.support.models import Booking, Feedback
-from tests.conftest import csrf_token, deliver_outbox, link_in, text_body
+from tests.conftest import csrf_token, deliver_outbox, link_in, page_text, text_body
 from tests.support.conftest import get_request
 
 PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -22,11 +22,14 @@ def _slots(client, path):
     return SLOT.findall(client.get(path).get_data(as_text=True))
 
 
+CONFIRMED = {"confirm": "1"}  # the second step: the person has seen the summary and books
+
+
 def _book(client, request_id, start, kind="workshop"):
     token = csrf_token(client, f"/stod/{request_id}/boka")
     return client.post(
         f"/stod/{request_id}/boka",
-        data={"csrf_token": token, "kind": kind, "start": start, "place": "Stadshuset", "video_link": ""},
+        data={"csrf_token": token, "kind": kind, "start": start, "place": "Stadshuset", "video_link": "", **CONFIRMED},
     )
 
 
@@ -86,7 +89,7 @@ def test_buyer_books_a_free_slot_and_both_sides_get_an_invitation(app, client, a
 def test_the_week_view_moves_by_week_and_answers_partials(app, client, auth, people, granted):
     auth.login("facilitator@example.org")
     first = client.get(f"/stod/{granted}/boka").get_data(as_text=True)
-    following = re.search(r'href="([^"]*vecka=[^"]*)"[^>]*rel="next"', first).group(1).replace("&amp;", "&")
+    following = re.search(r'hx-get="([^"]*vecka=[^"]*)"[^>]*rel="next"', first).group(1).replace("&amp;", "&")
     partial = client.get(following, headers=PARTIAL)
     html = partial.get_data(as_text=True)
     assert partial.status_code == 200 and "<html" not in html and "Vecka " in html
@@ -163,7 +166,9 @@ def test_reschedule_then_cancel_updates_the_same_invitation(app, client, auth, p
     new_starts = _slots(client, f"/stod/sessioner/{booking_id}/omboka")
     target = new_starts[-1]
     token = csrf_token(client, f"/stod/sessioner/{booking_id}/omboka")
-    response = client.post(f"/stod/sessioner/{booking_id}/omboka", data={"csrf_token": token, "start": target})
+    response = client.post(
+        f"/stod/sessioner/{booking_id}/omboka", data={"csrf_token": token, "start": target, **CONFIRMED}
+    )
     assert response.status_code == 303
     moved = _booking(app, booking_id)
     assert moved.starts_at.isoformat() == target and moved.sequence == 1
@@ -204,7 +209,8 @@ def test_other_organisations_cannot_see_or_book(app, client, auth, people, grant
     assert client.get(f"/stod/{granted}/boka").status_code == 404
     token = csrf_token(client, "/stod/")
     response = client.post(
-        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "workshop", "start": "2030-01-07T08:00:00+00:00"}
+        f"/stod/{granted}/boka",
+        data={"csrf_token": token, "kind": "workshop", "start": "2030-01-07T08:00:00+00:00", **CONFIRMED},
     )
     assert response.status_code == 404
     with app.app_context():
@@ -369,17 +375,23 @@ def test_bad_booking_input_gets_clear_messages(app, client, auth, people, grante
     start = _slots(client, f"/stod/{granted}/boka")[0]
     token = csrf_token(client, f"/stod/{granted}/boka")
     wrong_kind = client.post(
-        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "processgranskning", "start": start}
+        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "processgranskning", "start": start, **CONFIRMED}
     )
     assert wrong_kind.status_code == 422  # not one of the kinds the request asked for
     http_link = client.post(
         f"/stod/{granted}/boka",
-        data={"csrf_token": token, "kind": "workshop", "start": start, "video_link": "http://meet.example.org"},
+        data={
+            "csrf_token": token,
+            "kind": "workshop",
+            "start": start,
+            "video_link": "http://meet.example.org",
+            **CONFIRMED,
+        },
     )
     assert http_link.status_code == 422 and "Länken måste börja med https://" in http_link.get_data(as_text=True)
     saturday_night = "2030-01-05T22:00:00+00:00"
     outside = client.post(
-        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "workshop", "start": saturday_night}
+        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "workshop", "start": saturday_night, **CONFIRMED}
     )
     assert outside.status_code == 409 and "Tiden är inte längre ledig" in outside.get_data(as_text=True)
     with app.app_context():
@@ -393,7 +405,12 @@ def test_rescheduling_sends_a_new_reminder(app, client, auth, people, granted, m
     auth.login("facilitator@example.org")
     target = _slots(client, f"/stod/sessioner/{soon}/omboka")[0]
     token = csrf_token(client, f"/stod/sessioner/{soon}/omboka")
-    assert client.post(f"/stod/sessioner/{soon}/omboka", data={"csrf_token": token, "start": target}).status_code == 303
+    assert (
+        client.post(
+            f"/stod/sessioner/{soon}/omboka", data={"csrf_token": token, "start": target, **CONFIRMED}
+        ).status_code
+        == 303
+    )
     assert _booking(app, soon).reminder_sent_at is None
 
 
@@ -401,7 +418,7 @@ def test_the_week_view_names_holidays(app, client, auth, people, granted, pinned
     pinned_clock.move_to(datetime(2026, 12, 1, 9, tzinfo=UTC))  # Christmas week within the booking horizon
     auth.login("buyer@example.org")
     christmas = client.get(f"/stod/{granted}/boka?vecka=2026-W52").get_data(as_text=True)
-    assert "Juldagen: ingen bokning" in christmas and "Julafton: ingen bokning" in christmas
+    assert "Juldagen: helgdag, ingen bokning" in christmas and "Julafton: helgdag, ingen bokning" in christmas
 
 
 def test_cancelled_sessions_leave_the_calendar_feed(app, client, auth, people, granted, make_session):
@@ -506,3 +523,57 @@ def test_each_label_on_the_availability_page_finds_its_own_field(client, auth, p
         field = re.search(rf'<input[^>]*id="{target[1]}"[^>]*>', html)[0]
         assert f'name="{field_name}"' in field
     assert html.count('id="start_time"') == 1 and html.count('id="exception_start_time"') == 1
+
+
+def test_a_chosen_time_is_confirmed_before_it_is_booked(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    starts = _slots(client, f"/stod/{granted}/boka")
+    token = csrf_token(client, f"/stod/{granted}/boka")
+    data = {"csrf_token": token, "kind": "workshop", "start": starts[0], "place": "Stadshuset", "video_link": ""}
+    summary = client.post(f"/stod/{granted}/boka", data=data)
+    text = page_text(summary.get_data(as_text=True))
+    assert summary.status_code == 200 and "Bekräfta bokningen" in text
+    assert "Fredrik Facilitator" in text and "Stadshuset" in text and "Workshop" in text and "kalenderinbjudan" in text
+    assert "Välj en annan tid" in text
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 0  # nothing booked yet
+    booked = client.post(f"/stod/{granted}/boka", data={**data, **CONFIRMED})
+    assert booked.status_code == 303
+
+
+def test_without_javascript_another_week_keeps_what_was_typed_and_no_token_travels_in_an_address(
+    app, client, auth, people, granted
+):
+    auth.login("buyer@example.org")
+    first = client.get(f"/stod/{granted}/boka").get_data(as_text=True)
+    assert 'formmethod="get"' not in first  # "Visa tider" posts: the CSRF token never lands in an address
+    token = csrf_token(client, f"/stod/{granted}/boka")
+    week = re.findall(r'name="vecka" value="([^"]+)"', first)[-1]  # the last week button: "Nästa vecka"
+    page = client.post(
+        f"/stod/{granted}/boka", data={"csrf_token": token, "kind": "workshop", "place": "Rådhuset", "vecka": week}
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'value="Rådhuset"' in html
+    assert f"Vecka {int(week.split('-W')[1])}," in page_text(html)
+
+
+def test_rescheduling_shows_the_current_time_and_confirms_the_new_one(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    starts = _slots(client, f"/stod/{granted}/boka")
+    booking_id = int(_book(client, granted, starts[0]).headers["Location"].rsplit("/", 1)[-1])
+    page = client.get(f"/stod/sessioner/{booking_id}/omboka").get_data(as_text=True)
+    assert "Nuvarande tid" in page
+    target = _slots(client, f"/stod/sessioner/{booking_id}/omboka")[-1]
+    token = csrf_token(client, f"/stod/sessioner/{booking_id}/omboka")
+    summary = client.post(f"/stod/sessioner/{booking_id}/omboka", data={"csrf_token": token, "start": target})
+    assert summary.status_code == 200 and "Bekräfta den nya tiden" in summary.get_data(as_text=True)
+    assert _booking(app, booking_id).starts_at.isoformat() != target
+
+
+def test_the_week_opens_at_the_period_the_request_asked_for(app, client, auth, people, make_request, working_week):
+    from datetime import date
+
+    wanted = make_request(granted=True, preferred_from=date(2026, 11, 2), preferred_to=date(2026, 11, 27))
+    auth.login("buyer@example.org")
+    text = page_text(client.get(f"/stod/{wanted}/boka").get_data(as_text=True))
+    assert "Vecka 45, 2026" in text and "veckan visas därifrån" in text

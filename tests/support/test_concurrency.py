@@ -103,7 +103,9 @@ def test_twenty_overlapping_bookings_give_one_booking_and_nineteen_409s(app, gun
         html = session.get(path).text
         starts = re.findall(r'name="start" value="([^"]+)"', html)
         # Three-hour workshops on a half-hour step: the first two starts overlap each other.
-        forms.append({"csrf_token": csrf_token_from(html), "kind": "workshop", "start": starts[index % 2]})
+        forms.append(
+            {"csrf_token": csrf_token_from(html), "kind": "workshop", "start": starts[index % 2], "confirm": "1"}
+        )
 
     def attempt(session: requests.Session, form: dict[str, str]):
         return lambda: session.post(path, data=form, allow_redirects=False, timeout=60)
