@@ -88,3 +88,6 @@ AGE_FILTERS = {
     "7": (_l("Äldre än 7 dagar"), 7),
     "30": (_l("Äldre än 30 dagar"), 30),
 }
+
+# How often a facilitator's sessions may start.
+START_EVERY = {15: _l("Var 15:e minut"), 30: _l("Varje halvtimme"), 60: _l("Varje hel timme")}

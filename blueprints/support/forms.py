@@ -28,6 +28,7 @@ from blueprints.support.constants import (
     NO_SHOW,
     ON_SITE,
     PROJECT_PHASES,
+    START_EVERY,
     SUPPORT_KINDS,
     WEEKDAYS,
 )
@@ -286,6 +287,12 @@ class RulesForm(AppForm):
             NumberRange(1, 365, message=_l("Mellan 1 och 365 dagar.")),
         ],
         render_kw={"inputmode": "numeric"},
+    )
+    start_every_minutes = SelectField(
+        _l("Sessioner kan börja"),
+        coerce=int,
+        choices=[(minutes, label) for minutes, label in START_EVERY.items()],
+        description=_l("Glesare starttider ger färre tider som överlappar varandra att välja mellan."),
     )
     need_area_ids = MultiCheckboxField(_l("Behovsområden jag kan"), coerce=int)
 

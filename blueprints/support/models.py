@@ -222,12 +222,15 @@ class FacilitatorProfile(Model):
         sa.CheckConstraint("buffer_minutes BETWEEN 0 AND 240", name="buffer"),
         sa.CheckConstraint("notice_working_days BETWEEN 0 AND 30", name="notice"),
         sa.CheckConstraint("horizon_days BETWEEN 1 AND 365", name="horizon"),
+        sa.CheckConstraint("start_every_minutes IN (15, 30, 60)", name="start_every"),
     )
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
     buffer_minutes: Mapped[int] = mapped_column(default=15)
     notice_working_days: Mapped[int] = mapped_column(default=2)
     horizon_days: Mapped[int] = mapped_column(default=90)
+    # Sessions may start every this many minutes (fewer, less overlapping times to choose from at 60).
+    start_every_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
     session_minutes: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=lambda: dict(DEFAULT_SESSION_MINUTES))
     calendar_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
@@ -247,6 +250,7 @@ def rules_of(profile: FacilitatorProfile | None) -> Rules:
         buffer=timedelta(minutes=profile.buffer_minutes),
         notice_working_days=profile.notice_working_days,
         horizon_days=profile.horizon_days,
+        step=timedelta(minutes=profile.start_every_minutes),
     )
 
 

@@ -35,6 +35,7 @@ from blueprints.support.constants import (
     NO_SHOW,
     ONGOING,
     RECEIVED,
+    START_EVERY,
     TRANSITIONS,
 )
 from blueprints.support.diary import format_diary_number
@@ -339,6 +340,7 @@ class RulesData:
     notice_working_days: int
     horizon_days: int
     session_minutes: dict[str, int]
+    start_every_minutes: int
     need_area_ids: list[int]
 
 
@@ -348,6 +350,9 @@ def save_rules(*, facilitator: User, data: RulesData) -> FacilitatorProfile:
     profile.buffer_minutes = data.buffer_minutes
     profile.notice_working_days = data.notice_working_days
     profile.horizon_days = data.horizon_days
+    if data.start_every_minutes not in START_EVERY:
+        raise DomainError(_("Välj 15, 30 eller 60 minuter."), field="start_every_minutes")
+    profile.start_every_minutes = data.start_every_minutes
     profile.session_minutes = dict(data.session_minutes)
     profile.need_areas = list(db.session.scalars(sa.select(NeedArea).where(NeedArea.id.in_(data.need_area_ids))))
     return profile

@@ -577,3 +577,19 @@ def test_the_week_opens_at_the_period_the_request_asked_for(app, client, auth, p
     auth.login("buyer@example.org")
     text = page_text(client.get(f"/stod/{wanted}/boka").get_data(as_text=True))
     assert "Vecka 45, 2026" in text and "veckan visas därifrån" in text
+
+
+def test_a_facilitator_who_starts_on_the_hour_offers_fewer_overlapping_times(app, client, auth, people, granted):
+    auth.login("facilitator@example.org")
+    every_half_hour = _slots(client, f"/stod/{granted}/boka?kind=bollplank")
+    token = csrf_token(client, "/stod/tillganglighet")
+    rules = {"csrf_token": token, "buffer_minutes": "15", "notice_working_days": "2", "horizon_days": "90"}
+    rules |= {"start_every_minutes": "60"} | {
+        f"minutes_{kind}": "60" for kind in ("workshop", "dialogmote", "processgranskning", "projektmote", "bollplank")
+    }
+    assert client.post("/stod/tillganglighet/regler", data=rules).status_code == 303
+    on_the_hour = _slots(client, f"/stod/{granted}/boka?kind=bollplank")
+    assert on_the_hour and all(":00:00" in start for start in on_the_hour)
+    assert len(on_the_hour) < len(every_half_hour)
+    refused = client.post("/stod/tillganglighet/regler", data={**rules, "start_every_minutes": "45"})
+    assert refused.status_code == 422

@@ -47,6 +47,7 @@ def _rules_form(*, blank: bool = False) -> RulesForm:
         "buffer_minutes": int(rules.buffer.total_seconds() // 60),
         "notice_working_days": rules.notice_working_days,
         "horizon_days": rules.horizon_days,
+        "start_every_minutes": int(rules.step.total_seconds() // 60),
         "need_area_ids": [a.id for a in profile.need_areas] if profile else [],
         **{f"minutes_{kind}": int(session_length(profile, kind).total_seconds() // 60) for kind in SUPPORT_KINDS},
     }
@@ -92,6 +93,7 @@ def rules() -> ResponseReturnValue:
             notice_working_days=form.notice_working_days.data or 0,
             horizon_days=form.horizon_days.data or 1,
             session_minutes={kind: getattr(form, f"minutes_{kind}").data for kind in SUPPORT_KINDS},
+            start_every_minutes=form.start_every_minutes.data or 30,
             need_area_ids=form.need_area_ids.data or [],
         )
         if perform(lambda: save_rules(facilitator=g.user, data=data), form=form):
