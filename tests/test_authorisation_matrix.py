@@ -130,6 +130,7 @@ MATRIX = {
         ("GET", "/utmaningar/{other_public}/beslut", REVIEWERS),
         ("POST", "/utmaningar/{other_public}/beslut", REVIEWERS, {"action": "review"}),
     ],
+    "challenges.same_need": [("POST", "/utmaningar/{other_public}/samma-behov", only("buyer"))],
     "challenges.withdraw": [
         ("POST", "/utmaningar/{other_public}/dra-tillbaka", only()),  # only its own organisation, while submitted
     ],

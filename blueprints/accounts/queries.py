@@ -2,9 +2,10 @@
 
 import sqlalchemy as sa
 
-from blueprints.accounts.models import ApiToken, User, UserSession
+from blueprints.accounts.models import ApiToken, User, UserRole, UserSession
 from blueprints.accounts.services import session_expiry
 from blueprints.core.db import db, utcnow
+from blueprints.core.roles import BUYER
 
 
 def live_sessions_of(user: User) -> list[UserSession]:
@@ -33,4 +34,16 @@ def users_of(organisation_id: int) -> list[User]:
     """The organisation's users in Swedish order."""
     return list(
         db.session.scalars(sa.select(User).where(User.organisation_id == organisation_id).order_by(User.sort_key))
+    )
+
+
+def active_buyers_of(organisation_id: int) -> list[User]:
+    """The organisation's active buyers (those who answer for it: invitations, e-mail about its challenges)."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(UserRole)
+            .where(User.organisation_id == organisation_id, User.is_active, UserRole.role == BUYER)
+            .order_by(User.id)
+        )
     )

@@ -40,6 +40,16 @@ def may_withdraw(challenge: Challenge, person: Person) -> bool:
     )
 
 
+def may_share_need(challenge: Challenge, person: Person) -> bool:
+    """A buyer of another organisation may say "we have the same need" about a published challenge."""
+    return (
+        person.has_role(BUYER)
+        and person.organisation_id is not None
+        and challenge.organisation_id != person.organisation_id
+        and challenge.status in PUBLISHED
+    )
+
+
 def may_see_evidence(challenge: Challenge, person: Person) -> bool:
     """Staff, and the challenge's own organisation, see what others bought in its branches (the statistics)."""
     return person.is_staff or challenge.organisation_id == person.organisation_id

@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from blueprints.accounts.models import User
+from blueprints.accounts.queries import active_buyers_of
 from blueprints.challenges.constants import (
     ARCHIVED,
     DRAFT,
@@ -168,6 +169,64 @@ def add_comment(*, challenge: Challenge, author: User, body: str, internal: bool
     challenge.comments.append(comment)
     db.session.flush()
     return comment
+
+
+SAME_NEED_SUBJECT = N_("%(organisation)s har samma behov som er utmaning")
+
+
+def share_need(*, challenge: Challenge, buyer: User) -> Challenge:
+    """A buyer says "we have the same need": a draft of their own organisation starts from the challenge (title,
+    description, need area, CPV codes), staff see it noted on the challenge, and the other organisation's
+    buyers are e-mailed. Returns the new draft."""
+    if buyer.organisation is None or challenge.organisation_id == buyer.organisation_id:
+        raise DomainError(str(_l("Det här är er egen utmaning.")))
+    draft = Challenge(
+        created_by=buyer,
+        status=DRAFT,
+        title=challenge.title,
+        description=challenge.description,
+        need_area_id=challenge.need_area_id,
+        organisation_id=buyer.organisation_id,
+        cpv_codes=list(challenge.cpv_codes),
+        contact_name=buyer.name,
+        contact_email=buyer.email,
+    )
+    _record(
+        draft,
+        buyer,
+        DRAFT,
+        str(
+            _l(
+                "Samma behov som %(title)s (%(organisation)s)",
+                title=challenge.title,
+                organisation=challenge.organisation.name,
+            )
+        ),
+    )
+    draft.search_text = challenge_search_text(draft.title, draft.description, draft.cpv_codes)
+    db.session.add(draft)
+    db.session.flush()
+    note = str(
+        _l(
+            "%(person)s, %(organisation)s, har samma behov och har påbörjat ett eget utkast (nr %(id)s).",
+            person=buyer.name,
+            organisation=buyer.organisation.name,
+            id=draft.id,
+        )
+    )
+    challenge.comments.append(ChallengeComment(author=buyer, body=note, internal=True))
+    for owner in active_buyers_of(challenge.organisation_id):
+        queue_email(
+            recipient=owner.email,
+            language=owner.language,
+            template="same_need",
+            subject=SAME_NEED_SUBJECT,
+            organisation=buyer.organisation.name,
+            title=challenge.title,
+            name=owner.name,
+            link=public_url("challenges.detail", challenge_id=challenge.id),
+        )
+    return draft
 
 
 STATUS_MAIL_SUBJECT = N_("Din utmaning har fått ny status: %(status)s")

@@ -28,6 +28,7 @@ from blueprints.challenges.policies import (
     SEE_REVIEW_QUEUE,
     may_edit,
     may_see_evidence,
+    may_share_need,
     may_withdraw,
 )
 from blueprints.challenges.queries import (
@@ -44,6 +45,7 @@ from blueprints.challenges.services import (
     decide,
     missing_for_submission,
     save_challenge,
+    share_need,
     withdraw_challenge,
 )
 from blueprints.core.access import login_required, permission_required
@@ -236,6 +238,7 @@ def _detail_page(challenge: Challenge, status: int = 200, **forms: FlaskForm) ->
         quarters=QUARTERS,
         can_edit=may_edit(challenge, g.user),
         may_withdraw=may_withdraw(challenge, g.user),
+        may_share_need=may_share_need(challenge, g.user),
         others=_others_bought(challenge),
         county_names=COUNTIES,
         status=status,
@@ -311,6 +314,28 @@ def withdraw(challenge_id: int) -> ResponseReturnValue:
     perform(lambda: withdraw_challenge(challenge=challenge, actor=g.user))
     flash(_("Utmaningen är tillbakadragen och är ett utkast igen."), "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge.id), 303)
+
+
+@bp.post("/utmaningar/<int:challenge_id>/samma-behov")
+@permission_required(PROPOSE_CHALLENGES)
+def same_need(challenge_id: int) -> ResponseReturnValue:
+    """A buyer has the same need: a draft of their own starts from this challenge, and its owners are told."""
+    challenge = get_visible_challenge(challenge_id, g.user)
+    if challenge is None:
+        abort(404)
+    if not may_share_need(challenge, g.user):
+        abort(403)
+    draft = perform(lambda: share_need(challenge=challenge, buyer=g.user))
+    assert draft is not None
+    flash(
+        _(
+            "Ett utkast för er organisation har börjat från utmaningen, och %(organisation)s vet att ni har samma "
+            "behov. Anpassa utkastet och skicka in det.",
+            organisation=challenge.organisation.name,
+        ),
+        "success",
+    )
+    return redirect(url_for("challenges.edit", challenge_id=draft.id), 303)
 
 
 @bp.post("/utmaningar/<int:challenge_id>/kommentarer")

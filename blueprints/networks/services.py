@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from blueprints.accounts.models import User, UserRole
+from blueprints.accounts.queries import active_buyers_of
 from blueprints.accounts.services import invite_user, normalise_email
 from blueprints.challenges.constants import PUBLISHED
 from blueprints.challenges.models import Challenge
@@ -165,21 +166,10 @@ def set_checklist_item(*, network: Network, phase: str, item: str, done: bool, a
 INVITATION_SUBJECT = N_("Inbjudan till beställarnätverket %(network)s")
 
 
-def _buyers_of(organisation_id: int) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(UserRole)
-            .where(User.organisation_id == organisation_id, User.is_active, UserRole.role == BUYER)
-            .order_by(User.id)
-        )
-    )
-
-
 def _email_invitation(member: NetworkMember) -> int:
     """E-mail the organisation's buyers a link to answer; returns how many were e-mailed."""
     network = member.network
-    buyers = _buyers_of(member.organisation_id)
+    buyers = active_buyers_of(member.organisation_id)
     for buyer in buyers:
         with force_locale(buyer.language):
             role = str(MEMBER_ROLES[member.role]).lower()

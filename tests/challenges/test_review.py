@@ -154,3 +154,32 @@ def test_the_buyer_sees_what_happens_next_withdraws_and_reads_what_to_complete(
     auth.login("buyer@example.org")
     form = page_text(client.get(f"/utmaningar/{challenge_id}/redigera").get_data(as_text=True))
     assert "Det här behöver kompletteras" in form and "Ange den årliga volymen." in form
+
+
+def test_a_buyer_with_the_same_need_starts_a_draft_and_the_owners_and_staff_are_told(
+    app, client, auth, people, make_challenge
+):
+    from tests.conftest import page_text
+
+    theirs = make_challenge("Fossilfri skolskjuts på landsbygden", organisation="other")
+    auth.login("buyer@example.org")
+    page = page_text(client.get(f"/utmaningar/{theirs}").get_data(as_text=True))
+    assert "Har ni samma behov?" in page
+    token = csrf_token(client, f"/utmaningar/{theirs}")
+    response = client.post(f"/utmaningar/{theirs}/samma-behov", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/redigera")
+    with app.app_context():
+        draft = db.session.scalar(
+            sa.select(Challenge).where(Challenge.organisation_id == people["home"].id, Challenge.status == "draft")
+        )
+        assert draft.title == "Fossilfri skolskjuts på landsbygden" and [c.code for c in draft.cpv_codes] == [
+            "60130000"
+        ]
+        original = db.session.get(Challenge, theirs)
+        assert any(c.internal and "har samma behov" in c.body for c in original.comments)
+    mails = [m for m in _mails(app) if m.recipient == "buyer2@example.org"]
+    assert mails and "Göteborgs kommun har samma behov som er utmaning" in mails[-1].subject
+    # Not on one's own challenge.
+    own = make_challenge("Vår egen", organisation="home")
+    assert "Har ni samma behov?" not in client.get(f"/utmaningar/{own}").get_data(as_text=True)
+    assert client.post(f"/utmaningar/{own}/samma-behov", data={"csrf_token": token}).status_code == 403
