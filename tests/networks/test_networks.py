@@ -625,3 +625,12 @@ def test_weak_suggestions_wait_behind_show_more(app, client, auth, people, make_
     assert "Elbussar för skolskjuts" in first
     assert "Arbetsmaskiner som är fossilfria" not in first
     assert "Visa fler (1 svagare förslag)" in more and "Arbetsmaskiner som är fossilfria" in more
+
+
+def test_an_invitation_says_what_joining_means_before_it_is_answered(app, client, auth, people, make_network):
+    network_id = make_network(members=[("home", "inbjuden")])
+    auth.login("buyer@example.org")
+    text = page_text(client.get(f"/natverk/{network_id}").get_data(as_text=True))
+    meaning = text.split("Vad det innebär")[1].split("Tacka ja")[0]
+    assert "Nätverket har 1 aktiv medlem och är i fasen initiera." in meaning
+    assert "Som medlem deltar ni i nätverksmöten" in meaning and "ingen organisation binds att köpa något" in meaning
