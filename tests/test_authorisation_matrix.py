@@ -162,6 +162,16 @@ MATRIX = {
         ("POST", "/natverk/{closed_network}/medlemmar/{closed_member}", INVITERS, {"role": "observator"})
     ],
     "networks.answer": [("POST", "/natverk/{open_network}/svar", only("buyer"), {"action": "decline"})],
+    # The buyer's organisation is already invited to the open network: nobody here may apply.
+    "networks.apply": [("POST", "/natverk/{open_network}/ansok", only())],
+    "networks.answer_applicant": [
+        (
+            "POST",
+            "/natverk/{closed_network}/ansokningar/{closed_member}",
+            INVITERS | {"buyer": 404},
+            {"action": "admit"},
+        )
+    ],
     "networks.link": [("POST", "/natverk/{closed_network}/utmaningar", INVITERS)],
     "networks.unlink": [
         ("POST", "/natverk/{open_network}/utmaningar/{other_public}/ta-bort", {**INVITERS, "admin": 404}),

@@ -8,8 +8,14 @@ PHASE_ORDER = list(PHASES)
 
 HOST, MEMBER, OBSERVER = "vard", "medlem", "observator"
 MEMBER_ROLES = {HOST: _l("Värd"), MEMBER: _l("Medlem"), OBSERVER: _l("Observatör")}
-INVITED, ACTIVE, DECLINED, LEFT = "inbjuden", "aktiv", "avbojd", "lamnat"
-MEMBER_STATUSES = {INVITED: _l("Inbjuden"), ACTIVE: _l("Aktiv"), DECLINED: _l("Avböjd"), LEFT: _l("Lämnat")}
+INVITED, ACTIVE, DECLINED, LEFT, APPLIED = "inbjuden", "aktiv", "avbojd", "lamnat", "ansokt"
+MEMBER_STATUSES = {
+    INVITED: _l("Inbjuden"),
+    ACTIVE: _l("Aktiv"),
+    DECLINED: _l("Avböjd"),
+    LEFT: _l("Lämnat"),
+    APPLIED: _l("Ansökt"),  # an organisation asked to join an open network; the host or the agency answers
+}
 # Organisations that belong to a network (may see it even when it is closed).
 BELONGING = (INVITED, ACTIVE)
 
@@ -59,4 +65,7 @@ EVENT_KINDS = {
     "challenge_linked": _l("Utmaningen %(detail)s kopplades till nätverket"),
     "challenge_unlinked": _l("Utmaningen %(detail)s togs bort från nätverket"),
     "activity": _l("Aktivitet planerad: %(detail)s"),
+    "applied": _l("%(detail)s ansökte om att gå med"),
+    "admitted": _l("%(detail)s fick ja på sin ansökan"),
+    "refused": _l("%(detail)s fick nej på sin ansökan"),
 }

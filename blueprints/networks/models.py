@@ -13,6 +13,7 @@ from blueprints.core.formatting import search_text, swedish_sort_key
 from blueprints.networks.constants import (
     ACTIVE,
     ACTIVITY_KINDS,
+    APPLIED,
     BELONGING,
     HOST,
     INITIATE,
@@ -135,6 +136,11 @@ class NetworkMember(Model):
     def is_invited(self) -> bool:
         """Invited and not yet answered."""
         return self.status == INVITED
+
+    @property
+    def has_applied(self) -> bool:
+        """Asked to join, and not yet answered."""
+        return self.status == APPLIED
 
     @property
     def is_active(self) -> bool:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from blueprints.core.access import Permission, Person
 from blueprints.core.roles import ADMIN, BUYER, FACILITATOR, STAFF
-from blueprints.networks.constants import BELONGING
+from blueprints.networks.constants import BELONGING, DECLINED, LEFT
 from blueprints.networks.models import Network, NetworkMember
 
 RUN_NETWORKS = Permission("run_networks", (FACILITATOR, ADMIN))  # create networks, invite, plan activities
@@ -35,6 +35,22 @@ def visible_networks(person: Person) -> sa.ColumnElement[bool]:
 def may_answer(member: NetworkMember, person: Person) -> bool:
     """A buyer of the invited organisation may answer its invitation (and leave the network)."""
     return ANSWER_INVITATIONS(person) and person.organisation_id == member.organisation_id
+
+
+def may_apply(network: Network, person: Person) -> bool:
+    """A buyer whose organisation is not in an open network may ask to join it."""
+    if not (network.is_open and ANSWER_INVITATIONS(person) and person.organisation_id is not None):
+        return False
+    member = network.member_for(person.organisation_id)
+    return member is None or member.status in (DECLINED, LEFT)
+
+
+def may_answer_applications(network: Network, person: Person) -> bool:
+    """Staff who run networks, and the buyers of the host organisation, answer requests to join."""
+    if RUN_NETWORKS(person):
+        return True
+    own = network.member_for(person.organisation_id)
+    return own is not None and own.is_host and own.is_active and ANSWER_INVITATIONS(person)
 
 
 def sees_inside(network: Network, person: Person) -> bool:

@@ -4,6 +4,7 @@ activities, and dismissed suggestions."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import force_locale
@@ -22,6 +23,7 @@ from blueprints.core.roles import BUYER
 from blueprints.core.urls import public_url
 from blueprints.networks.constants import (
     ACTIVE,
+    APPLIED,
     BELONGING,
     CHECKLIST,
     DECLINED,
@@ -42,6 +44,7 @@ from blueprints.networks.models import (
     NetworkEvent,
     NetworkMember,
 )
+from blueprints.networks.policies import may_apply
 from blueprints.organisations.models import Organisation
 from blueprints.vocabulary.queries import cpv_codes_by_id
 
@@ -263,6 +266,74 @@ def answer_invitation(*, member: NetworkMember, accept: bool, user: User) -> Net
     member.answered_by_id = user.id
     _event(member.network, user, "accepted" if accept else "declined", member.organisation.name)
     db.session.flush()
+    return member
+
+
+APPLICATION_SUBJECT = N_("%(organisation)s vill gå med i nätverket %(network)s")
+APPLICATION_ANSWER_SUBJECT = N_("Svar på er ansökan till nätverket %(network)s")
+
+
+def _notify(people: Iterable[User], subject: str, message: str, network: Network, **values: str) -> None:
+    """E-mail each person a short notice about the network, in their language, with a link to it."""
+    extra: dict[str, Any] = dict(values)
+    for person in people:
+        with force_locale(person.language):
+            text = str(_l(message, network=network.name, **values))
+        queue_email(
+            recipient=person.email,
+            language=person.language,
+            template="network_notice",
+            subject=subject,
+            name=person.name,
+            message=text,
+            network=network.name,
+            link=public_url("networks.detail", network_id=network.id, anchor="medlemmar"),
+            **extra,
+        )
+
+
+def apply_to_join(*, network: Network, user: User) -> NetworkMember:
+    """A buyer's organisation asks to join an open network; the host's buyers and the coordinator are told."""
+    if user.organisation_id is None or not may_apply(network, user):
+        raise DomainError(str(_l("Er organisation kan inte ansöka om att gå med i det här nätverket.")))
+    member = network.member_for(user.organisation_id)
+    if member is None:
+        member = NetworkMember(organisation_id=user.organisation_id, role=MEMBER, status=APPLIED)
+        network.members.append(member)
+    else:
+        member.role, member.status, member.answered_at = MEMBER, APPLIED, None
+    member.invited_at = utcnow()
+    organisation = db.session.get_one(Organisation, user.organisation_id)
+    _event(network, user, "applied", organisation.name)
+    db.session.flush()
+    deciders = [*(active_buyers_of(network.host_organisation_id) if network.host_organisation_id else [])]
+    if network.coordinator is not None and network.coordinator.is_active:
+        deciders.append(network.coordinator)
+    _notify(
+        deciders,
+        APPLICATION_SUBJECT,
+        N_("%(organisation)s ansöker om att gå med i nätverket %(network)s. Svara på nätverkets sida."),
+        network,
+        organisation=organisation.name,
+    )
+    return member
+
+
+def answer_application(*, member: NetworkMember, accept: bool, actor: User) -> NetworkMember:
+    """The host or the agency admits or refuses an organisation that asked to join; its buyers are told."""
+    if not member.has_applied:
+        raise DomainError(str(_l("Ansökan är redan besvarad.")))
+    member.status = ACTIVE if accept else DECLINED
+    member.answered_at = utcnow()
+    member.answered_by_id = actor.id
+    _event(member.network, actor, "admitted" if accept else "refused", member.organisation.name)
+    db.session.flush()
+    message = (
+        N_("Er organisation är nu medlem i nätverket %(network)s. Välkommen!")
+        if accept
+        else N_("Nätverket %(network)s kan inte ta emot er organisation just nu.")
+    )
+    _notify(active_buyers_of(member.organisation_id), APPLICATION_ANSWER_SUBJECT, message, member.network)
     return member
 
 

@@ -45,6 +45,8 @@ from blueprints.networks.policies import (
     RUN_NETWORKS,
     SEE_MATCH_SUGGESTIONS,
     may_answer,
+    may_answer_applications,
+    may_apply,
     sees_inside,
 )
 from blueprints.networks.queries import (
@@ -64,7 +66,9 @@ from blueprints.networks.queries import (
 from blueprints.networks.services import (
     ActivityData,
     NetworkData,
+    answer_application,
     answer_invitation,
+    apply_to_join,
     can_answer,
     change_member_role,
     change_phase,
@@ -317,6 +321,8 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         activity_kinds=ACTIVITY_KINDS,
         linked=[c for c in network.challenges if c.id in visible],
         unanswerable=_unanswerable(network) if can_run else [],
+        may_apply=may_apply(network, user),
+        answers_applications=may_answer_applications(network, user),
         history=[
             (event, _event_text(event))
             for event in reversed(network.events)
@@ -491,6 +497,35 @@ def answer(network_id: int) -> ResponseReturnValue:
     flash(messages[action], "success")
     back_to_start = request.form.get("back") == "start"
     return redirect(url_for("site.index") if back_to_start else back, 303)
+
+
+@bp.post("/natverk/<int:network_id>/ansok")
+@login_required
+def apply(network_id: int) -> ResponseReturnValue:
+    """A buyer's organisation asks to join an open network."""
+    network = _visible_network(network_id)
+    if not may_apply(network, g.user):
+        abort(403)
+    perform(lambda: apply_to_join(network=network, user=g.user))
+    flash(_("Er ansökan är skickad. Värden eller myndigheten svarar, och ni får beskedet med e-post."), "success")
+    return redirect(url_for("networks.detail", network_id=network.id) + "#medlemmar", 303)
+
+
+@bp.post("/natverk/<int:network_id>/ansokningar/<int:member_id>")
+@login_required
+def answer_applicant(network_id: int, member_id: int) -> ResponseReturnValue:
+    """The host or the agency admits or refuses an organisation that asked to join."""
+    network = _visible_network(network_id)
+    if not may_answer_applications(network, g.user):
+        abort(403)
+    member = _member(network, member_id)
+    action = request.form.get("action", "")
+    if action not in ("admit", "refuse"):
+        abort(400)
+    perform(lambda: answer_application(member=member, accept=action == "admit", actor=g.user))
+    message = _("%(name)s är medlem nu.") if action == "admit" else _("%(name)s fick nej.")
+    flash(message % {"name": member.organisation.name}, "success")
+    return redirect(url_for("networks.detail", network_id=network.id) + "#medlemmar", 303)
 
 
 @bp.post("/natverk/<int:network_id>/utmaningar")

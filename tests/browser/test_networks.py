@@ -5,6 +5,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from blueprints.challenges.models import Challenge, challenge_search_text
 from blueprints.core.db import db
@@ -121,7 +122,7 @@ def test_ticking_the_checklist_keeps_the_page_and_moves_focus_to_the_phase(app, 
     page.evaluate("window.__samePage = true")
     page.locator("#checklista button").first.click()
     page.locator("#checklista .checklist__done").first.wait_for()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'checklist-initiera'")
+    expect(page.locator("#checklist-initiera")).to_be_focused()
     assert page.evaluate("window.__samePage") is True  # no reload: the checklist alone was swapped
     assert page.locator("#checklista [role=status]").inner_text() == "Checklistan är uppdaterad."
     assert axe_violations(page) == []

@@ -634,3 +634,63 @@ def test_an_invitation_says_what_joining_means_before_it_is_answered(app, client
     meaning = text.split("Vad det innebär")[1].split("Tacka ja")[0]
     assert "Nätverket har 1 aktiv medlem och är i fasen initiera." in meaning
     assert "Som medlem deltar ni i nätverksmöten" in meaning and "ingen organisation binds att köpa något" in meaning
+
+
+def test_a_buyer_asks_to_join_an_open_network_and_the_agency_admits_them(app, client, auth, people, make_network):
+    network_id = make_network()  # open, hosted by the other organisation
+    auth.login("buyer@example.org")
+    page = page_text(client.get(f"/natverk/{network_id}").get_data(as_text=True))
+    assert "Vill er organisation vara med?" in page
+    token = csrf_token(client, f"/natverk/{network_id}")
+    assert client.post(f"/natverk/{network_id}/ansok", data={"csrf_token": token}).status_code == 303
+    page = page_text(client.get(f"/natverk/{network_id}").get_data(as_text=True))
+    assert "Er ansökan om att gå med väntar på svar" in page and "Ansök om att gå med" not in page
+    with app.app_context():
+        member = db.session.scalar(sa.select(NetworkMember).where(NetworkMember.organisation_id == people["home"].id))
+        assert member.status == "ansokt"
+        asked = db.session.scalars(sa.select(OutboxEmail.recipient).where(OutboxEmail.subject.like("%vill gå med%")))
+        assert list(asked) == ["buyer2@example.org"]  # the host organisation's buyer
+    assert client.post(f"/natverk/{network_id}/ansok", data={"csrf_token": token}).status_code == 403  # once
+    auth.logout()
+    auth.login("facilitator@example.org")
+    page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
+    assert "Ta emot som medlem" in page and "Ansökt" in page
+    token = csrf_token(client, f"/natverk/{network_id}")
+    response = client.post(
+        f"/natverk/{network_id}/ansokningar/{member.id}", data={"csrf_token": token, "action": "admit"}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(NetworkMember, member.id).status == "aktiv"
+        told = db.session.scalars(
+            sa.select(OutboxEmail.recipient).where(OutboxEmail.subject.like("Svar på er ansökan%"))
+        )
+        assert list(told) == ["buyer@example.org"]
+    history = page_text(client.get(f"/natverk/{network_id}").get_data(as_text=True))
+    assert "Göteborgs kommun ansökte om att gå med" in history and "Göteborgs kommun fick ja på sin ansökan" in history
+
+
+def test_the_host_answers_a_request_to_join_and_other_buyers_cannot(app, client, auth, people, make_network):
+    network_id = make_network(host="home")
+    with app.app_context():
+        network = db.session.get(Network, network_id)
+        network.members.append(NetworkMember(organisation_id=people["other"].id, role="medlem", status="ansokt"))
+        db.session.commit()
+        applicant = network.members[-1].id
+    auth.login("buyer@example.org")  # a buyer of the host organisation
+    token = csrf_token(client, f"/natverk/{network_id}")
+    refused = client.post(
+        f"/natverk/{network_id}/ansokningar/{applicant}", data={"csrf_token": token, "action": "refuse"}
+    )
+    assert refused.status_code == 303
+    with app.app_context():
+        assert db.session.get(NetworkMember, applicant).status == "avbojd"
+    auth.logout()
+    auth.login("buyer2@example.org")  # the applicant's own buyer is no host
+    token = csrf_token(client, f"/natverk/{network_id}")
+    assert (
+        client.post(
+            f"/natverk/{network_id}/ansokningar/{applicant}", data={"csrf_token": token, "action": "admit"}
+        ).status_code
+        == 403
+    )
