@@ -60,6 +60,10 @@ class ChallengeForm(AppForm):
         _l("Vill ni delta i ett beställarnätverk?"), choices=list(NETWORK_INTEREST.items()), validators=[Optional()]
     )
     visibility = RadioField(_l("Vem får se utmaningen?"), choices=list(VISIBILITY.items()), default="all")
+    share_contact = BooleanField(
+        _l("Andra organisationer får se kontaktpersonen"),
+        description=_l("Så kan en beställare med samma behov höra av sig direkt. Myndigheten ser den alltid."),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

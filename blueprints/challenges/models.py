@@ -1,7 +1,7 @@
 """Challenges, their CPV codes, status history and comments."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -75,6 +75,8 @@ class Challenge(TimestampMixin, Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     contact_name: Mapped[str] = mapped_column(sa.String(200), default="")
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # Whether other organisations' buyers may see the contact person (staff always do; the default is no).
+    share_contact: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     annual_volume_sek: Mapped[int | None] = mapped_column(sa.BigInteger)
     planned_year: Mapped[int | None] = mapped_column(sa.SmallInteger, index=True)
     planned_quarter: Mapped[int | None] = mapped_column(sa.SmallInteger)
@@ -97,6 +99,10 @@ class Challenge(TimestampMixin, Model):
     comments: Mapped[list["ChallengeComment"]] = relationship(
         back_populates="challenge", order_by="ChallengeComment.at", cascade="all, delete-orphan"
     )
+
+    def contact_visible_to(self, person: Any) -> bool:
+        """Staff and the challenge's own organisation see its contact person; others when it is shared."""
+        return bool(person.is_staff or person.organisation_id == self.organisation_id or self.share_contact)
 
     @property
     def is_published(self) -> bool:

@@ -44,6 +44,7 @@ class ChallengeData:
     innovation_level: str | None
     network_interest: str | None
     visibility: str
+    share_contact: bool = False
 
 
 REQUIRED_TO_SUBMIT = {

@@ -100,6 +100,7 @@ def _form_data(form: ChallengeForm) -> ChallengeData:
         innovation_level=form.innovation_level.data or None,
         network_interest=form.network_interest.data or None,
         visibility=form.visibility.data or "all",
+        share_contact=bool(form.share_contact.data),
     )
 
 

@@ -219,3 +219,13 @@ def test_a_draft_never_fails_on_cpv(app, client, auth, people, areas):
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Utkastet är sparat." in page and "Orden ”städning” är inga CPV-koder och sparades inte" in page
     assert [c.code for c in _stored(app, "Städ i skolor").cpv_codes] == ["90911200"]
+
+
+def test_the_owner_chooses_whether_other_organisations_see_the_contact_person(app, client, auth, people, areas):
+    auth.login("buyer@example.org")
+    form = client.get("/utmaningar/ny").get_data(as_text=True)
+    assert "Andra organisationer får se kontaktpersonen" in form
+    assert _post(client, action="submit", **_complete(areas, share_contact="y")).status_code == 303
+    assert _stored(app).share_contact is True
+    assert _post(client, action="draft", title="Utan delning").status_code == 303
+    assert _stored(app, "Utan delning").share_contact is False

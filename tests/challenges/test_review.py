@@ -183,3 +183,18 @@ def test_a_buyer_with_the_same_need_starts_a_draft_and_the_owners_and_staff_are_
     own = make_challenge("Vår egen", organisation="home")
     assert "Har ni samma behov?" not in client.get(f"/utmaningar/{own}").get_data(as_text=True)
     assert client.post(f"/utmaningar/{own}/samma-behov", data={"csrf_token": token}).status_code == 403
+
+
+def test_other_organisations_see_the_contact_person_only_when_it_is_shared(app, client, auth, people, make_challenge):
+    hidden = make_challenge(
+        "Skolskjuts A", organisation="other", contact_name="Britta", contact_email="britta@malmo.se"
+    )
+    shared = make_challenge(
+        "Skolskjuts B", organisation="other", contact_name="Britta", contact_email="britta@malmo.se", share_contact=True
+    )
+    auth.login("buyer@example.org")
+    assert "britta@malmo.se" not in client.get(f"/utmaningar/{hidden}").get_data(as_text=True)
+    assert "britta@malmo.se" in client.get(f"/utmaningar/{shared}").get_data(as_text=True)
+    auth.logout()
+    auth.login("facilitator@example.org")
+    assert "britta@malmo.se" in client.get(f"/utmaningar/{hidden}").get_data(as_text=True)  # staff always
