@@ -126,3 +126,35 @@ def test_ticking_the_checklist_keeps_the_page_and_moves_focus_to_the_phase(app, 
     assert page.evaluate("window.__samePage") is True  # no reload: the checklist alone was swapped
     assert page.locator("#checklista [role=status]").inner_text() == "Checklistan är uppdaterad."
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_buyer_acts_on_what_they_find_with_axe_at_zero(app, browser, live_server, people, width):
+    theirs = _challenge(app, people, "Elbussar för skolskjuts", "other")
+    with app.app_context():
+        network = Network(
+            name="Öppna skolskjutsnätverket", common_challenge="Skolskjuts", host_organisation_id=people["other"].id
+        )
+        db.session.add(network)
+        db.session.commit()
+        network_id = network.id
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url, locale="sv-SE")
+    page = context.new_page()
+    try:
+        log_in(page, "buyer@example.org")
+        page.goto(f"/utmaningar/{theirs}")
+        assert axe_violations(page) == []
+        page.get_by_role("button", name="Vi har samma behov").click()
+        page.wait_for_url(re.compile(r".*/utmaningar/\d+/redigera$"))
+        assert "Anpassa utkastet och skicka in det." in page.locator(".messages").inner_text()
+        assert page.get_by_label("Titel").input_value() == "Elbussar för skolskjuts"
+        assert axe_violations(page) == []
+        page.goto(f"/natverk/{network_id}")
+        assert axe_violations(page) == []
+        page.get_by_role("button", name="Ansök om att gå med").click()
+        page.wait_for_url(re.compile(rf".*/natverk/{network_id}.*"))
+        assert "Er ansökan är skickad." in page.locator(".messages").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing sideways
+        assert axe_violations(page) == []
+    finally:
+        context.close()
