@@ -130,6 +130,10 @@ MATRIX = {
         ("GET", "/utmaningar/{other_public}/beslut", REVIEWERS),
         ("POST", "/utmaningar/{other_public}/beslut", REVIEWERS, {"action": "review"}),
     ],
+    "challenges.follow": [
+        ("POST", "/utmaningar/{other_public}/folj", signed_in()),
+        ("POST", "/utmaningar/{other_draft}/folj", signed_in(buyer=404)),
+    ],
     "challenges.same_need": [("POST", "/utmaningar/{other_public}/samma-behov", only("buyer"))],
     "challenges.withdraw": [
         ("POST", "/utmaningar/{other_public}/dra-tillbaka", only()),  # only its own organisation, while submitted
@@ -163,6 +167,10 @@ MATRIX = {
     ],
     "networks.answer": [("POST", "/natverk/{open_network}/svar", only("buyer"), {"action": "decline"})],
     # The buyer's organisation is already invited to the open network: nobody here may apply.
+    "networks.follow": [
+        ("POST", "/natverk/{open_network}/folj", signed_in()),
+        ("POST", "/natverk/{closed_network}/folj", signed_in(buyer=404)),
+    ],
     "networks.apply": [("POST", "/natverk/{open_network}/ansok", only())],
     "networks.answer_applicant": [
         (

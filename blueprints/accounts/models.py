@@ -37,6 +37,8 @@ class User(TimestampMixin, Model):
     role_rows: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    # Loaded with the person's session (one statement: see find_live_session), read by the start page.
+    follows: Mapped[list["Follow"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def roles(self) -> set[str]:
@@ -154,3 +156,14 @@ class ApiToken(Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class Follow(Model):
+    """A person follows a challenge or a network: its changes show on their start page and are e-mailed to them."""
+
+    __table_args__ = (sa.CheckConstraint("object_type IN ('challenge', 'network')", name="object_type"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    object_type: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    object_id: Mapped[int] = mapped_column(primary_key=True, index=True)
+    since: Mapped[datetime] = mapped_column(default=utcnow)

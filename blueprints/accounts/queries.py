@@ -1,8 +1,10 @@
 """Reads of accounts: a person's live sessions and API tokens, an organisation's users."""
 
+from datetime import datetime
+
 import sqlalchemy as sa
 
-from blueprints.accounts.models import ApiToken, User, UserRole, UserSession
+from blueprints.accounts.models import ApiToken, Follow, User, UserRole, UserSession
 from blueprints.accounts.services import session_expiry
 from blueprints.core.db import db, utcnow
 from blueprints.core.roles import BUYER
@@ -47,3 +49,25 @@ def active_buyers_of(organisation_id: int) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+def followers_of(object_type: str, object_id: int, *, except_id: int | None = None) -> list[User]:
+    """The active people following a challenge or a network (but the one who made the change)."""
+    query = (
+        sa.select(User)
+        .join(Follow, Follow.user_id == User.id)
+        .where(Follow.object_type == object_type, Follow.object_id == object_id, User.is_active)
+    )
+    if except_id is not None:
+        query = query.where(User.id != except_id)
+    return list(db.session.scalars(query))
+
+
+def followed(user: User, object_type: str) -> dict[int, datetime]:
+    """What the person follows of a kind: id → since when (from the follows loaded with their session)."""
+    return {f.object_id: f.since for f in user.follows if f.object_type == object_type}
+
+
+def is_following(user: User, object_type: str, object_id: int) -> bool:
+    """Whether the person follows this challenge or network."""
+    return object_id in followed(user, object_type)

@@ -10,7 +10,15 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql, sqlite
 
-from blueprints.accounts.models import AccountToken, ApiToken, LoginFailure, LoginLockout, User, UserSession
+from blueprints.accounts.models import (
+    AccountToken,
+    ApiToken,
+    Follow,
+    LoginFailure,
+    LoginLockout,
+    User,
+    UserSession,
+)
 from blueprints.accounts.passwords import hash_password, verify_password
 from blueprints.accounts.policies import INVITE_ANY_ROLE
 from blueprints.core.audit import record_event
@@ -155,7 +163,11 @@ def find_live_session(key: str | None) -> UserSession | None:
     """The live session for a cookie key, or None (unknown, ended, timed out, or user deactivated)."""
     if not key:
         return None
-    user_session = db.session.scalar(sa.select(UserSession).where(UserSession.key_hash == _digest(key)))
+    user_session = db.session.scalar(
+        sa.select(UserSession)
+        .where(UserSession.key_hash == _digest(key))
+        .options(sa.orm.joinedload(UserSession.user).joinedload(User.follows))
+    )
     if user_session is None or user_session.ended_at is not None:
         return None
     if session_expiry(user_session) <= utcnow() or not user_session.user.is_active:
@@ -401,3 +413,16 @@ def user_for_api_token(secret: str) -> User | None:
         token.last_used_at = now
         db.session.commit()
     return token.user
+
+
+# --- following -----------------------------------------------------------------------------------------
+
+
+def set_following(*, user: User, object_type: str, object_id: int, follow: bool) -> None:
+    """Start or stop following a challenge or a network (the area has checked that the person sees it)."""
+    existing = next((f for f in user.follows if (f.object_type, f.object_id) == (object_type, object_id)), None)
+    if follow and existing is None:
+        user.follows.append(Follow(object_type=object_type, object_id=object_id))
+    elif not follow and existing is not None:
+        user.follows.remove(existing)
+    db.session.flush()

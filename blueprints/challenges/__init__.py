@@ -36,5 +36,6 @@ def init_app(app: "Flask") -> None:
     registry.add_link("challenges.index", _l("Utmaningar"), order=20)
     registry.add_panel("start", "challenges/_start_review.html", panels.to_review, order=25)
     registry.add_panel("start", "challenges/_start_ours.html", panels.our_challenges, order=30)
+    registry.add_panel("start", "challenges/_start_following.html", panels.following, order=35)
     registry.add_panel("start.cards", "challenges/_start_card.html", panels.challenges_card, order=20)
     registry.add_demo(seed_demo_challenges, order=40)

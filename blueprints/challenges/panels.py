@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from blueprints.accounts.queries import followed
 from blueprints.challenges.constants import STATUSES
 from blueprints.challenges.policies import REVIEW_CHALLENGES
-from blueprints.challenges.queries import latest_challenges_of, review_queue_head
+from blueprints.challenges.queries import followed_challenges, latest_challenges_of, review_queue_head
 from blueprints.core.access import Person
 from blueprints.core.roles import BUYER
 
@@ -22,6 +23,12 @@ def to_review(*, user: Person, **_page: Any) -> dict[str, Any] | None:
         return None
     head, count = review_queue_head()
     return {"to_review": head, "to_review_count": count}
+
+
+def following(*, user: Any, **_page: Any) -> dict[str, Any] | None:
+    """The challenges the person follows, with what changed since they began."""
+    rows = followed_challenges(user, followed(user, "challenge"))
+    return {"followed": rows, "statuses": STATUSES} if rows else None
 
 
 def challenges_card(*, user: Person, **_page: Any) -> dict[str, Any]:

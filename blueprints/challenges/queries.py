@@ -1,6 +1,7 @@
 """Reads of challenges and CPV codes: visibility, the filtered list, CPV search."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
@@ -182,3 +183,16 @@ def planned_years() -> list[int]:
             .order_by(Challenge.planned_year)
         )
     )
+
+
+def followed_challenges(user: User, since: dict[int, datetime]) -> list[tuple[Challenge, ChallengeEvent | None]]:
+    """The challenges the person follows and still sees, each with its latest change since they began."""
+    if not since:
+        return []
+    challenges = db.session.scalars(
+        sa.select(Challenge)
+        .where(Challenge.id.in_(since), visible_challenges(user))
+        .order_by(Challenge.updated_at.desc())
+        .options(sa.orm.selectinload(Challenge.events))
+    )
+    return [(c, next((e for e in reversed(c.events) if e.at >= since[c.id]), None)) for c in challenges]

@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from blueprints.accounts.models import User
-from blueprints.accounts.queries import active_buyers_of
+from blueprints.accounts.queries import active_buyers_of, followers_of
 from blueprints.challenges.constants import (
     ARCHIVED,
     DRAFT,
@@ -21,7 +21,7 @@ from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeE
 from blueprints.challenges.policies import may_edit
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
-from blueprints.core.outbox import queue_email
+from blueprints.core.outbox import queue_email, queue_notice
 from blueprints.core.urls import public_url
 from blueprints.organisations.models import Organisation
 from blueprints.vocabulary.queries import cpv_codes_by_id
@@ -69,7 +69,35 @@ def _record(challenge: Challenge, actor: User | None, to_status: str, note: str 
             actor=actor, from_status=challenge.status if challenge.id else None, to_status=to_status, note=note
         )
     )
+    changed = challenge.id is not None and challenge.status != to_status
     challenge.status = to_status
+    if changed:
+        _tell_followers(challenge, actor, to_status)
+
+
+FOLLOWED_CHALLENGE_SUBJECT = N_("Nytt i en utmaning du följer: %(title)s")
+
+
+def _tell_followers(challenge: Challenge, actor: User | None, to_status: str) -> None:
+    """E-mail the people who follow the challenge (and may still see it) its new status, in their language."""
+    people = [
+        person
+        for person in followers_of("challenge", challenge.id, except_id=actor.id if actor else None)
+        if person.is_staff or person.organisation_id == challenge.organisation_id or challenge.is_published
+    ]
+    queue_notice(
+        people,
+        subject=FOLLOWED_CHALLENGE_SUBJECT,
+        message=lambda: str(
+            _l(
+                "Utmaningen ”%(title)s” har nu status: %(status)s.",
+                title=challenge.title,
+                status=str(STATUSES[to_status]).lower(),
+            )
+        ),
+        link=public_url("challenges.detail", challenge_id=challenge.id),
+        title=challenge.title,
+    )
 
 
 def _apply(challenge: Challenge, data: ChallengeData) -> None:

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from blueprints.accounts.queries import is_following
+from blueprints.accounts.services import set_following
 from blueprints.challenges.blueprint import bp
 from blueprints.challenges.constants import (
     ARCHIVED,
@@ -239,6 +241,7 @@ def _detail_page(challenge: Challenge, status: int = 200, **forms: FlaskForm) ->
         quarters=QUARTERS,
         can_edit=may_edit(challenge, g.user),
         may_withdraw=may_withdraw(challenge, g.user),
+        following=is_following(g.user, "challenge", challenge.id),
         may_share_need=may_share_need(challenge, g.user),
         others=_others_bought(challenge),
         county_names=COUNTIES,
@@ -337,6 +340,19 @@ def same_need(challenge_id: int) -> ResponseReturnValue:
         "success",
     )
     return redirect(url_for("challenges.edit", challenge_id=draft.id), 303)
+
+
+@bp.post("/utmaningar/<int:challenge_id>/folj")
+@login_required
+def follow(challenge_id: int) -> ResponseReturnValue:
+    """Follow a challenge one sees (or stop): its changes on the start page and by e-mail."""
+    challenge = get_visible_challenge(challenge_id, g.user)
+    if challenge is None:
+        abort(404)
+    on = request.form.get("follow") == "1"
+    perform(lambda: set_following(user=g.user, object_type="challenge", object_id=challenge.id, follow=on))
+    flash(_("Du följer utmaningen.") if on else _("Du följer inte längre utmaningen."), "success")
+    return redirect(url_for("challenges.detail", challenge_id=challenge.id), 303)
 
 
 @bp.post("/utmaningar/<int:challenge_id>/kommentarer")

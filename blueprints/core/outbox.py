@@ -6,6 +6,7 @@ import re
 import secrets
 import smtplib
 import socket
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -62,6 +63,26 @@ def queue_email(
     )
     db.session.add(email)
     return email
+
+
+def queue_notice(people: Iterable[Any], *, subject: str, message: Callable[[], str], link: str, **values: Any) -> None:
+    """A short notice to each person (active ones), in their own language: ``subject`` is a msgid formatted
+    with ``values``; ``message()`` is called in the person's language and gives the text; ``link`` leads there."""
+    for person in people:
+        if not person.is_active:
+            continue
+        with force_locale(person.language):
+            text = message()
+        queue_email(
+            recipient=person.email,
+            language=person.language,
+            template="notice",
+            subject=subject,
+            name=person.name,
+            message=text,
+            link=link,
+            **values,
+        )
 
 
 def _claim_batch(worker: str, limit: int) -> list[int]:

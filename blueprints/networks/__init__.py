@@ -61,5 +61,6 @@ def init_app(app: "Flask") -> None:
     registry.add_panel("challenge.detail", "networks/_codes_to_check.html", panels.codes_to_check, order=5)
     registry.add_panel("start", "networks/_start_invitations.html", panels.invitations, order=10)
     registry.add_panel("start", "networks/_start_coordinated.html", panels.coordinated, order=27)
+    registry.add_panel("start", "networks/_start_following.html", panels.following, order=36)
     registry.add_panel("start.cards", "networks/_start_card.html", panels.networks_card, order=30)
     registry.add_demo(seed_demo_networks, order=50)

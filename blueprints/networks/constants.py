@@ -69,3 +69,9 @@ EVENT_KINDS = {
     "admitted": _l("%(detail)s fick ja på sin ansökan"),
     "refused": _l("%(detail)s fick nej på sin ansökan"),
 }
+
+
+def event_text(kind: str, detail: str) -> str:
+    """A history entry in words, in the current language ("Ny fas: starta", "Malmö kommun tackade ja")."""
+    shown = str(PHASES[detail]).lower() if kind == "phase" and detail in PHASES else detail
+    return str(EVENT_KINDS[kind]) % {"detail": shown}

@@ -6,13 +6,20 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 
+from blueprints.accounts.queries import followed
 from blueprints.challenges.models import Challenge
 from blueprints.core.access import Person
 from blueprints.core.i18n import current_language
-from blueprints.networks.constants import MEMBER_ROLES, PHASES
+from blueprints.networks.constants import MEMBER_ROLES, PHASES, event_text
 from blueprints.networks.cpv_suggestions import disagreements, propose_cpv
 from blueprints.networks.policies import RUN_NETWORKS, SEE_MATCH_SUGGESTIONS
-from blueprints.networks.queries import coordinated_by, networks_of, pending_invitations, similar_to_draft
+from blueprints.networks.queries import (
+    coordinated_by,
+    followed_networks,
+    networks_of,
+    pending_invitations,
+    similar_to_draft,
+)
 
 
 def similar_beside_the_form(*, user: Any, form: FlaskForm, challenge: Challenge | None, **_page: Any) -> dict[str, Any]:
@@ -53,6 +60,12 @@ def coordinated(*, user: Any, **_page: Any) -> dict[str, Any] | None:
     if not RUN_NETWORKS(user):
         return None
     return {"coordinated": coordinated_by(user.id), "phases": PHASES}
+
+
+def following(*, user: Any, **_page: Any) -> dict[str, Any] | None:
+    """The networks the person follows, with their latest news since they began."""
+    rows = followed_networks(user, followed(user, "network"))
+    return {"followed_networks": rows, "event_text": event_text} if rows else None
 
 
 def networks_card(*, user: Any, **_page: Any) -> dict[str, Any]:

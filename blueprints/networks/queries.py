@@ -3,6 +3,7 @@ objects and volumes they name."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -17,7 +18,7 @@ from blueprints.core.db import contains_words, db
 from blueprints.networks.constants import ACTIVE, BELONGING, CLOSED, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
 from blueprints.networks.matching import CPV_REASONS, LABELLED_REASONS, REASON_TEXTS, Item, Reason, Suggestion
-from blueprints.networks.models import MatchDismissal, Network, NetworkMember, network_challenge
+from blueprints.networks.models import MatchDismissal, Network, NetworkEvent, NetworkMember, network_challenge
 from blueprints.networks.policies import RUN_NETWORKS, belonging_to, visible_networks
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES
@@ -380,3 +381,33 @@ def power_of_networks(networks: Iterable[Network]) -> dict[int, int]:
     """The pooled purchasing power (average per year) of each network on a page, in three statements."""
     groups = {n.id: ([m.organisation_id for m in n.active_members], [c.code for c in n.cpv_codes]) for n in networks}
     return annual_power_of_groups(groups)
+
+
+def followed_networks(user: User, since: dict[int, datetime]) -> list[tuple[Network, NetworkEvent | None]]:
+    """The networks the person follows and still sees, each with its latest history entry since they began
+    (entries about a challenge the person may not see are left out)."""
+    if not since:
+        return []
+    networks = list(
+        db.session.scalars(
+            sa.select(Network)
+            .where(Network.id.in_(since), visible_networks(user))
+            .order_by(Network.updated_at.desc())
+            .options(sa.orm.selectinload(Network.events))
+        )
+    )
+    visible = visible_challenge_ids({e.challenge_id for n in networks for e in n.events}, user)
+    return [
+        (
+            n,
+            next(
+                (
+                    e
+                    for e in reversed(n.events)
+                    if e.at >= since[n.id] and (e.challenge_id is None or e.challenge_id in visible)
+                ),
+                None,
+            ),
+        )
+        for n in networks
+    ]

@@ -4,21 +4,20 @@ activities, and dismissed suggestions."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from blueprints.accounts.models import User, UserRole
-from blueprints.accounts.queries import active_buyers_of
+from blueprints.accounts.queries import active_buyers_of, followers_of
 from blueprints.accounts.services import invite_user, normalise_email
 from blueprints.challenges.constants import PUBLISHED
 from blueprints.challenges.models import Challenge
 from blueprints.challenges.services import mark_matched, unmark_matched
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.i18n import N_
-from blueprints.core.outbox import queue_email
+from blueprints.core.outbox import queue_email, queue_notice
 from blueprints.core.roles import BUYER
 from blueprints.core.urls import public_url
 from blueprints.networks.constants import (
@@ -35,6 +34,7 @@ from blueprints.networks.constants import (
     OBSERVER,
     PHASE_ORDER,
     PHASES,
+    event_text,
 )
 from blueprints.networks.models import (
     MatchDismissal,
@@ -75,6 +75,24 @@ def _event(
     )
     # Members, challenges and phase are part of what the matching index sees: tell every worker.
     network.updated_at = utcnow()
+    if network.id is not None and (challenge is None or challenge.visibility == "all"):
+        _tell_followers(network, actor, kind, detail)
+
+
+FOLLOWED_NETWORK_SUBJECT = N_("Nytt i ett nätverk du följer: %(network)s")
+
+
+def _tell_followers(network: Network, actor: User | None, kind: str, detail: str) -> None:
+    """E-mail the people who follow the network what happened, in their own language."""
+    queue_notice(
+        followers_of("network", network.id, except_id=actor.id if actor else None),
+        subject=FOLLOWED_NETWORK_SUBJECT,
+        message=lambda: str(
+            _l("I nätverket %(network)s: %(what)s.", network=network.name, what=event_text(kind, detail))
+        ),
+        link=public_url("networks.detail", network_id=network.id),
+        network=network.name,
+    )
 
 
 def _apply(network: Network, data: NetworkData) -> None:
@@ -275,21 +293,14 @@ APPLICATION_ANSWER_SUBJECT = N_("Svar på er ansökan till nätverket %(network)
 
 def _notify(people: Iterable[User], subject: str, message: str, network: Network, **values: str) -> None:
     """E-mail each person a short notice about the network, in their language, with a link to it."""
-    extra: dict[str, Any] = dict(values)
-    for person in people:
-        with force_locale(person.language):
-            text = str(_l(message, network=network.name, **values))
-        queue_email(
-            recipient=person.email,
-            language=person.language,
-            template="network_notice",
-            subject=subject,
-            name=person.name,
-            message=text,
-            network=network.name,
-            link=public_url("networks.detail", network_id=network.id, anchor="medlemmar"),
-            **extra,
-        )
+    queue_notice(
+        people,
+        subject=subject,
+        message=lambda: str(_l(message, network=network.name, **values)),
+        link=public_url("networks.detail", network_id=network.id, anchor="medlemmar"),
+        network=network.name,
+        **values,
+    )
 
 
 def apply_to_join(*, network: Network, user: User) -> NetworkMember:

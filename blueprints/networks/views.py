@@ -8,6 +8,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from blueprints.accounts.queries import is_following
+from blueprints.accounts.services import set_following
 from blueprints.challenges.forms import ChallengeForm
 from blueprints.challenges.models import Challenge
 from blueprints.challenges.policies import PROPOSE_CHALLENGES
@@ -25,12 +27,12 @@ from blueprints.networks.calendar import activity_calendar
 from blueprints.networks.constants import (
     ACTIVITY_KINDS,
     CHECKLIST,
-    EVENT_KINDS,
     INVITED,
     MEMBER_ROLES,
     MEMBER_STATUSES,
     PHASE_ORDER,
     PHASES,
+    event_text,
 )
 from blueprints.networks.forms import (
     ActivityForm,
@@ -39,7 +41,7 @@ from blueprints.networks.forms import (
     NetworkForm,
     PhaseForm,
 )
-from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember
+from blueprints.networks.models import Network, NetworkActivity, NetworkMember
 from blueprints.networks.policies import (
     ANSWER_INVITATIONS,
     RUN_NETWORKS,
@@ -322,9 +324,10 @@ def _detail_page(network: Network, status: int = 200, **forms: FlaskForm) -> Res
         linked=[c for c in network.challenges if c.id in visible],
         unanswerable=_unanswerable(network) if can_run else [],
         may_apply=may_apply(network, user),
+        following=is_following(user, "network", network.id),
         answers_applications=may_answer_applications(network, user),
         history=[
-            (event, _event_text(event))
+            (event, event_text(event.kind, event.detail))
             for event in reversed(network.events)
             if event.challenge_id is None or event.challenge_id in visible
         ],
@@ -348,11 +351,6 @@ def _market_knowledge(network: Network) -> dict[str, Any]:
         "market": market_of(ranges),
         "county_names": COUNTIES,
     }
-
-
-def _event_text(event: NetworkEvent) -> str:
-    detail = str(PHASES[event.detail]).lower() if event.kind == "phase" else event.detail
-    return str(EVENT_KINDS[event.kind]) % {"detail": detail}
 
 
 @bp.get("/natverk/<int:network_id>")
@@ -497,6 +495,17 @@ def answer(network_id: int) -> ResponseReturnValue:
     flash(messages[action], "success")
     back_to_start = request.form.get("back") == "start"
     return redirect(url_for("site.index") if back_to_start else back, 303)
+
+
+@bp.post("/natverk/<int:network_id>/folj")
+@login_required
+def follow(network_id: int) -> ResponseReturnValue:
+    """Follow a network one sees (or stop): its history on the start page and by e-mail."""
+    network = _visible_network(network_id)
+    on = request.form.get("follow") == "1"
+    perform(lambda: set_following(user=g.user, object_type="network", object_id=network.id, follow=on))
+    flash(_("Du följer nätverket.") if on else _("Du följer inte längre nätverket."), "success")
+    return redirect(url_for("networks.detail", network_id=network.id), 303)
 
 
 @bp.post("/natverk/<int:network_id>/ansok")

@@ -694,3 +694,35 @@ def test_the_host_answers_a_request_to_join_and_other_buyers_cannot(app, client,
         ).status_code
         == 403
     )
+
+
+def test_following_a_network_and_a_challenge_shows_what_changed_and_emails_it(
+    app, client, auth, people, make_network, make_challenge
+):
+    network_id = make_network()
+    theirs = make_challenge("Elbussar för skolskjuts", organisation="other")
+    auth.login("buyer@example.org")
+    token = csrf_token(client, f"/natverk/{network_id}")
+    assert client.post(f"/natverk/{network_id}/folj", data={"csrf_token": token, "follow": "1"}).status_code == 303
+    assert client.post(f"/utmaningar/{theirs}/folj", data={"csrf_token": token, "follow": "1"}).status_code == 303
+    start = page_text(client.get("/").get_data(as_text=True))
+    assert "Nätverk du följer" in start and "Utmaningar du följer" in start
+    assert "inget nytt sedan du började följa" in start
+    auth.logout()
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/natverk/{network_id}")
+    client.post(f"/natverk/{network_id}/fas", data={"csrf_token": token, "phase": "starta", "note": ""})
+    client.post(f"/utmaningar/{theirs}/beslut", data={"csrf_token": token, "action": "review", "note": ""})
+    with app.app_context():
+        subjects = db.session.scalars(
+            sa.select(OutboxEmail.subject).where(OutboxEmail.recipient == "buyer@example.org")
+        ).all()
+    assert "Nytt i ett nätverk du följer: Skolskjutsnätverket" in subjects
+    assert "Nytt i en utmaning du följer: Elbussar för skolskjuts" in subjects
+    auth.logout()
+    auth.login("buyer@example.org")
+    start = page_text(client.get("/").get_data(as_text=True))
+    assert "Ny fas: starta" in start and "ändrad" in start
+    token = csrf_token(client, f"/natverk/{network_id}")
+    client.post(f"/natverk/{network_id}/folj", data={"csrf_token": token, "follow": "0"})
+    assert "Nätverk du följer" not in page_text(client.get("/").get_data(as_text=True))
