@@ -93,7 +93,7 @@ def test_skip_link_is_first_and_works(page):
 
 
 def _pages_for(role, ids):
-    common = ["/", "/profil", "/tillganglighet", "/finns-inte"]
+    common = ["/", "/profil", "/tillganglighet", "/finns-inte", "/utmaningar/", "/natverk/"]
     by_role = {
         "buyer": [f"/organisationer/{ids['home']}", "/admin/anvandare"],
         "facilitator": [
@@ -103,7 +103,7 @@ def _pages_for(role, ids):
             f"/organisationer/{ids['home']}/redigera",
             "/anvandare/bjud-in",
         ],
-        "manager": ["/organisationer/?kind=kommun"],
+        "manager": ["/organisationer/?kind=kommun", "/oversikt/", "/stod/"],
         "admin": [
             "/admin/anvandare",
             "/admin/anvandare?role=buyer",
@@ -129,13 +129,17 @@ def ids(app, people):
         return {"home": people["home"].id, "buyer": people["buyer"], "area": area.id}
 
 
+@pytest.mark.parametrize("width", [1280, 375])
 @pytest.mark.parametrize("role", ["buyer", "facilitator", "manager", "admin"])
-def test_axe_on_every_signed_in_page(page, ids, role):
+def test_axe_on_every_signed_in_page(page, ids, role, width):
+    page.set_viewport_size({"width": width, "height": 900})
     log_in(page, ROLE_EMAILS[role])
     failures = {}
     for path in _pages_for(role, ids):
         page.goto(path)
         violations = axe_violations(page)
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            violations.append({"id": "sideways-scroll", "help": "The page scrolls sideways", "nodes": []})
         if violations:
             failures[path] = violations
     assert failures == {}
