@@ -74,9 +74,11 @@ def live_server(app, people) -> Iterator[LiveServer]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[Any]:
-    """A fresh browser tab (own cookies) at 1280 px."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, locale="sv-SE")
+def page(request: pytest.FixtureRequest, browser, live_server) -> Iterator[Any]:
+    """A fresh browser tab (own cookies) at 1280 px, or the width a test asks for
+    (``@pytest.mark.parametrize("page", [1280, 375], indirect=True)``: a main job walked on a phone too)."""
+    width = getattr(request, "param", 1280)
+    context = browser.new_context(viewport={"width": width, "height": 900}, base_url=live_server.url, locale="sv-SE")
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

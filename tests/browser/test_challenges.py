@@ -101,6 +101,7 @@ def test_inline_validation_as_the_field_is_left(page, need_area):
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("page", [1280, 375], indirect=True)
 def test_active_search_and_every_page_passes_axe(app, page, make_organisation, need_area):
     from blueprints.challenges.demo import seed_demo_challenges
 

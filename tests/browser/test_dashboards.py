@@ -17,6 +17,7 @@ def share_in_time(page) -> str:
     return page.locator("#figure-svar_i_tid .figure__value").inner_text()
 
 
+@pytest.mark.parametrize("page", [1280, 375], indirect=True)
 def test_manager_filters_downloads_and_prints(page, reporting):  # noqa: F811 (the imported fixture)
     log_in(page, "manager@example.org")
     page.goto(YEAR_2025)

@@ -31,6 +31,7 @@ def _challenge(app, people, title, organisation):
         return challenge.id
 
 
+@pytest.mark.parametrize("page", [1280, 375], indirect=True)
 def test_staff_create_a_network_from_suggestions_and_plan_an_activity(app, page, people):
     mine = _challenge(app, people, "Fossilfri skolskjuts", "home")
     _challenge(app, people, "Skolskjutsar med elbuss", "other")

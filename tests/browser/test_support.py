@@ -12,6 +12,7 @@ from tests.browser.conftest import axe_violations, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
 
+@pytest.mark.parametrize("page", [1280, 375], indirect=True)
 def test_buyer_requests_support_and_books_with_the_keyboard_only(app, page, people, make_request, working_week):
     granted = make_request(title="Laddstolpar", granted=True)
     log_in(page, "buyer@example.org")
@@ -65,6 +66,7 @@ def test_buyer_requests_support_and_books_with_the_keyboard_only(app, page, peop
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("page", [1280, 375], indirect=True)
 def test_staff_pages_and_the_feedback_page_pass_axe(app, page, people, make_request, make_session, working_week):
     waiting = make_request(title="Väntande förfrågan")
     granted = make_request(title="Pågående förfrågan", granted=True)

@@ -593,3 +593,13 @@ def test_a_facilitator_who_starts_on_the_hour_offers_fewer_overlapping_times(app
     assert len(on_the_hour) < len(every_half_hour)
     refused = client.post("/stod/tillganglighet/regler", data={**rules, "start_every_minutes": "45"})
     assert refused.status_code == 422
+
+
+def test_empty_days_say_why_and_empty_weekends_fold_away(app, client, auth, people, granted):
+    auth.login("buyer@example.org")
+    # Tuesday 8 September 2026 with two working days' notice: the first bookable day is Thursday the 10th.
+    text = page_text(client.get(f"/stod/{granted}/boka?vecka=2026-W37").get_data(as_text=True))
+    assert text.count("Tidigast bokningsbar 10 september") == 3  # Monday to Wednesday
+    assert "lördag" not in text.lower() and "söndag" not in text.lower()  # no times at weekends: folded
+    far = page_text(client.get(f"/stod/{granted}/boka?vecka=2027-W30").get_data(as_text=True))
+    assert "Längre fram än det går att boka" in far  # beyond the 90-day horizon
