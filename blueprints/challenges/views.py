@@ -1,5 +1,8 @@
 """Views: propose and edit challenges, review them, find them, import and export them."""
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Response, abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -306,15 +309,21 @@ def decide_view(challenge_id: int) -> ResponseReturnValue:
     return _detail_page(db.get_or_404(Challenge, challenge_id), 422, decision_form=form)
 
 
+def _challenge_to_act_on(challenge_id: int, may: Callable[[Challenge, Any], bool]) -> Challenge:
+    """The challenge a person acts on: one they see (else 404), and may act on so (else 403)."""
+    challenge = get_visible_challenge(challenge_id, g.user)
+    if challenge is None:
+        abort(404)
+    if not may(challenge, g.user):
+        abort(403)
+    return challenge
+
+
 @bp.post("/utmaningar/<int:challenge_id>/dra-tillbaka")
 @permission_required(PROPOSE_CHALLENGES)
 def withdraw(challenge_id: int) -> ResponseReturnValue:
     """The buyer takes back a submitted challenge (a draft again, to edit or submit later)."""
-    challenge = get_visible_challenge(challenge_id, g.user)
-    if challenge is None:
-        abort(404)
-    if not may_withdraw(challenge, g.user):
-        abort(403)
+    challenge = _challenge_to_act_on(challenge_id, may_withdraw)
     perform(lambda: withdraw_challenge(challenge=challenge, actor=g.user))
     flash(_("Utmaningen är tillbakadragen och är ett utkast igen."), "success")
     return redirect(url_for("challenges.detail", challenge_id=challenge.id), 303)
@@ -324,11 +333,7 @@ def withdraw(challenge_id: int) -> ResponseReturnValue:
 @permission_required(PROPOSE_CHALLENGES)
 def same_need(challenge_id: int) -> ResponseReturnValue:
     """A buyer has the same need: a draft of their own starts from this challenge, and its owners are told."""
-    challenge = get_visible_challenge(challenge_id, g.user)
-    if challenge is None:
-        abort(404)
-    if not may_share_need(challenge, g.user):
-        abort(403)
+    challenge = _challenge_to_act_on(challenge_id, may_share_need)
     draft = perform(lambda: share_need(challenge=challenge, buyer=g.user))
     assert draft is not None
     flash(
@@ -346,9 +351,7 @@ def same_need(challenge_id: int) -> ResponseReturnValue:
 @login_required
 def follow(challenge_id: int) -> ResponseReturnValue:
     """Follow a challenge one sees (or stop): its changes on the start page and by e-mail."""
-    challenge = get_visible_challenge(challenge_id, g.user)
-    if challenge is None:
-        abort(404)
+    challenge = _challenge_to_act_on(challenge_id, lambda _challenge, _person: True)
     on = request.form.get("follow") == "1"
     perform(lambda: set_following(user=g.user, object_type="challenge", object_id=challenge.id, follow=on))
     flash(_("Du följer utmaningen.") if on else _("Du följer inte längre utmaningen."), "success")

@@ -279,12 +279,17 @@ def answer_invitation(*, member: NetworkMember, accept: bool, user: User) -> Net
     """The invited organisation accepts or declines."""
     if member.status != INVITED:
         raise DomainError(str(_l("Inbjudan är redan besvarad.")))
+    _settle(member, accept, user, "accepted" if accept else "declined")
+    return member
+
+
+def _settle(member: NetworkMember, accept: bool, actor: User, event_kind: str) -> None:
+    """An invitation or a request to join answered: the organisation is in (active) or not (declined)."""
     member.status = ACTIVE if accept else DECLINED
     member.answered_at = utcnow()
-    member.answered_by_id = user.id
-    _event(member.network, user, "accepted" if accept else "declined", member.organisation.name)
+    member.answered_by_id = actor.id
+    _event(member.network, actor, event_kind, member.organisation.name)
     db.session.flush()
-    return member
 
 
 APPLICATION_SUBJECT = N_("%(organisation)s vill gå med i nätverket %(network)s")
@@ -334,11 +339,7 @@ def answer_application(*, member: NetworkMember, accept: bool, actor: User) -> N
     """The host or the agency admits or refuses an organisation that asked to join; its buyers are told."""
     if not member.has_applied:
         raise DomainError(str(_l("Ansökan är redan besvarad.")))
-    member.status = ACTIVE if accept else DECLINED
-    member.answered_at = utcnow()
-    member.answered_by_id = actor.id
-    _event(member.network, actor, "admitted" if accept else "refused", member.organisation.name)
-    db.session.flush()
+    _settle(member, accept, actor, "admitted" if accept else "refused")
     message = (
         N_("Er organisation är nu medlem i nätverket %(network)s. Välkommen!")
         if accept
