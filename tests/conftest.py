@@ -40,6 +40,27 @@ def _backends() -> list[Any]:
     return backends
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run on one database: PostgreSQL (production's) when it is there, else SQLite.
+
+    What they check (pages, keyboard, focus, axe-core) is the same on both, and every request they make is
+    also tested over HTTP on both databases; running them twice cost a third of the suite's time. The ones
+    left out are reported as deselected."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    on_sqlite = [
+        item
+        for item in items
+        if item.get_closest_marker("browser")
+        and getattr(item, "callspec", None) is not None
+        and item.callspec.params.get("database_url") == "sqlite"
+    ]
+    if on_sqlite:
+        config.hook.pytest_deselected(items=on_sqlite)
+        dropped = set(on_sqlite)
+        items[:] = [item for item in items if item not in dropped]
+
+
 def _postgres_url() -> str:
     url = os.environ["TEST_DATABASE_URL"]
     for prefix in ("postgres://", "postgresql://"):
