@@ -41,17 +41,18 @@ def _backends() -> list[Any]:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests run on one database: PostgreSQL (production's) when it is there, else SQLite.
-
-    What they check (pages, keyboard, focus, axe-core) is the same on both, and every request they make is
-    also tested over HTTP on both databases; running them twice cost a third of the suite's time. The ones
-    left out are reported as deselected."""
+    """Tests marked ``one_database`` run on one database: PostgreSQL (production's) when it is there, else
+    SQLite. The browser tests are such tests (what they check, pages, keyboard, focus and axe-core, is the
+    same on both, and every request they make is also tested over HTTP on both databases; running them twice
+    cost a third of the suite's time), and so are the process tests of gunicorn. Tests marked
+    ``postgresql_only`` (a database server that goes away, pg_dump) have no SQLite run at all. The runs left
+    out are reported as deselected."""
     if not os.environ.get("TEST_DATABASE_URL"):
         return
     on_sqlite = [
         item
         for item in items
-        if item.get_closest_marker("browser")
+        if any(item.get_closest_marker(name) for name in ("one_database", "browser", "postgresql_only"))
         and getattr(item, "callspec", None) is not None
         and item.callspec.params.get("database_url") == "sqlite"
     ]
@@ -59,6 +60,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=on_sqlite)
         dropped = set(on_sqlite)
         items[:] = [item for item in items if item not in dropped]
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only(request: pytest.FixtureRequest) -> None:
+    """Without TEST_DATABASE_URL a ``postgresql_only`` test's SQLite run is skipped, with the reason."""
+    callspec = getattr(request.node, "callspec", None)
+    if (
+        request.node.get_closest_marker("postgresql_only")
+        and callspec
+        and callspec.params.get("database_url") == "sqlite"
+    ):
+        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL): it tests what only a database server does")
 
 
 def _postgres_url() -> str:
@@ -118,6 +131,27 @@ def pinned_clock() -> Iterator[time_machine.Traveller]:
         yield traveller
 
 
+@contextmanager
+def postgres_schema(prefix: str, *, fast_commits: bool = False) -> Iterator[str]:
+    """A new, empty PostgreSQL schema on TEST_DATABASE_URL's server, dropped afterwards; yields its URL.
+
+    public stays on the path for the extensions' operators, installed there once for every test schema. With
+    ``fast_commits`` a commit does not wait for the disk (nothing of a test run is kept)."""
+    base = _postgres_url()
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(base)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    _install_extensions(engine)
+    options = f"-csearch_path%3D{schema},public" + ("%20-csynchronous_commit%3Doff" if fast_commits else "")
+    try:
+        yield f"{base}{'&' if '?' in base else '?'}options={options}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()
+
+
 @pytest.fixture(scope="session", params=_backends())
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated, empty database on one backend; PostgreSQL gets a private schema for this run."""
@@ -126,21 +160,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         migrate_database(url)
         yield url
         return
-    base = _postgres_url()
-    schema = f"test_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    _install_extensions(engine)
-    separator = "&" if "?" in base else "?"
-    # public stays on the path for the extensions' operators, installed there once for every test schema. A
-    # commit need not wait for the disk here (nothing of a test run is kept): synchronous_commit off.
-    url = f"{base}{separator}options=-csearch_path%3D{schema},public%20-csynchronous_commit%3Doff"
-    migrate_database(url)
-    yield url
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    with postgres_schema("test", fast_commits=True) as url:
+        migrate_database(url)
+        yield url
+
+
+@pytest.fixture
+def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """An empty database on the same backend that nothing has migrated: a new SQLite file, or a new schema."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite'}"
+        return
+    with postgres_schema("fresh") as url:
+        yield url
 
 
 def empty_all_tables(app: Flask) -> None:
@@ -422,16 +454,19 @@ class SmtpSink:
         self.messages: list[Any] = []
         self.envelope_recipients: list[list[str]] = []
         self.refuse = False
+        self.answer_after = 0.0  # seconds the server takes to answer a message it has taken (a slow relay)
         sink = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
                 if sink.refuse:
                     return "451 Try again later"
+                import asyncio
                 from email import message_from_bytes, policy
 
                 sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
                 sink.envelope_recipients.append(list(envelope.rcpt_tos))
+                await asyncio.sleep(sink.answer_after)
                 return "250 OK"
 
         self.port = free_port()

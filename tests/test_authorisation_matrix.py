@@ -59,6 +59,7 @@ MATRIX = {
     "site.index": [("GET", "/", signed_in())],
     "site.healthz": [("GET", "/healthz", everyone(OK))],
     "site.readyz": [("GET", "/readyz", everyone(OK))],
+    "site.metrics": [("GET", "/metrics", everyone(404))],  # no METRICS_TOKEN: no page (tested with one apart)
     "site.accessibility": [("GET", "/tillganglighet", everyone(OK))],
     "site.set_language": [("POST", "/sprak", everyone(OK))],
     # A background job: its starter (here the admin) and admins follow it; for others it does not exist.
@@ -281,6 +282,7 @@ MATRIX = {
     "admin.toggle_need_area": [("POST", "/admin/behovsomraden/{area}/status", ADMINS)],
     "admin.audit_log": [("GET", "/admin/logg", ADMINS)],
     "admin.outbox": [("GET", "/admin/e-post", ADMINS)],
+    "admin.operations": [("GET", "/admin/drift", ADMINS)],
     "admin.retry_email": [("POST", "/admin/e-post/{email}/forsok-igen", ADMINS)],
     "admin.email_message": [("GET", "/admin/e-post/{email}", ADMINS)],
     "admin.email_html": [("GET", "/admin/e-post/{email}/html", ADMINS)],

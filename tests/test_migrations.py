@@ -48,27 +48,6 @@ def test_database_enforces_constraints(app, people):
                 raise AssertionError(f"the database accepted: {statement}")
 
 
-@pytest.fixture
-def fresh_database_url(database_url, tmp_path):
-    """An empty database of the same backend, for walking the migrations down and up again."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'walk.sqlite'}"
-        return
-    import uuid
-
-    from tests.conftest import _postgres_url
-
-    base = _postgres_url()
-    schema = f"walk_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema},public"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index ix_support_request_queue")
 def test_every_migration_goes_down_and_up_again(fresh_database_url):
     from flask_migrate import downgrade, upgrade

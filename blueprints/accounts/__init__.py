@@ -8,7 +8,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: "Flask") -> None:
-    """Identify the person of every request; register the pages, header link, cards, permissions, demo users."""
+    """Identify the person of every request; register the pages, header link, cards, permissions, demo users,
+    the command that creates an administrator and the purge of old sign-ins."""
+    from datetime import timedelta
+
     from flask_babel import lazy_gettext as _l
 
     from blueprints.accounts import (  # noqa: F401 (views attach routes to bp)
@@ -17,15 +20,18 @@ def init_app(app: "Flask") -> None:
         views,
     )
     from blueprints.accounts.blueprint import bp
+    from blueprints.accounts.cli import create_admin_command
     from blueprints.accounts.demo import describe_demo_users, seed_demo_users
     from blueprints.accounts.identify import init_identify
     from blueprints.accounts.policies import INVITE_USERS, PERMISSIONS
-    from blueprints.accounts.services import RESET_JOB, send_password_reset
+    from blueprints.accounts.services import RESET_JOB, purge_sign_ins, send_password_reset
     from blueprints.core.jobs import JobKind
     from blueprints.core.registry import AuditObject, areas
+    from blueprints.core.schedule import Task
 
     init_identify(app)
     app.register_blueprint(bp)
+    app.cli.add_command(create_admin_command)
     registry = areas(app)
     registry.add_audit_names(
         actions={
@@ -44,6 +50,7 @@ def init_app(app: "Flask") -> None:
             "user_deactivated": _l("Inaktiverade användare"),
             "api_token_created": _l("Skapade API-nyckel"),
             "api_token_revoked": _l("Återkallade API-nyckel"),
+            "admin_created": _l("Gjorde en användare till administratör från kommandoraden"),
         },
         objects={
             "User": AuditObject(_l("Användare"), "admin.user_detail", "user_id"),
@@ -56,4 +63,5 @@ def init_app(app: "Flask") -> None:
     registry.add_panel("start.cards", "accounts/_start_invite_card.html", panels.invite_card, order=60)
     registry.add_panel("start.cards", "accounts/_start_profile_card.html", panels.profile_card, order=80)
     registry.add_job(RESET_JOB, JobKind(send_password_reset, _l("E-post för att återställa lösenord")))
+    registry.add_task(Task("purge.accounts", purge_sign_ins, every=timedelta(hours=1)))
     registry.add_demo(seed_demo_users, order=20, describe=describe_demo_users)

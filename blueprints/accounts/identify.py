@@ -3,7 +3,7 @@
 from flask import Flask, g, request, session
 
 from blueprints.accounts.services import find_live_session, touch_session, user_for_api_token
-from blueprints.core.access import access_policy
+from blueprints.core.access import access_policy, is_for_machines
 
 SESSION_KEY = "sid"
 # Endpoints that must not count as activity (the idle-timeout check itself).
@@ -20,7 +20,7 @@ def load_current_user() -> None:
     names the user instead (``g.bearer_token_refused`` when it is unknown or revoked)."""
     g.user = None
     g.user_session = None
-    if request.endpoint == "static":
+    if request.endpoint == "static" or is_for_machines(request.endpoint):
         return
     token = _bearer_token()
     if token is not None and request.endpoint and (access_policy(request.endpoint) or ("",))[0] == "api":

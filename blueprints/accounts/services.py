@@ -22,12 +22,12 @@ from blueprints.accounts.models import (
 from blueprints.accounts.passwords import hash_password, verify_password
 from blueprints.accounts.policies import INVITE_ANY_ROLE
 from blueprints.core.audit import record_event
-from blueprints.core.db import DomainError, db, utcnow
+from blueprints.core.db import DomainError, db, rows_changed, utcnow
 from blueprints.core.i18n import N_
 from blueprints.core.jobs import JobContext, enqueue
 from blueprints.core.models import Job
 from blueprints.core.outbox import queue_email
-from blueprints.core.roles import BUYER
+from blueprints.core.roles import ADMIN, BUYER
 from blueprints.core.urls import public_url
 from blueprints.organisations.models import Organisation
 
@@ -269,6 +269,38 @@ def invite_user(
     return user
 
 
+def create_admin(*, email: str, name: str, password: str | None) -> tuple[User, str | None]:
+    """The first administrator (or one more), from the command line: a new account or an existing one made
+    admin and active. With ``password`` it is set at once; without, a one-time link to choose one is e-mailed
+    and returned (for the operator to pass on when mail is not running yet)."""
+    email = normalise_email(email)
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name.strip() or email, language="sv")
+        db.session.add(user)
+    user.set_roles(set(user.roles) | {ADMIN})
+    user.is_active = True
+    db.session.flush()
+    link = None
+    if password is not None:
+        user.password_hash = hash_password(password)
+    else:
+        hours = current_app.config["INVITATION_TOKEN_HOURS"]
+        link = public_url("accounts.accept_invitation", token=_issue_token(user, "invitation", hours))
+        queue_email(
+            recipient=email,
+            language=user.language,
+            template="invitation",
+            subject=N_("Inbjudan till Köpkraft"),
+            name=user.name,
+            inviter="Köpkraft",
+            link=link,
+            hours=hours,
+        )
+    record_event("admin_created", object_type="User", object_id=user.id, summary=email, actor_email="cli")
+    return user, link
+
+
 def request_password_reset(*, email: str) -> None:
     """Queue the reset for the job worker, whatever the address: the answer does the same work (one row) and
     takes the same time whether an account has the address or not. One client address queues at most
@@ -426,3 +458,22 @@ def set_following(*, user: User, object_type: str, object_id: int, follow: bool)
     elif not follow and existing is not None:
         user.follows.remove(existing)
     db.session.flush()
+
+
+def purge_sign_ins() -> str:
+    """Delete what sign-in no longer needs: sessions ended or idle, and links spent or expired, more than
+    SESSIONS_KEEP_DAYS ago; failures older than the throttling window; lockouts that have ended."""
+    now = utcnow()
+    kept_from = now - timedelta(days=current_app.config["SESSIONS_KEEP_DAYS"])
+    sessions = rows_changed(
+        sa.delete(UserSession).where(sa.or_(UserSession.ended_at < kept_from, UserSession.last_seen_at < kept_from))
+    )
+    tokens = rows_changed(
+        sa.delete(AccountToken).where(sa.or_(AccountToken.used_at < kept_from, AccountToken.expires_at < kept_from))
+    )
+    failures = rows_changed(
+        sa.delete(LoginFailure).where(LoginFailure.at < now - _config_minutes("LOGIN_WINDOW_MINUTES"))
+    )
+    lockouts = rows_changed(sa.delete(LoginLockout).where(LoginLockout.locked_until < now))
+    db.session.commit()
+    return f"deleted {sessions} sessions, {tokens} links, {failures} failed sign-ins, {lockouts} lockouts"

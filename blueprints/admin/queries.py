@@ -1,5 +1,6 @@
-"""Reads for the admin area: user search and the audit log."""
+"""Reads for the admin area: user search, the audit log, the outbox and the operations overview."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -9,7 +10,16 @@ from blueprints.accounts.models import User, UserRole
 from blueprints.core.args import date_arg, page_arg
 from blueprints.core.db import contains_words, db
 from blueprints.core.formatting import STOCKHOLM, escape_like
-from blueprints.core.models import AuditEvent, OutboxEmail
+from blueprints.core.health import count_by_status, database_problem, storage_problem
+from blueprints.core.models import (
+    EMAIL_STATUS_LABELS,
+    JOB_STATUS_LABELS,
+    AuditEvent,
+    Job,
+    OutboxEmail,
+    ScheduledTask,
+)
+from blueprints.core.registry import areas
 from blueprints.core.roles import ROLES
 from blueprints.vocabulary.models import NeedArea
 
@@ -87,12 +97,12 @@ def audit_facets() -> tuple[list[str], list[str]]:
 
 
 def undelivered_emails() -> list[OutboxEmail]:
-    """E-mails not yet delivered (failed first), for the admin's outbox page."""
+    """E-mails not yet delivered (those waiting for an admin first), for the admin's outbox page."""
     return list(
         db.session.scalars(
             sa.select(OutboxEmail)
             .where(OutboxEmail.status != "sent")
-            .order_by(sa.case((OutboxEmail.status == "failed", 0), else_=1), OutboxEmail.id)
+            .order_by(sa.case((OutboxEmail.status.in_(("failed", "held", "unsure")), 0), else_=1), OutboxEmail.id)
             .limit(200)
         )
     )
@@ -107,3 +117,40 @@ def delivered_emails(*, limit: int = 50) -> list[OutboxEmail]:
 def all_need_areas() -> list[NeedArea]:
     """Every need area, those in use first, in Swedish order."""
     return list(db.session.scalars(sa.select(NeedArea).order_by(NeedArea.is_retired, NeedArea.sort_key)))
+
+
+@dataclass(frozen=True)
+class TaskState:
+    """A scheduled task as the operations page shows it: how often, its last run, and who runs it now."""
+
+    name: str
+    every: timedelta
+    row: ScheduledTask | None
+
+
+@dataclass(frozen=True)
+class Operations:
+    """What the admins' operations page shows."""
+
+    database: str | None
+    storage: str | None
+    tasks: list[TaskState]
+    emails: dict[str, int]
+    jobs: dict[str, int]
+    oldest_queued_job: datetime | None
+    gauges: list[tuple[str, float | None]]
+
+
+def operations_overview() -> Operations:
+    """Readiness, the scheduled tasks, the outbox and the job queue, and the areas' figures."""
+    registered = areas().tasks
+    rows = {row.name: row for row in db.session.scalars(sa.select(ScheduledTask))}
+    return Operations(
+        database=database_problem(),
+        storage=storage_problem(),
+        tasks=[TaskState(name, task.every, rows.get(name)) for name, task in registered.items()],
+        emails={str(EMAIL_STATUS_LABELS[s]): n for s, n in count_by_status(OutboxEmail.status).items()},
+        jobs={str(JOB_STATUS_LABELS[s]): n for s, n in count_by_status(Job.status).items()},
+        oldest_queued_job=db.session.scalar(sa.select(sa.func.min(Job.created_at)).where(Job.status == "queued")),
+        gauges=[(gauge.help, gauge.value()) for gauge in areas().gauges],
+    )

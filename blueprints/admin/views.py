@@ -14,6 +14,7 @@ from blueprints.admin.queries import (
     all_need_areas,
     audit_facets,
     delivered_emails,
+    operations_overview,
     search_audit,
     search_users,
     undelivered_emails,
@@ -194,8 +195,15 @@ def email_html(email_id: int) -> ResponseReturnValue:
 @bp.post("/e-post/<int:email_id>/forsok-igen")
 @permission_required(ADMINISTER)
 def retry_email(email_id: int) -> ResponseReturnValue:
-    """Try a failed e-mail again."""
+    """Send a failed, held or unsure e-mail again."""
     email = db.get_or_404(OutboxEmail, email_id)
-    perform(lambda: retry_failed_email(email=email))
+    perform(lambda: retry_failed_email(email=email), back=url_for("admin.outbox"))
     flash(_("E-postmeddelandet till %(to)s skickas igen.", to=email.recipient), "success")
     return redirect(url_for("admin.outbox"), 303)
+
+
+@bp.get("/drift")
+@permission_required(ADMINISTER)
+def operations() -> ResponseReturnValue:
+    """Operations at a glance: readiness, the scheduled tasks' last runs, the outbox and the job queue."""
+    return render("admin/operations.html", overview=operations_overview())

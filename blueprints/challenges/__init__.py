@@ -7,7 +7,10 @@ if TYPE_CHECKING:
 
 
 def init_app(app: "Flask") -> None:
-    """Register the pages and the ``challenges`` commands, header link, start-page sections, permissions, demo."""
+    """Register the pages and the ``challenges`` commands, header link, start-page sections, permissions, demo,
+    and the purge of unconfirmed uploads."""
+    from datetime import timedelta
+
     from flask_babel import lazy_gettext as _l
 
     from blueprints.challenges import (  # noqa: F401 (views and cli attach to bp)
@@ -18,9 +21,12 @@ def init_app(app: "Flask") -> None:
     )
     from blueprints.challenges.blueprint import bp
     from blueprints.challenges.demo import seed_demo_challenges
+    from blueprints.challenges.imports import IMPORT_JOB, purge_unconfirmed_uploads, run_import_job
     from blueprints.challenges.policies import PERMISSIONS
     from blueprints.core import versions
+    from blueprints.core.jobs import JobKind
     from blueprints.core.registry import AuditObject, areas
+    from blueprints.core.schedule import Task
 
     app.register_blueprint(bp)
     versions.watch(models.Challenge, "challenges")  # matching's index catches up only when they changed
@@ -39,3 +45,8 @@ def init_app(app: "Flask") -> None:
     registry.add_panel("start", "challenges/_start_following.html", panels.following, order=35)
     registry.add_panel("start.cards", "challenges/_start_card.html", panels.challenges_card, order=20)
     registry.add_demo(seed_demo_challenges, order=40)
+    registry.add_job(
+        IMPORT_JOB,
+        JobKind(run_import_job, _l("Import av utmaningar"), result_template="challenges/_import_result.html"),
+    )
+    registry.add_task(Task("purge.challenge-uploads", purge_unconfirmed_uploads, every=timedelta(hours=1)))

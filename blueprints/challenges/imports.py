@@ -6,6 +6,7 @@ import io
 import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,8 +18,10 @@ from blueprints.challenges.constants import SUBMITTED
 from blueprints.challenges.models import Challenge, ChallengeImport, challenge_cpv
 from blueprints.core import versions
 from blueprints.core.audit import record_event
-from blueprints.core.db import DomainError, db, utcnow
+from blueprints.core.db import DomainError, db, rows_changed, utcnow
 from blueprints.core.formatting import search_text, swedish_sort_key
+from blueprints.core.jobs import JobContext, enqueue
+from blueprints.core.models import Job
 from blueprints.core.spreadsheets import is_xlsx, refuse_too_many_rows, xlsx_rows
 from blueprints.organisations.models import Organisation
 from blueprints.vocabulary.cpv import InvalidCpvCode, parse_code, split_codes
@@ -27,6 +30,9 @@ from blueprints.vocabulary.models import CpvCode, NeedArea
 HEADER = ("titel", "beskrivning", "organisationsnummer", "organisation", "cpv", "behovsområde")
 MAX_ROWS = 50_000
 UNCONFIRMED_KEPT = timedelta(days=1)  # an upload not confirmed within a day is forgotten
+# A file larger than this (about a thousand rows) is imported by the job worker, not in the request.
+IN_REQUEST_BYTES = 100 * 1024
+IMPORT_JOB = "challenges.import"
 ANALYZE_AFTER = 1_000
 
 
@@ -271,6 +277,17 @@ def prune_uploads(*, actor: User) -> None:
     )
 
 
+def purge_unconfirmed_uploads() -> str:
+    """Forget every upload not confirmed within UNCONFIRMED_KEPT (the hourly task)."""
+    forgotten = rows_changed(
+        sa.delete(ChallengeImport).where(
+            ChallengeImport.imported_at.is_(None), ChallengeImport.created_at < utcnow() - UNCONFIRMED_KEPT
+        )
+    )
+    db.session.commit()
+    return f"deleted {forgotten} unconfirmed uploads"
+
+
 def store_upload(*, filename: str, content: bytes, actor: User) -> tuple[ImportPreview, ChallengeImport]:
     """Check an uploaded file and, when it can be imported, keep it until the person confirms (a DomainError if
     unreadable). A file with problems is shown, never kept: nobody can import it."""
@@ -290,3 +307,21 @@ def confirm_import(*, stored: ChallengeImport, actor: User) -> tuple[int, int]:
     stored.imported_at = utcnow()
     stored.content = b""
     return count, preview.skipped
+
+
+def start_import(*, stored: ChallengeImport, actor: User) -> tuple[int, int] | Job:
+    """Import a kept upload now when it is small; queue a large one for the job worker (returns the job)."""
+    if len(stored.content) <= IN_REQUEST_BYTES:
+        return confirm_import(stored=stored, actor=actor)
+    return enqueue(kind=IMPORT_JOB, params={"import_id": stored.id}, payload_name=stored.filename, actor=actor)
+
+
+def run_import_job(job: JobContext) -> dict[str, Any]:
+    """The import job: every row of the kept upload, or none (a DomainError says why)."""
+    stored = db.session.get(ChallengeImport, job.params["import_id"])
+    actor = db.session.get(User, job.job.created_by_id) if job.job.created_by_id else None
+    if stored is None or stored.imported_at is not None or actor is None:
+        raise DomainError(_("Filen är redan importerad eller finns inte längre."))
+    job.progress(0, 1, _("Importerar %(file)s …", file=stored.filename))
+    count, skipped = confirm_import(stored=stored, actor=actor)
+    return {"imported": count, "skipped": skipped}

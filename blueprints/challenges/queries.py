@@ -1,5 +1,6 @@
 """Reads of challenges and CPV codes: visibility, the filtered list, CPV search."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,7 @@ from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.vocabulary.cpv import branch_prefix, tokens
 
 PER_PAGE = 25
+QUEUE_PER_PAGE = 50
 
 
 def get_visible_challenge(challenge_id: int, user: User) -> Challenge | None:
@@ -130,16 +132,15 @@ def all_matching(flt: ChallengeFilter, user: User) -> list[Challenge]:
     return list(db.session.scalars(query).unique())
 
 
-def review_queue() -> list[Challenge]:
-    """Submitted challenges waiting for review, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Challenge)
-            .where(Challenge.status == "submitted")
-            .order_by(Challenge.submitted_at, Challenge.id)
-            .options(sa.orm.selectinload(Challenge.organisation))
-        )
+def review_queue(args: Mapping[str, str]) -> Pagination:
+    """One page (?page=) of the submitted challenges waiting for review, oldest first."""
+    query = (
+        sa.select(Challenge)
+        .where(Challenge.status == SUBMITTED)
+        .order_by(Challenge.submitted_at, Challenge.id)
+        .options(sa.orm.selectinload(Challenge.organisation))
     )
+    return db.paginate(query, page=page_arg(args.get("page")), per_page=QUEUE_PER_PAGE, error_out=False)
 
 
 def return_note(challenge: Challenge) -> ChallengeEvent | None:

@@ -25,7 +25,7 @@ from blueprints.challenges.constants import (
 )
 from blueprints.challenges.exports import export_csv, export_xlsx
 from blueprints.challenges.forms import ChallengeForm, CommentForm, DecisionForm, ImportForm
-from blueprints.challenges.imports import check_file, confirm_import, store_upload
+from blueprints.challenges.imports import check_file, start_import, store_upload
 from blueprints.challenges.models import Challenge, ChallengeImport
 from blueprints.challenges.policies import (
     PROPOSE_CHALLENGES,
@@ -58,6 +58,7 @@ from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
 from blueprints.core.htmx import render, render_block
 from blueprints.core.i18n import current_language
+from blueprints.core.models import Job
 from blueprints.organisations.queries import organisation_choices
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.statistics.buyers import BuyerRow, top_buyers
@@ -275,8 +276,8 @@ def detail(challenge_id: int) -> ResponseReturnValue:
 @bp.get("/utmaningar/granskning")
 @permission_required(SEE_REVIEW_QUEUE)
 def queue() -> ResponseReturnValue:
-    """Submitted challenges waiting for review."""
-    return render("challenges/queue.html", challenges=review_queue())
+    """Submitted challenges waiting for review, a page at a time."""
+    return render("challenges/queue.html", block="results", page=review_queue(request.args))
 
 
 # --- review -------------------------------------------------------------------------------------------
@@ -409,10 +410,12 @@ def import_confirm(import_id: int) -> ResponseReturnValue:
     if stored.created_by_id != g.user.id or stored.imported_at is not None:
         abort(404)
     form = ImportForm(formdata=None)
-    counts = perform(lambda: confirm_import(stored=stored, actor=g.user), form=form)
-    if counts is None:
+    started = perform(lambda: start_import(stored=stored, actor=g.user), form=form)
+    if started is None:
         preview = check_file(stored.filename, stored.content)
         return render("challenges/import_preview.html", preview=preview, stored=stored, form=form, status=422)
-    count, skipped = counts
+    if isinstance(started, Job):  # a large file: the worker imports it, the job's page follows it
+        return redirect(url_for("site.job", job_id=started.id), 303)
+    count, skipped = started
     flash(_("%(count)s utmaningar är importerade; %(skipped)s fanns redan.", count=count, skipped=skipped), "success")
     return redirect(url_for("challenges.index", sort="newest"), 303)

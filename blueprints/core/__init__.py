@@ -21,12 +21,18 @@ def init_app(app: "Flask") -> None:
     from blueprints.core.cli import register_cli
     from blueprints.core.errors import init_errors
     from blueprints.core.i18n import init_i18n
+    from blueprints.core.observability import init_observability
     from blueprints.core.registry import init_registry
+    from blueprints.core.retention import TASKS
     from blueprints.core.security import init_security
     from blueprints.core.templating import init_templating
     from blueprints.core.versions import init_versions
 
-    init_registry(app).add_audit_names(actions=CORE_ACTIONS)
+    init_observability(app)  # first: the request id and the clock start before anything else runs
+    registry = init_registry(app)
+    registry.add_audit_names(actions=CORE_ACTIONS)
+    for task in TASKS:
+        registry.add_task(task)
     init_i18n(app)
     init_access(app)
     init_errors(app)

@@ -69,6 +69,17 @@ def public(view: F) -> F:
     return _declare(view, ("public",))
 
 
+def for_machines(view: F) -> F:
+    """Anyone may use this view, and it never asks who: health checks and metrics answer without reading a
+    session (so a liveness check does not depend on the database)."""
+    return _declare(view, ("public", "machines"))
+
+
+def is_for_machines(endpoint: str | None) -> bool:
+    """True for a view declared ``for_machines``."""
+    return endpoint is not None and "machines" in (access_policy(endpoint) or ())
+
+
 def _login_redirect() -> ResponseReturnValue:
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     login_url = url_for("accounts.login", next=target) if target else url_for("accounts.login")

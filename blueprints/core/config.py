@@ -46,8 +46,11 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
             secret = secrets.token_urlsafe(32)  # signs nothing that outlives the command
         else:
             raise RuntimeError("SECRET_KEY must be set outside debug and test mode.")
+    environment = os.environ.get("KOPKRAFT_ENV", "development").strip().lower()
     config: dict[str, Any] = {
         "SECRET_KEY": secret,
+        # "production" on the agency's servers (the environment file of deploy/ sets it): demo data is refused there.
+        "ENVIRONMENT": environment,
         "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_NAME": "kopkraft_session",
@@ -57,6 +60,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Five attachments of at most 10 MB each, and the form around them.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 52 * 1024 * 1024)),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        # /readyz answers 503 when less than this is free in UPLOAD_DIR (documents are up to 10 MB each).
+        "UPLOAD_MIN_FREE_MB": int(os.environ.get("UPLOAD_MIN_FREE_MB", 50)),
         "MATCHING_DIR": os.environ.get("MATCHING_DIR", str(INSTANCE_DIR / "matching")),  # the learnt CPV model
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the server-side session
@@ -66,12 +71,27 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        # Each step of an SMTP exchange waits at most this long (far less than the 10 minutes a claim on a
+        # message lasts, so no other sender takes a message that is still being sent).
+        "MAIL_TIMEOUT_SECONDS": float(os.environ.get("MAIL_TIMEOUT_SECONDS", 20)),
+        # Mail that waited longer (a restored backup, a relay down for days) is held for an admin, not sent.
+        "OUTBOX_MAX_AGE_HOURS": int(os.environ.get("OUTBOX_MAX_AGE_HOURS", 24)),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Köpkraft <noreply@kopkraft.example>"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "PROXY_FIX_HOPS": int(os.environ.get("PROXY_FIX_HOPS", 0)),
         # The time spent in the app on every response (Server-Timing): for the benchmarks and for profiling,
         # off in production, where it would tell a prober what each request did (an address that exists).
         "SERVER_TIMING": _flag("SERVER_TIMING", False),
+        # Retention (GDPR storage limitation), in days: purged every hour by the worker's tasks.
+        "OUTBOX_KEEP_DAYS": int(os.environ.get("OUTBOX_KEEP_DAYS", 30)),  # sent e-mail
+        "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", 30)),  # finished background jobs
+        "SESSIONS_KEEP_DAYS": int(os.environ.get("SESSIONS_KEEP_DAYS", 30)),  # ended sign-ins, spent links
+        "AUDIT_KEEP_DAYS": int(os.environ.get("AUDIT_KEEP_DAYS", 730)),  # the audit log
+        # Logs: one line per event on stderr, JSON in production (for a log collector), text elsewhere.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or ("json" if environment == "production" else "text"),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # /metrics answers only a request with "Authorization: Bearer <METRICS_TOKEN>"; not set: no metrics page.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         "BABEL_DEFAULT_LOCALE": "sv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ("sv", "en"),

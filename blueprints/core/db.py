@@ -1,7 +1,7 @@
 """The SQLAlchemy instance, declarative base and small column helpers."""
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm
@@ -155,3 +155,9 @@ def _connection_settings(dbapi_connection: object, connection_record: object) ->
     elif isinstance(dbapi_connection, psycopg.Connection):
         dbapi_connection.execute("SET plan_cache_mode = force_custom_plan")
         dbapi_connection.commit()  # a setting made in a transaction that is rolled back would be undone
+
+
+def rows_changed(statement: sa.Update | sa.Delete) -> int:
+    """Run a bulk UPDATE or DELETE in the current transaction; return how many rows it changed."""
+    result = db.session.execute(statement.execution_options(synchronize_session=False))
+    return int(cast("sa.CursorResult[Any]", result).rowcount or 0)

@@ -1,8 +1,11 @@
 """Error pages in the user's language: full pages, or an announced message in place for htmx requests."""
 
+import contextlib
 import logging
+import re
 from typing import NoReturn
 
+import sqlalchemy as sa
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -25,7 +28,17 @@ ERROR_TEXTS = {
     422: (_l("Uppgifterna kunde inte sparas"), _l("Rätta de markerade fälten och försök igen.")),
     429: (_l("För många försök"), _l("Du har gjort för många försök. Vänta en stund och försök igen.")),
     500: (_l("Något gick fel"), _l("Ett oväntat fel inträffade. Felet är loggat; försök igen om en stund.")),
+    503: (
+        _l("Tjänsten är tillfälligt otillgänglig"),
+        _l("Köpkraft når inte sin databas just nu. Försök igen om en stund."),
+    ),
+    507: (_l("Lagringen är full"), _l("Det gick inte att spara just nu. Försök igen senare.")),
 }
+# The database did not answer (down, restarting, out of connections, locked): the request may succeed later.
+DATABASE_AWAY = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+RETRY_AFTER_SECONDS = 30
+# What a form sent that is not shown again on the page that offers to send it again.
+NOT_RESENT = re.compile(r"password|token", re.IGNORECASE)
 CSRF_MESSAGE = _l("Formuläret har gått ut eller saknar säkerhetstoken. Ladda om sidan och försök igen.")
 
 
@@ -75,6 +88,29 @@ def _handle_csrf(error: CSRFError) -> Response:
     return error_response(400, str(CSRF_MESSAGE))
 
 
+def _handle_database_away(error: Exception) -> Response:
+    """503 with Retry-After and a page that needs no database; a form sent is offered for sending again."""
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    title, message = ERROR_TEXTS[503]
+    if request.path.startswith(API_PREFIX) or is_htmx():
+        response = error_response(503)
+    else:
+        resend = [
+            (name, value)
+            for name, value in request.form.items(multi=True)
+            if request.method == "POST" and not NOT_RESENT.search(name)
+        ]
+        csrf = request.form.get("csrf_token")
+        if resend and csrf:
+            resend.append(("csrf_token", csrf))
+        body = render_template("errors/unavailable.html", code=503, title=title, message=message, resend=resend)
+        response = make_response(body, 503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def _handle_unexpected(error: Exception) -> Response:
     log.exception("Unhandled error on %s %s", request.method, request.path, exc_info=error)
     db.session.rollback()
@@ -86,4 +122,6 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(InternalServerError, _handle_unexpected)
+    for error in DATABASE_AWAY:
+        app.register_error_handler(error, _handle_database_away)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -200,11 +200,19 @@ def _no_heartbeat() -> Iterator[None]:
     yield
 
 
-def run_worker(app: Flask, *, once: bool = False, sleep: float = 2.0, stop: threading.Event | None = None) -> int:
-    """Run jobs until stopped (``once``: until the queue is empty); return how many were run."""
+def run_worker(
+    app: Flask, *, once: bool = False, sleep: float = 2.0, stop: threading.Event | None = None, tasks: bool = True
+) -> int:
+    """Run jobs until stopped (``once``: until the queue is empty), and between them the scheduled tasks that
+    are due (``core.schedule``; not with ``tasks=False``); return how many jobs were run."""
+    from blueprints.core.schedule import run_due_tasks
+
     worker, done = worker_name(), 0
     stop = stop or threading.Event()
     while not stop.is_set():
+        if tasks:
+            for outcome in run_due_tasks(app, runner=worker):
+                log.info("task %s", outcome)
         if run_next_job(app, worker=worker) is not None:
             done += 1
             continue

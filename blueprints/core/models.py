@@ -1,9 +1,10 @@
-"""Cross-cutting tables: the audit log, the e-mail outbox, background jobs and data versions."""
+"""Cross-cutting tables: the audit log, the e-mail outbox, background jobs, scheduled tasks and data versions."""
 
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from blueprints.core.db import Model, utcnow
@@ -25,11 +26,21 @@ class AuditEvent(Model):
     ip_address: Mapped[str | None] = mapped_column(sa.String(64))
 
 
+EMAIL_STATUS_LABELS = {
+    "pending": _l("Väntar"),
+    "sending": _l("Skickas"),
+    "sent": _l("Levererad"),
+    "failed": _l("Misslyckad"),
+    "held": _l("Hållen (väntade för länge)"),
+    "unsure": _l("Osäker (kan ha levererats)"),
+}
+
+
 class OutboxEmail(Model):
     """An e-mail waiting for (or past) delivery; written in the same transaction as its cause."""
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed')", name="status"),
+        sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'held', 'unsure')", name="status"),
         sa.Index("ix_outbox_email_due", "status", "next_attempt_at"),
     )
 
@@ -43,12 +54,36 @@ class OutboxEmail(Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    claimed_at: Mapped[datetime | None]  # when its sender took it (the attempt is counted then)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
     # An iCalendar invitation sent along (text/calendar part and .ics attachment), with its METHOD.
     calendar_ics: Mapped[str | None] = mapped_column(sa.Text)
     calendar_method: Mapped[str | None] = mapped_column(sa.String(10))
+
+    @property
+    def status_label(self) -> str:
+        """The status as admins read it."""
+        return str(EMAIL_STATUS_LABELS[self.status])
+
+    @property
+    def is_pending(self) -> bool:
+        """Waiting for its next attempt."""
+        return self.status == "pending"
+
+    @property
+    def may_retry(self) -> bool:
+        """Failed, held, or unsure whether it arrived: an admin may send it again."""
+        return self.status in ("failed", "held", "unsure")
+
+
+JOB_STATUS_LABELS = {
+    "queued": _l("I kö"),
+    "running": _l("Pågår"),
+    "done": _l("Klart"),
+    "failed": _l("Misslyckades"),
+}
 
 
 class Job(Model):
@@ -106,6 +141,19 @@ class Job(Model):
     def percent(self) -> int:
         """How far it has come, 0-100 (0 while the total is unknown)."""
         return min(100, round(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+
+class ScheduledTask(Model):
+    """A task that runs every so often (``core.schedule``): who holds it now and until when, and how its last
+    run went. The lease keeps two hosts from running the same task at once."""
+
+    name: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    locked_by: Mapped[str | None] = mapped_column(sa.String(100))
+    locked_until: Mapped[datetime | None]
+    last_started_at: Mapped[datetime | None]
+    last_finished_at: Mapped[datetime | None]
+    last_result: Mapped[str | None] = mapped_column(sa.Text)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class DataVersion(Model):

@@ -2,10 +2,11 @@
 
 An area's ``init_app`` registers its blueprint and then tells the registry what it contributes elsewhere:
 header links (``add_link``), sections on pages that belong to other areas (``add_panel``: the start page,
-an organisation's page), demo data (``add_demo``), kinds of background job (``add_job``), its named
-permissions (``add_permissions``), which templates ask with ``may('name')``, and what its audit events and
-audited objects are called (``add_audit_names``, for the readable audit log). Pages render the sections of a
-slot with ``panels('slot', ...)``.
+an organisation's page), demo data (``add_demo``), kinds of background job (``add_job``), scheduled tasks
+(``add_task``), figures for the metrics page (``add_gauge``), its named permissions (``add_permissions``),
+which templates ask with ``may('name')``, and what its audit events and audited objects are called
+(``add_audit_names``, for the readable audit log). Pages render the sections of a slot with
+``panels('slot', ...)``.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -19,6 +20,7 @@ from blueprints.core.access import Permission, current_user
 
 if TYPE_CHECKING:
     from blueprints.core.jobs import JobKind
+    from blueprints.core.schedule import Task
 
 EXTENSION_KEY = "kopkraft.areas"
 
@@ -69,6 +71,15 @@ class AuditObject:
     id_arg: str = ""
 
 
+@dataclass(frozen=True)
+class Gauge:
+    """A figure for Prometheus, read when /metrics is scraped (None: nothing to report now)."""
+
+    name: str
+    help: str
+    value: Callable[[], float | None]
+
+
 @dataclass
 class Areas:
     """Everything the areas registered."""
@@ -78,6 +89,8 @@ class Areas:
     seeders: list[DemoSeeder] = field(default_factory=list)
     permissions: dict[str, Permission] = field(default_factory=dict)
     jobs: dict[str, "JobKind"] = field(default_factory=dict)
+    tasks: dict[str, "Task"] = field(default_factory=dict)
+    gauges: list[Gauge] = field(default_factory=list)
     audit_actions: dict[str, Any] = field(default_factory=dict)
     audit_objects: dict[str, AuditObject] = field(default_factory=dict)
 
@@ -101,6 +114,16 @@ class Areas:
     def add_job(self, kind: str, job_kind: "JobKind") -> None:
         """A kind of background job the worker can run (see ``core.jobs``)."""
         self.jobs[kind] = job_kind
+
+    def add_task(self, task: "Task") -> None:
+        """Work the worker runs every so often (see ``core.schedule``); a name is registered once."""
+        if task.name in self.tasks:
+            raise ValueError(f"task {task.name!r} is registered twice")
+        self.tasks[task.name] = task
+
+    def add_gauge(self, name: str, help: str, value: Callable[[], float | None]) -> None:
+        """A figure of the area's for the metrics page (see ``core.observability``)."""
+        self.gauges.append(Gauge(name, help, value))
 
     def add_audit_names(
         self, *, actions: Mapping[str, Any] | None = None, objects: Mapping[str, AuditObject] | None = None

@@ -70,10 +70,6 @@ def refuse_nul_bytes() -> None:
         abort_with(400, gettext("Begäran innehåller ett otillåtet tecken (NUL). Ta bort det och försök igen."))
 
 
-def _start_timer() -> None:
-    g.request_started = time.perf_counter()
-
-
 def _server_timing(response: Response) -> Response:
     """Report the time spent in the app (Server-Timing) when SERVER_TIMING is on: the benchmarks read it."""
     started = g.get("request_started")
@@ -84,7 +80,6 @@ def _server_timing(response: Response) -> Response:
 
 def init_security(app: Flask) -> None:
     """Install the header hooks (they run for pages, partials, errors and static files)."""
-    app.before_request(_start_timer)
     app.before_request(refuse_nul_bytes)
     app.after_request(apply_security_headers)
     app.after_request(_server_timing)

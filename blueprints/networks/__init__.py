@@ -27,6 +27,7 @@ def init_app(app: "Flask") -> None:
     from blueprints.networks.blueprint import bp
     from blueprints.networks.cli import matching_cli
     from blueprints.networks.demo import seed_demo_networks
+    from blueprints.networks.index import index_age_seconds
     from blueprints.networks.policies import PERMISSIONS
     from blueprints.networks.training import TRAIN_JOB, on_procurements_changed, run_training
     from blueprints.statistics.imports import procurements_changed
@@ -45,6 +46,11 @@ def init_app(app: "Flask") -> None:
         }
     )
     registry.add_permissions(PERMISSIONS)
+    registry.add_gauge(
+        "kopkraft_matching_index_age_seconds",
+        "Seconds since the answering process's matching index was last brought up to date",
+        index_age_seconds,
+    )
     registry.add_job(
         TRAIN_JOB,
         JobKind(run_training, _l("Träning av matchningens CPV-modell"), "networks/_training_result.html"),

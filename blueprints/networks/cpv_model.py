@@ -18,12 +18,13 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.svm import LinearSVC
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import HashingVectorizer
 
 FEATURES = 2**20
 GROUP_DIGITS = 3
@@ -38,7 +39,18 @@ class TooLittleData(ValueError):
     """Not enough labelled texts (or CPV groups) to learn from."""
 
 
-def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
+def unit_rows(matrix: sparse.spmatrix) -> sparse.csr_matrix:
+    """Each row scaled to length 1. scikit-learn is imported here and in the other functions that use it, not
+    when the module is: it takes two seconds to load, and only building or training needs it (the app's
+    commands, run every minute from cron, start without it)."""
+    from sklearn.preprocessing import normalize
+
+    return normalize(matrix)
+
+
+def _vectorizers() -> tuple["HashingVectorizer", "HashingVectorizer"]:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     common = {"n_features": FEATURES, "alternate_sign": False, "norm": None, "lowercase": True}
     return (
         HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), **common),
@@ -57,7 +69,7 @@ def weighted(matrix: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     out = matrix.astype(np.float32, copy=True)
     np.log1p(out.data, out=out.data)
     out = out.multiply(idf.reshape(1, -1)).tocsr()
-    return normalize(out).astype(np.float32)
+    return unit_rows(out).astype(np.float32)
 
 
 def fit_idf(matrix: sparse.csr_matrix) -> np.ndarray:
@@ -121,6 +133,8 @@ def _fit(features: sparse.csr_matrix, labels: list[str]) -> tuple[sparse.csr_mat
     """One weight per (feature, group), learnt only for features seen in at least two texts: the classifier's
     dense weights then take (groups × those features), not (groups × every hashed feature), which would be
     2.4 GB for 280 groups."""
+    from sklearn.svm import LinearSVC
+
     seen = np.flatnonzero(np.bincount(features.indices, minlength=FEATURES) >= 2)
     classifier = LinearSVC(C=0.5, dual=True, max_iter=2000)
     classifier.fit(features[:, seen], labels)

@@ -55,6 +55,12 @@ def _state(app: Flask) -> _Index:
     return app.extensions.setdefault("matching_index", _Index())  # type: ignore[no-any-return]
 
 
+def index_age_seconds() -> float | None:
+    """How long ago this process's index was last brought up to date (None: not built in this process)."""
+    watermark = _state(current_app).watermark
+    return None if watermark is None else (utcnow() - watermark).total_seconds()
+
+
 def quarter_index(year: int | None, quarter: int | None) -> int | None:
     """A planned time as a count of quarters (year only: counted as the year's second quarter)."""
     if year is None:

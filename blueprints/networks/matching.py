@@ -21,12 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import snowballstemmer
 from scipy import sparse
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 from stop_words import get_stop_words
 
-from blueprints.networks.cpv_model import CpvModel
+from blueprints.networks.cpv_model import CpvModel, unit_rows
 from blueprints.vocabulary.cpv import tokens
 
 # Swedish function words (the stop-words package's list), words every procurement title uses, and what
@@ -371,6 +368,9 @@ class MatchingEngine:
 
     def _build(self, items: list[Item]) -> None:
         """Learn the vocabulary from ``items`` and index them (the full build)."""
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self._text = TfidfVectorizer(analyzer=self.analyzer.features, sublinear_tf=True)
         self._profile = DictVectorizer()
         self._fitted = False
@@ -387,7 +387,7 @@ class MatchingEngine:
                 self._fitted = True
                 # By column (feature): a query reads only its own features' columns, not every row (2 ms
                 # instead of 36 ms at 100,000 items); single precision halves the memory.
-                matrix = normalize(sparse.hstack([words_matrix, self._profiles(texts)]).tocsr())
+                matrix = unit_rows(sparse.hstack([words_matrix, self._profiles(texts)]).tocsr())
                 self._matrix = matrix.tocsc().astype(np.float32)
         self.items = ItemStore(items)
         self._delta_rows: list[sparse.csr_matrix] = []
@@ -482,7 +482,7 @@ class MatchingEngine:
         """The texts' CPV profiles, weighted (no columns when the vocabulary suggested nothing at all)."""
         if not self._profile.feature_names_:
             return sparse.csr_matrix((len(texts), 0))
-        return normalize(self._profile.transform([self.cpv.profile(t) for t in texts])) * CPV_PROFILE_WEIGHT
+        return unit_rows(self._profile.transform([self.cpv.profile(t) for t in texts])) * CPV_PROFILE_WEIGHT
 
     def _predict(self, texts: list[str]) -> sparse.csr_matrix:
         """Each text's likeliest CPV groups (PREDICTED_TOP of them, rows of length 1; no columns without a model)."""
@@ -499,7 +499,7 @@ class MatchingEngine:
             blocks.append(sparse.csr_matrix((values, (rows, top.ravel())), shape=(dense.shape[0], groups)))
         if not blocks:
             return sparse.csr_matrix((0, groups), dtype=np.float32)
-        return normalize(sparse.vstack(blocks).tocsr()).astype(np.float32)
+        return unit_rows(sparse.vstack(blocks).tocsr()).astype(np.float32)
 
     def _predicted_matrix(self) -> sparse.csr_matrix:
         """The predicted groups of every indexed item, the full build's rows and then the changed ones'."""
@@ -522,7 +522,7 @@ class MatchingEngine:
         return self.model.suggest(self._text_of(item), k=1)[0]
 
     def _vectors(self, texts: list[str]) -> sparse.csr_matrix:
-        return normalize(sparse.hstack([self._text.transform(texts), self._profiles(texts)]).tocsr())
+        return unit_rows(sparse.hstack([self._text.transform(texts), self._profiles(texts)]).tocsr())
 
     def _vector(self, item: Item) -> sparse.csr_matrix:
         return self._vectors([self._text_of(item)])

@@ -1,16 +1,18 @@
 """The start page (each area adds its sections), health checks, the accessibility statement and the language
 switch."""
 
-import sqlalchemy as sa
+import hmac
+
 from flask import abort, current_app, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import SQLAlchemyError
 
-from blueprints.core.access import current_user, login_required, public
+from blueprints.core.access import current_user, for_machines, login_required, public
 from blueprints.core.actions import perform
 from blueprints.core.db import db
+from blueprints.core.health import database_problem, storage_problem
 from blueprints.core.htmx import render
 from blueprints.core.models import Job
+from blueprints.core.observability import metrics_page
 from blueprints.core.registry import areas
 from blueprints.core.security import safe_next_url
 from blueprints.site.blueprint import bp
@@ -25,22 +27,34 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/healthz")
-@public
+@for_machines
 def healthz() -> ResponseReturnValue:
     """Liveness: the process answers."""
     return jsonify(status="ok")
 
 
 @bp.get("/readyz")
-@public
+@for_machines
 def readyz() -> ResponseReturnValue:
-    """Readiness: the database answers."""
-    try:
-        db.session.execute(sa.text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return jsonify(status="unavailable", database="unreachable"), 503
-    return jsonify(status="ok", database="ok"), 200
+    """Readiness: the database answers and the upload folder takes files; 503 with what is wrong if not."""
+    problems = {"database": database_problem(), "storage": storage_problem()}
+    answer = {name: problem or "ok" for name, problem in problems.items()}
+    if any(problems.values()):
+        return jsonify(status="unavailable", **answer), 503
+    return jsonify(status="ok", **answer), 200
+
+
+@bp.get("/metrics")
+@for_machines
+def metrics() -> ResponseReturnValue:
+    """Prometheus metrics, for a scraper holding METRICS_TOKEN (no such page without the setting)."""
+    token = current_app.config["METRICS_TOKEN"]
+    if not token:
+        abort(404)
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        abort(401)
+    return metrics_page()
 
 
 @bp.get("/tillganglighet")

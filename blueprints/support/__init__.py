@@ -7,10 +7,14 @@ if TYPE_CHECKING:
 
 
 def init_app(app: "Flask") -> None:
-    """Register the pages and the ``reminders`` commands, header link, start-page sections, permissions, demo."""
+    """Register the pages and the ``reminders`` commands, header link, start-page sections, permissions, demo,
+    and the scheduled reminders and purge of files without a row."""
+    from datetime import timedelta
+
     from flask_babel import lazy_gettext as _l
 
     from blueprints.core.registry import AuditObject, areas
+    from blueprints.core.schedule import Task
     from blueprints.support import (  # noqa: F401 (views and cli attach to bp)
         cli,
         models,
@@ -20,8 +24,11 @@ def init_app(app: "Flask") -> None:
     from blueprints.support.blueprint import bp
     from blueprints.support.demo import seed_demo_support
     from blueprints.support.policies import PERMISSIONS
+    from blueprints.support.services import send_reminders
+    from blueprints.support.storage import purge_orphan_files
 
     app.register_blueprint(bp)
+    app.cli.add_command(cli.documents_cli)
     registry = areas(app)
     registry.add_audit_names(
         objects={
@@ -35,3 +42,7 @@ def init_app(app: "Flask") -> None:
     registry.add_panel("start", "support/_start_requests.html", panels.our_requests, order=40)
     registry.add_panel("start", "support/_start_upcoming.html", panels.upcoming, order=50)
     registry.add_demo(seed_demo_support, order=60)
+    registry.add_task(
+        Task("reminders", lambda: f"reminders sent for {send_reminders()} sessions", every=timedelta(minutes=1))
+    )
+    registry.add_task(Task("purge.documents", purge_orphan_files, every=timedelta(hours=1)))

@@ -4,14 +4,11 @@ transaction as its cause."""
 
 import hashlib
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -62,6 +59,7 @@ from blueprints.support.queries import (
     session_length,
 )
 from blueprints.support.slots import Interval, is_free
+from blueprints.support.storage import write_document
 from blueprints.vocabulary.models import NeedArea
 from blueprints.vocabulary.queries import cpv_codes_by_id
 
@@ -194,34 +192,8 @@ def submit_support_request(*, data: RequestData, uploads: list[Upload], user: Us
     return request
 
 
-WRITTEN_FILES = "support_files_written"  # session.info key: files of the current transaction
-
-
-@sa.event.listens_for(sa.orm.Session, "after_commit")
-def _keep_written_files(session: sa.orm.Session) -> None:
-    session.info.pop(WRITTEN_FILES, None)
-
-
-@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
-def _remove_written_files(session: sa.orm.Session, previous_transaction: sa.orm.SessionTransaction) -> None:
-    """A document whose request was rolled back (a rule broken later, a crash) leaves no file behind."""
-    if previous_transaction.parent is None:  # the outermost transaction, not a savepoint
-        for path in session.info.pop(WRITTEN_FILES, []):
-            path.unlink(missing_ok=True)
-
-
-def upload_dir() -> Path:
-    """Where attachments are kept: outside static/, never served directly."""
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _store(request: SupportRequest, upload: Upload, user: User) -> SupportAttachment:
-    key = uuid.uuid4().hex
-    path = upload_dir() / key
-    path.write_bytes(upload.data)
-    db.session.info.setdefault(WRITTEN_FILES, []).append(path)
+    key = write_document(upload.data)
     attachment = SupportAttachment(
         filename=upload.filename,
         content_type=upload.content_type,

@@ -64,6 +64,24 @@ def test_good_csv_preview_then_import(app, client, auth, people, areas):
     assert "Fossilfri skolskjuts" in client.get("/utmaningar/?q=passagerartransport").get_data(as_text=True)
 
 
+def test_a_large_file_is_imported_by_the_worker_and_followed_on_its_page(app, client, auth, people, areas):
+    from tests.conftest import page_text, run_jobs
+
+    rows = "".join(f"Behov nummer {n},Beskrivning {n},2120001355,Göteborgs kommun,60130000,\n" for n in range(3000))
+    content = (HEADER + rows).encode()
+    assert len(content) > imports.IN_REQUEST_BYTES
+    auth.login("facilitator@example.org")
+    response = _confirm(client, _upload(client, content).get_data(as_text=True))
+    assert response.status_code == 303 and re.fullmatch(r"/jobb/\d+", response.headers["Location"])
+    assert _count(app) == 0  # nothing is imported inside the request
+    job_page = page_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Import av utmaningar" in job_page and "I kö" in job_page
+    assert run_jobs(app) == 1
+    assert _count(app) == 3000
+    done = page_text(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "3 000 utmaningar är importerade; 0 fanns redan." in done and "Till utmaningarna" in done
+
+
 def test_reimport_adds_no_duplicates(app, client, auth, people, areas):
     auth.login("facilitator@example.org")
     _confirm(client, _upload(client, (HEADER + GOOD_ROWS).encode()).get_data(as_text=True))

@@ -33,6 +33,24 @@ def test_queue_lists_submitted_oldest_first(client, auth, people, make_challenge
     assert "Inskickad A" in html and "Ett utkast" not in html
 
 
+def test_the_queue_comes_a_page_at_a_time(app, client, auth, people, make_challenge, pinned_clock):
+    from datetime import timedelta
+
+    from blueprints.core.db import utcnow
+
+    for n in range(60):
+        make_challenge(title=f"Behov {n:02d}", submitted_at=utcnow() + timedelta(minutes=n))
+    auth.login("facilitator@example.org")
+    first = client.get("/utmaningar/granskning").get_data(as_text=True)
+    assert "60 träffar" in first and "Behov 00" in first and "Behov 49" in first and "Behov 50" not in first
+    assert 'href="/utmaningar/granskning?page=2"' in first
+    second = client.get(
+        "/utmaningar/granskning?page=2", headers={"HX-Request": "true", "HX-Request-Type": "partial"}
+    ).get_data(as_text=True)
+    assert "Behov 50" in second and "Behov 59" in second and "Behov 49" not in second
+    assert "<h1>" not in second  # the results alone
+
+
 def test_return_needs_a_note_then_buyer_completes_and_staff_review(app, client, auth, people, make_challenge):
     challenge_id = make_challenge()
     auth.login("facilitator@example.org")

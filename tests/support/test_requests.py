@@ -290,9 +290,10 @@ def test_a_rolled_back_document_leaves_no_file(app, people, make_request):
             user=support_request.requester,
         )
         path = Path(app.config["UPLOAD_DIR"]) / stored.storage_key
-        assert path.read_bytes() == PDF
+        written = path.with_name(f"{stored.storage_key}.part")  # moved into place by the commit only
+        assert written.read_bytes() == PDF and not path.exists()
         db.session.rollback()
-        assert not path.exists()
+        assert not written.exists() and not path.exists()
 
 
 def test_english_speaking_buyers_get_english_mail(app, client, auth, people):

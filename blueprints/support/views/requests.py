@@ -1,6 +1,7 @@
 """Requests: the list (a buyer's organisation's, or staff's triage queue), a new request, one request's page
 and its documents."""
 
+import logging
 from dataclasses import dataclass
 
 from flask import abort, g, request, send_file
@@ -11,6 +12,7 @@ from flask_wtf import FlaskForm
 from blueprints.accounts.models import User
 from blueprints.core.access import login_required, permission_required
 from blueprints.core.actions import form_status, perform
+from blueprints.core.errors import abort_with
 from blueprints.core.htmx import render
 from blueprints.core.i18n import current_language
 from blueprints.organisations.regions import COUNTIES
@@ -46,11 +48,13 @@ from blueprints.support.services import (
     RequestData,
     add_attachments,
     submit_support_request,
-    upload_dir,
     withdraw_request,
 )
+from blueprints.support.storage import document_file
 from blueprints.support.views.common import done, request_for_page, visible_request
 from blueprints.vocabulary.queries import need_area_choices, selected_cpv
+
+log = logging.getLogger(__name__)
 
 
 @bp.get("/stod/")
@@ -210,8 +214,12 @@ def attachment(request_id: int, attachment_id: int) -> ResponseReturnValue:
     found = get_visible_attachment(request_id, attachment_id, g.user)
     if found is None:
         abort(404)
+    path = document_file(found.storage_key)
+    if path is None:
+        log.error("the file of document %s (%s) is missing", found.id, found.storage_key)
+        abort_with(404, _("Filen till dokumentet saknas. Kontakta myndigheten om du behöver den."))
     return send_file(
-        upload_dir() / found.storage_key,
+        path,
         mimetype=found.content_type,
         as_attachment=True,
         download_name=found.filename,
