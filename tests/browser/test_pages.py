@@ -113,6 +113,7 @@ def _pages_for(role, ids):
             "/admin/logg",
             "/admin/logg?action=login",
             "/admin/e-post",
+            "/admin/drift",
             "/admin/matchningsmodell",
         ],
     }
