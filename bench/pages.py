@@ -66,6 +66,14 @@ def generated_numbers(count: int, taken: set[str]) -> list[str]:
 
 def load_data(app) -> None:
     """Migrate and fill the database."""
+    load_people(app)
+    load_challenges(app)
+    PAGES.extend(load_support(app))
+    PAGES.extend(load_dashboard(app))
+
+
+def load_people(app) -> None:
+    """Migrate; the demo data, about 4,000 organisations (the real buyers first) and a buyer for each."""
     from flask_migrate import upgrade
 
     from blueprints.accounts.models import User, UserRole
@@ -112,9 +120,6 @@ def load_data(app) -> None:
         admin.password_hash = password_hash
         db.session.commit()
         print(f"data: {len(org_ids)} organisations, {len(org_ids)} buyers")
-    load_challenges(app)
-    PAGES.extend(load_support(app))
-    PAGES.extend(load_dashboard(app))
 
 
 FACILITATORS = 40

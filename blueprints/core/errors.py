@@ -6,7 +6,7 @@ import re
 from typing import NoReturn
 
 import sqlalchemy as sa
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, default_exceptions
@@ -93,6 +93,7 @@ def _handle_database_away(error: Exception) -> Response:
     log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
     with contextlib.suppress(sa.exc.SQLAlchemyError):
         db.session.rollback()
+    g.user = None  # whoever it is cannot be read now (their row expired with the rollback): answer as to anyone
     title, message = ERROR_TEXTS[503]
     if request.path.startswith(API_PREFIX) or is_htmx():
         response = error_response(503)
@@ -105,10 +106,26 @@ def _handle_database_away(error: Exception) -> Response:
         csrf = request.form.get("csrf_token")
         if resend and csrf:
             resend.append(("csrf_token", csrf))
-        body = render_template("errors/unavailable.html", code=503, title=title, message=message, resend=resend)
+        try:
+            body = render_template("errors/unavailable.html", code=503, title=title, message=message, resend=resend)
+        except Exception:  # even this page needed the database: answer plainly
+            log.exception("the 503 page could not be rendered")
+            body = f"<!doctype html><title>503</title><h1>{title}</h1><p>{message}</p>"
         response = make_response(body, 503)
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def _end_session_even_if_the_database_went_away(_error: BaseException | None) -> None:
+    """Close the request's session; when its connection died meanwhile (the rollback on closing fails), throw
+    the connection away instead of failing an answer already made (a 503, or a page that was complete)."""
+    try:
+        db.session.remove()
+    except sa.exc.SQLAlchemyError as error:
+        log.warning("database connection lost while closing the session: %s", error)
+        with contextlib.suppress(Exception):
+            db.session().invalidate()
+        db.session.registry.clear()
 
 
 def _handle_unexpected(error: Exception) -> Response:
@@ -124,4 +141,6 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(InternalServerError, _handle_unexpected)
     for error in DATABASE_AWAY:
         app.register_error_handler(error, _handle_database_away)
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs before it (teardowns run in reverse).
+    app.teardown_appcontext(_end_session_even_if_the_database_went_away)
     app.register_error_handler(Exception, _handle_unexpected)
