@@ -64,6 +64,8 @@ MATRIX = {
     "site.set_language": [("POST", "/sprak", everyone(OK))],
     # A background job: its starter (here the admin) and admins follow it; for others it does not exist.
     "site.job": [("GET", "/jobb/{admins_job}", {**signed_in(buyer=404, facilitator=404, manager=404)})],
+    # The job has made no file (yet): 404 even for its starter; test_browse downloads a finished export's file.
+    "site.job_file": [("GET", "/jobb/{admins_job}/fil", signed_in(buyer=404, facilitator=404, manager=404, admin=404))],
     "statistics.upload": [("GET", "/statistik/import", ADMINS), ("POST", "/statistik/import", ADMINS)],
     # Discovery is for staff; buyers see the statistics only as evidence on their own challenges.
     "discovery.index": [("GET", "/statistik/", STAFF), ("GET", "/statistik/?cpv=60130000&year_from=2021", STAFF)],
@@ -111,6 +113,7 @@ MATRIX = {
     "challenges.export": [
         ("GET", "/utmaningar/export.csv", signed_in()),
         ("GET", "/utmaningar/export.xlsx", signed_in()),
+        ("POST", "/utmaningar/export.xlsx", signed_in()),  # a long list, made by the worker
     ],
     "challenges.create": [("GET", "/utmaningar/ny", EDITORS), ("POST", "/utmaningar/ny", EDITORS)],
     "challenges.validate_field": [("POST", "/utmaningar/falt/title", EDITORS)],

@@ -34,7 +34,3 @@ class NeedAreaForm(AppForm):
             "60100000 tar med alla koder under 601."
         ),
     )
-
-
-class EmptyForm(AppForm):
-    """A form with only the CSRF token, for buttons that change state."""

@@ -1,5 +1,6 @@
 """Reads for the admin area: user search, the audit log, the outbox and the operations overview."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -96,16 +97,14 @@ def audit_facets() -> tuple[list[str], list[str]]:
     return list(actions), [t for t in types if t]
 
 
-def undelivered_emails() -> list[OutboxEmail]:
-    """E-mails not yet delivered (those waiting for an admin first), for the admin's outbox page."""
-    return list(
-        db.session.scalars(
-            sa.select(OutboxEmail)
-            .where(OutboxEmail.status != "sent")
-            .order_by(sa.case((OutboxEmail.status.in_(("failed", "held", "unsure")), 0), else_=1), OutboxEmail.id)
-            .limit(200)
-        )
+def undelivered_emails(args: Mapping[str, str]) -> Pagination:
+    """One page (?page=) of the e-mails not yet delivered, those waiting for an admin first."""
+    query = (
+        sa.select(OutboxEmail)
+        .where(OutboxEmail.status != "sent")
+        .order_by(sa.case((OutboxEmail.status.in_(("failed", "held", "unsure")), 0), else_=1), OutboxEmail.id)
     )
+    return db.paginate(query, page=page_arg(args.get("page")), per_page=50, error_out=False)
 
 
 def delivered_emails(*, limit: int = 50) -> list[OutboxEmail]:

@@ -8,7 +8,7 @@ from blueprints.accounts.models import User
 from blueprints.accounts.services import set_user_active, update_user_access
 from blueprints.admin.audit_log import named_facets, readable
 from blueprints.admin.blueprint import bp
-from blueprints.admin.forms import EmptyForm, NeedAreaForm, UserAccessForm
+from blueprints.admin.forms import NeedAreaForm, UserAccessForm
 from blueprints.admin.policies import ADMINISTER
 from blueprints.admin.queries import (
     all_need_areas,
@@ -23,6 +23,7 @@ from blueprints.admin.services import add_need_area, change_need_area, set_need_
 from blueprints.core.access import permission_required
 from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
+from blueprints.core.forms import EmptyForm
 from blueprints.core.htmx import render
 from blueprints.core.i18n import current_language
 from blueprints.core.models import OutboxEmail
@@ -166,7 +167,11 @@ def audit_log() -> ResponseReturnValue:
 def outbox() -> ResponseReturnValue:
     """E-mails not yet delivered, with their errors, and the latest delivered."""
     return render(
-        "admin/outbox.html", emails=undelivered_emails(), delivered=delivered_emails(), action_form=EmptyForm()
+        "admin/outbox.html",
+        block="results",
+        page=undelivered_emails(request.args),
+        delivered=delivered_emails(),
+        action_form=EmptyForm(),
     )
 
 

@@ -21,6 +21,7 @@ def init_app(app: "Flask") -> None:
     )
     from blueprints.challenges.blueprint import bp
     from blueprints.challenges.demo import seed_demo_challenges
+    from blueprints.challenges.exports import EXPORT_JOB, run_export_job
     from blueprints.challenges.imports import IMPORT_JOB, purge_unconfirmed_uploads, run_import_job
     from blueprints.challenges.policies import PERMISSIONS
     from blueprints.core import versions
@@ -49,4 +50,5 @@ def init_app(app: "Flask") -> None:
         IMPORT_JOB,
         JobKind(run_import_job, _l("Import av utmaningar"), result_template="challenges/_import_result.html"),
     )
+    registry.add_job(EXPORT_JOB, JobKind(run_export_job, _l("Export av utmaningar")))
     registry.add_task(Task("purge.challenge-uploads", purge_unconfirmed_uploads, every=timedelta(hours=1)))

@@ -1,15 +1,22 @@
 """The filtered challenge list as CSV (semicolon, UTF-8 with BOM, as Swedish Excel expects) and XLSX."""
 
 from datetime import date
+from typing import Any
 
-from flask import Response
+from flask import Response, current_app
 from flask_babel import gettext as _
 
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import STATUSES
 from blueprints.challenges.models import Challenge
-from blueprints.challenges.queries import ChallengeFilter, all_matching
-from blueprints.core.downloads import Sheet, csv_file, xlsx_file
+from blueprints.challenges.queries import ChallengeFilter, all_matching, count_matching
+from blueprints.core.db import DomainError, db
+from blueprints.core.downloads import Sheet, content_type_of, csv_bytes, download, xlsx_bytes
+from blueprints.core.jobs import JobContext, enqueue
+from blueprints.core.models import Job
+
+EXPORT_JOB = "challenges.export"
+FORMATS = ("csv", "xlsx")
 
 
 def _columns() -> list[str]:
@@ -50,12 +57,37 @@ def _filename(extension: str) -> str:
     return f"utmaningar-{date.today().isoformat()}.{extension}"
 
 
-def export_csv(flt: ChallengeFilter, user: User) -> Response:
-    """CSV with a header row; numbers without grouping so that spreadsheets read them as numbers."""
-    return csv_file(_columns(), (_values(c) for c in all_matching(flt, user)), _filename("csv"))
-
-
-def export_xlsx(flt: ChallengeFilter, user: User) -> Response:
-    """XLSX with typed cells: numbers as numbers, dates as dates."""
+def _file(flt: ChallengeFilter, user: User, fmt: str) -> tuple[str, bytes]:
     rows = (_values(c) for c in all_matching(flt, user))
-    return xlsx_file([Sheet(_("Utmaningar"), _columns(), rows)], _filename("xlsx"))
+    if fmt == "csv":
+        return _filename("csv"), csv_bytes(_columns(), rows)
+    return _filename("xlsx"), xlsx_bytes([Sheet(_("Utmaningar"), _columns(), rows)])
+
+
+def too_long_for_a_request(args: dict[str, str], user: User) -> int | None:
+    """How many rows the list (``args`` as the list page reads them) has when that is more than a request may
+    write (EXPORT_IN_REQUEST_ROWS: an XLSX of 100,000 rows takes about a minute); None when it may."""
+    count = count_matching(ChallengeFilter.from_args(args), user)
+    return count if count > current_app.config["EXPORT_IN_REQUEST_ROWS"] else None
+
+
+def download_now(args: dict[str, str], user: User, fmt: str) -> Response:
+    """The list as CSV or XLSX, made in the request."""
+    filename, data = _file(ChallengeFilter.from_args(args), user, fmt)
+    return download(data, content_type_of(filename), filename)
+
+
+def queue_export(args: dict[str, str], user: User, fmt: str) -> Job:
+    """The list as a file made by the worker; its job's page offers it when done."""
+    return enqueue(kind=EXPORT_JOB, params={"args": args, "format": fmt}, payload_name=_filename(fmt), actor=user)
+
+
+def run_export_job(job: JobContext) -> dict[str, Any]:
+    """The export job: the file, made for the person who asked for it (what they may see, then)."""
+    user = db.session.get(User, job.job.created_by_id) if job.job.created_by_id else None
+    if user is None or not user.is_active:
+        raise DomainError(_("Den som bad om filen finns inte längre."))
+    job.progress(0, 1, _("Skriver filen …"))
+    filename, data = _file(ChallengeFilter.from_args(job.params["args"]), user, job.params["format"])
+    job.deliver(filename, data)
+    return {"bytes": len(data)}

@@ -132,6 +132,11 @@ def all_matching(flt: ChallengeFilter, user: User) -> list[Challenge]:
     return list(db.session.scalars(query).unique())
 
 
+def count_matching(flt: ChallengeFilter, user: User) -> int:
+    """How many challenges the filter finds for this person."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_filtered(flt, user).subquery())) or 0
+
+
 def review_queue(args: Mapping[str, str]) -> Pagination:
     """One page (?page=) of the submitted challenges waiting for review, oldest first."""
     query = (

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,7 +23,8 @@ from blueprints.challenges.constants import (
     STATUSES,
     VISIBILITY,
 )
-from blueprints.challenges.exports import export_csv, export_xlsx
+from blueprints.challenges.exports import FORMATS as EXPORT_FORMATS
+from blueprints.challenges.exports import download_now, queue_export, too_long_for_a_request
 from blueprints.challenges.forms import ChallengeForm, CommentForm, DecisionForm, ImportForm
 from blueprints.challenges.imports import check_file, start_import, store_upload
 from blueprints.challenges.models import Challenge, ChallengeImport
@@ -56,6 +57,7 @@ from blueprints.challenges.services import (
 from blueprints.core.access import login_required, permission_required
 from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
+from blueprints.core.forms import EmptyForm
 from blueprints.core.htmx import render, render_block
 from blueprints.core.i18n import current_language
 from blueprints.core.models import Job
@@ -215,16 +217,23 @@ def index() -> ResponseReturnValue:
     )
 
 
-@bp.get("/utmaningar/export.<fmt>")
+@bp.route("/utmaningar/export.<fmt>", methods=["GET", "POST"])
 @login_required
-def export(fmt: str) -> Response:
-    """The filtered list as CSV or XLSX."""
-    flt = ChallengeFilter.from_args(request.args)
-    if fmt == "csv":
-        return export_csv(flt, g.user)
-    if fmt == "xlsx":
-        return export_xlsx(flt, g.user)
-    abort(404)
+def export(fmt: str) -> ResponseReturnValue:
+    """The filtered list as CSV or XLSX. A long list is made by the worker: the page says so and its button
+    (POST) queues the job, whose page offers the file when done."""
+    if fmt not in EXPORT_FORMATS:
+        abort(404)
+    args = request.args.to_dict()
+    form = EmptyForm()
+    if form.validate_on_submit():
+        job = perform(lambda: queue_export(args, g.user, fmt), form=form)
+        if job is not None:
+            return redirect(url_for("site.job", job_id=job.id), 303)
+    count = too_long_for_a_request(args, g.user)
+    if count is None:
+        return download_now(args, g.user, fmt)
+    return render("challenges/export.html", count=count, fmt=fmt, args=args, form=form, status=form_status(form))
 
 
 def _detail_page(challenge: Challenge, status: int = 200, **forms: FlaskForm) -> ResponseReturnValue:

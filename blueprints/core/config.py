@@ -60,6 +60,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # Five attachments of at most 10 MB each, and the form around them.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 52 * 1024 * 1024)),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        # An export (CSV/XLSX) of more rows than this is made by the job worker, not in the request.
+        "EXPORT_IN_REQUEST_ROWS": int(os.environ.get("EXPORT_IN_REQUEST_ROWS", 5000)),
         # /readyz answers 503 when less than this is free in UPLOAD_DIR (documents are up to 10 MB each).
         "UPLOAD_MIN_FREE_MB": int(os.environ.get("UPLOAD_MIN_FREE_MB", 50)),
         "MATCHING_DIR": os.environ.get("MATCHING_DIR", str(INSTANCE_DIR / "matching")),  # the learnt CPV model

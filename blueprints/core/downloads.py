@@ -38,14 +38,22 @@ def safe_cell(value: object) -> object:
     return text
 
 
-def csv_file(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
-    """A CSV file: a header row, then the rows (None written as an empty cell; text made safe)."""
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file's bytes: a header row, then the rows (None written as an empty cell; text made safe)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([safe_cell(text) for text in header])
     for row in rows:
         writer.writerow(["" if value is None else safe_cell(value) for value in row])
-    return download("\ufeff" + buffer.getvalue(), "text/csv; charset=utf-8", filename)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_file(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
+    """A CSV file to download (see ``csv_bytes``)."""
+    return download(csv_bytes(header, rows), CSV_TYPE, filename)
 
 
 @dataclass(frozen=True)
@@ -59,7 +67,17 @@ class Sheet:
 
 
 def xlsx_file(sheets: Iterable[Sheet], filename: str) -> Response:
-    """An XLSX workbook written row by row (numbers stay numbers, dates stay dates)."""
+    """An XLSX workbook to download (see ``xlsx_bytes``)."""
+    return download(xlsx_bytes(sheets), XLSX_TYPE, filename)
+
+
+def content_type_of(filename: str) -> str:
+    """The type to send a made file with, by its name's ending."""
+    return {"csv": CSV_TYPE, "xlsx": XLSX_TYPE}.get(filename.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
+    """An XLSX workbook's bytes, written row by row (numbers stay numbers, dates stay dates)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -82,7 +100,7 @@ def xlsx_file(sheets: Iterable[Sheet], filename: str) -> Response:
             page.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return download(buffer.getvalue(), XLSX_TYPE, filename)
+    return buffer.getvalue()
 
 
 def _sheet_title(title: str) -> str:

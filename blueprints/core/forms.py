@@ -87,3 +87,7 @@ class KronorField(StringField):
         if not 0 <= value <= self.MAXIMUM:
             raise ValidationError(str(_l("Beloppet måste vara mellan 0 och 1 000 000 000 000 000 kronor.")))
         self.parsed = value
+
+
+class EmptyForm(AppForm):
+    """A form with only the CSRF token, for buttons that change state."""

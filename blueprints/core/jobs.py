@@ -44,6 +44,11 @@ class JobContext:
         self.params: dict[str, Any] = dict(job.params or {})
         self.payload: bytes = job.payload or b""
         self.payload_name = job.payload_name
+        self.file: tuple[str, bytes] | None = None
+
+    def deliver(self, filename: str, data: bytes) -> None:
+        """The file the job made (an export): its starter downloads it from the job's page once it is done."""
+        self.file = (filename, data)
 
     def progress(self, done: int, total: int, stage: str | None = None) -> None:
         """Record progress and commit it (call it only while the job has written nothing of its own)."""
@@ -178,9 +183,10 @@ def run_next_job(app: Flask, *, worker: str, heartbeat: bool = True) -> int | No
         if kind is None:
             _fail(job_id, f"Okänt slags arbete: {kind_name}")
             return job_id
+        context = JobContext(job)
         try:
             with _heartbeat(job_id, worker) if heartbeat else _no_heartbeat():
-                result = kind.run(JobContext(job))
+                result = kind.run(context)
         except DomainError as error:
             _fail(job_id, error.message, error.details)
         except Exception:
@@ -189,6 +195,8 @@ def run_next_job(app: Flask, *, worker: str, heartbeat: bool = True) -> int | No
         else:
             job.status, job.result, job.finished_at = DONE, result, utcnow()
             job.payload, job.stage, job.progress_done = None, "", job.progress_total
+            if context.file is not None:  # kept for download until the job is purged
+                job.payload_name, job.payload = context.file
             db.session.commit()
         finally:
             db.session.remove()

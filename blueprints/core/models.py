@@ -101,8 +101,9 @@ class Job(Model):
     kind: Mapped[str] = mapped_column(sa.String(60))
     status: Mapped[str] = mapped_column(sa.String(10), default="queued")
     params: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
-    # A file the job works on (an upload); removed once the job is done or has failed.
-    payload: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # A file the job works on (an upload), removed once the job is done or has failed; or the file a done job
+    # made (an export), kept for its starter to download until the job is purged.
+    payload: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     payload_name: Mapped[str] = mapped_column(sa.String(255), default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -136,6 +137,11 @@ class Job(Model):
     def is_done(self) -> bool:
         """Finished and succeeded."""
         return self.status == "done"
+
+    @property
+    def has_file(self) -> bool:
+        """Done and made a file to download."""
+        return self.is_done and self.payload is not None
 
     @property
     def percent(self) -> int:

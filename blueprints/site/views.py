@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from blueprints.core.access import current_user, for_machines, login_required, public
 from blueprints.core.actions import perform
 from blueprints.core.db import db
+from blueprints.core.downloads import content_type_of, download
 from blueprints.core.health import database_problem, storage_problem
 from blueprints.core.htmx import render
 from blueprints.core.models import Job
@@ -102,3 +103,14 @@ def job(job_id: int) -> ResponseReturnValue:
     context = kind.context_for(found) if kind else {}
     status = 422 if found.is_failed else 200
     return render("site/job.html", block="progress", job=found, kind=kind, status=status, **context)
+
+
+@bp.get("/jobb/<int:job_id>/fil")
+@login_required
+def job_file(job_id: int) -> ResponseReturnValue:
+    """The file a done job made (an export), for the person who started it."""
+    found = db.get_or_404(Job, job_id)
+    if not may_follow(found, current_user()) or not found.has_file:
+        abort(404)
+    assert found.payload is not None
+    return download(found.payload, content_type_of(found.payload_name), found.payload_name)

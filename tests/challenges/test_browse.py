@@ -131,6 +131,38 @@ FORMULAS = [
 ]
 
 
+def test_a_long_list_is_exported_by_the_worker_and_downloaded_from_the_job_page(
+    app, client, auth, people, make_challenge
+):
+    from tests.conftest import csrf_token_from, page_text, run_jobs
+
+    app.config["EXPORT_IN_REQUEST_ROWS"] = 2
+    for n in range(3):
+        make_challenge(title=f"Skolmat {n}")
+    make_challenge(title="Städning")
+    auth.login("facilitator@example.org")
+    offer = client.get("/utmaningar/export.xlsx?q=skolmat")
+    assert offer.status_code == 200 and offer.headers["Content-Type"].startswith("text/html")
+    assert "Listan har 3 utmaningar." in page_text(offer.get_data(as_text=True))
+    queued = client.post(
+        "/utmaningar/export.xlsx?q=skolmat", data={"csrf_token": csrf_token_from(offer.get_data(as_text=True))}
+    )
+    assert queued.status_code == 303 and queued.headers["Location"].startswith("/jobb/")
+    job_page = queued.headers["Location"]
+    assert "Ladda ner" not in client.get(job_page).get_data(as_text=True)
+    assert client.get(job_page + "/fil").status_code == 404  # not made yet
+    assert run_jobs(app) == 1
+    page = page_text(client.get(job_page).get_data(as_text=True))
+    assert "Export av utmaningar" in page and "Ladda ner utmaningar-" in page
+    download = client.get(job_page + "/fil")
+    assert download.status_code == 200 and "attachment" in download.headers["Content-Disposition"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(download.data)).active.iter_rows(values_only=True))
+    assert sorted(row[1] for row in rows[1:]) == ["Skolmat 0", "Skolmat 1", "Skolmat 2"]
+    auth.logout()
+    auth.login("manager@example.org")
+    assert client.get(job_page + "/fil").status_code == 404  # only for the one who asked (or an admin)
+
+
 @pytest.mark.parametrize("title", FORMULAS)
 def test_exports_never_hand_a_spreadsheet_a_formula(client, auth, people, make_challenge, title):
     make_challenge(title=title, annual_volume_sek=1_250_000)

@@ -293,3 +293,21 @@ def test_a_delivered_message_cannot_be_sent_again_by_an_admin(app, client, auth,
     followed = client.get("/admin/e-post").get_data(as_text=True)
     assert "E-posten väntar redan på att skickas eller är levererad." in followed
     assert deliver_outbox(app)["sent"] == 0 and len(smtp.messages) == 1
+
+
+def test_the_admins_queue_comes_a_page_at_a_time(app, client, auth, people):
+    with app.app_context():
+        for n in range(60):
+            db.session.add(
+                OutboxEmail(
+                    message_id=f"<{n}@test>", recipient=f"person{n:02d}@example.org", subject="Hej", body_text="",
+                    body_html="", status="failed" if n < 5 else "pending",
+                )
+            )  # fmt: skip
+        db.session.commit()
+    auth.login("admin@example.org")
+    first = client.get("/admin/e-post").get_data(as_text=True)
+    assert "60 träffar" in first and "person00@example.org" in first and "person50@example.org" not in first
+    second = client.get("/admin/e-post?page=2", headers={"HX-Request": "true", "HX-Request-Type": "partial"})
+    text = second.get_data(as_text=True)
+    assert "person59@example.org" in text and "person05@example.org" not in text and "<h1>" not in text
