@@ -85,14 +85,15 @@ format: install-dev
 
 # Two workers (the machines have two cores); each gets its own SQLite file and PostgreSQL schema. Tests are
 # handed out a few at a time and an idle worker takes over a busy one's (worksteal): the slow browser and
-# real-data tests no longer leave one worker finishing a whole file alone (250 → 210 s here).
+# real-data tests no longer leave one worker finishing a whole file alone (250 → 210 s here). The 25 slowest
+# tests are listed at the end, to show where the time goes.
 # mypy (15 s on one core from cold) checks the types while the tests start: the run fails if either does.
 test: install-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy & types=$$!; \
-	$(BIN)/python -m pytest -n 2 --dist worksteal; tests=$$?; \
+	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=25; tests=$$?; \
 	wait $$types; types=$$?; \
 	if [ $$types -ne 0 ]; then echo "mypy found type errors" >&2; fi; \
 	exit $$(( tests != 0 ? tests : types ))
