@@ -66,11 +66,12 @@ run: seed
 	@echo "    admin@example.org, facilitator@example.org, facilitator2@example.org, manager@example.org,"
 	@echo "    buyer@example.org, buyer2@example.org"
 	@echo ""
-	@echo "  A background worker runs beside it (uploaded statistics are imported there)."
+	@echo "  A background worker runs beside it (uploads and large imports are done there); its scheduled tasks"
+	@echo "  (sending e-mail, reminders, purges) are left out here."
 	@echo "  E-mail is not sent from here: read it as admin under Administration > E-postkö"
 	@echo "  (http://$(HOST):$(PORT)/admin/e-post), invitation and password links included."
 	@echo ""
-	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(FLASK) worker --no-tasks & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	SESSION_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: install-dev
