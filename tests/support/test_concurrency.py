@@ -1,6 +1,7 @@
 """Concurrency against a real gunicorn with 2 workers (threaded, so requests truly overlap), on SQLite and
 PostgreSQL: 20 simultaneous bookings of overlapping times give one booking and 19 clean 409s; 20 simultaneous
-submissions get 20 distinct, consecutive diarienummer."""
+submissions get 20 distinct, consecutive diarienummer. And two job workers started at once (processes, on
+PostgreSQL) run each job once and send each session's reminders once."""
 
 import os
 import re
@@ -144,3 +145,41 @@ def test_twenty_simultaneous_submissions_get_consecutive_diary_numbers(app, guni
         rows = db.session.execute(sa.select(SupportRequest.diary_year, SupportRequest.diary_number)).all()
     year = utcnow().year
     assert sorted(number for _year, number in rows) == [f"UM {year}/{n:04d}" for n in range(1, ATTEMPTS + 1)]
+
+
+@pytest.mark.postgresql_only  # two processes writing at once: SQLite serialises them anyway
+def test_two_workers_started_at_once_run_each_job_and_send_each_reminder_once(
+    app, people, make_request, make_session, database_url
+):
+    from datetime import UTC, timedelta
+
+    from time_machine import escape_hatch
+
+    from blueprints.accounts.services import request_password_reset
+    from blueprints.core.models import Job, OutboxEmail
+
+    real_now = escape_hatch.datetime.datetime.now(UTC)  # the workers live in real time, the test at PINNED_NOW
+    request_id = make_request(granted=True)
+    sessions = [make_session(request_id, real_now - utcnow() + timedelta(hours=hours)) for hours in (3, 6, 9)]
+    emails = ["admin@example.org", "facilitator@example.org", "manager@example.org", "buyer@example.org"]
+    with app.test_request_context():
+        for email in emails:
+            request_password_reset(email=email)
+        db.session.commit()
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "worker-fault-test-secret-key"}
+    workers = [
+        subprocess.Popen(
+            [str(Path(sys.executable).with_name("flask")), "--app", "app", "worker", "--once"],
+            cwd=PROJECT_ROOT,
+            env=env,
+        )
+        for _ in range(2)
+    ]
+    assert [worker.wait(timeout=120) for worker in workers] == [0, 0]
+    with app.app_context():
+        jobs = db.session.scalars(sa.select(Job)).all()
+        assert [(job.status, job.attempts) for job in jobs] == [("done", 1)] * len(emails)
+        subjects = db.session.scalars(sa.select(OutboxEmail.subject)).all()
+        assert sum(subject.startswith("Påminnelse") for subject in subjects) == 2 * len(sessions)  # both sides
+        assert sum("lösenord" in subject for subject in subjects) == len(emails)  # one reset link each
+        assert all(db.session.get(Booking, booking).reminder_sent_at for booking in sessions)
