@@ -7,6 +7,7 @@ LOGIN: sent to the login page; OK: served (2xx/3xx, or 422 for an empty form); 4
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -341,8 +342,12 @@ def _browser_session(app, role) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def world(shared_app) -> Iterator[World]:
-    """The objects, people and signed-in sessions, in a transaction rolled back after the module's cases."""
-    with time_machine.travel(PINNED_NOW, tick=True), rolled_back(shared_app) as connection:
+    """The objects, people and signed-in sessions, in a transaction rolled back after the module's cases.
+
+    Made at one instant ten minutes before the pinned moment every case starts from: a session cookie signed
+    later than a case's clock reads would be "from the future" and refused (which happened whenever making the
+    world took longer than a second, on a busy machine), and ten minutes is well inside the idle timeout."""
+    with time_machine.travel(PINNED_NOW - timedelta(minutes=10), tick=False), rolled_back(shared_app) as connection:
         objects = _objects(shared_app, create_people(shared_app))
         sessions = {role: _browser_session(shared_app, role) for role in ROLES}
         yield World(connection, objects, sessions)
@@ -437,7 +442,7 @@ def _networks(people, linked_challenge):
 def _support(app, people):
     """A received request of the buyer's organisation and a granted one of another organisation, each with a
     document; a booked session of the other one; the facilitator's working window and absence."""
-    from datetime import time, timedelta
+    from datetime import time
     from pathlib import Path
 
     from blueprints.core.db import utcnow
