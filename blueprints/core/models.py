@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
-from blueprints.core.db import Model, utcnow
+from blueprints.core.db import Model, db, utcnow
 
 
 class AuditEvent(Model):
@@ -140,8 +140,10 @@ class Job(Model):
 
     @property
     def has_file(self) -> bool:
-        """Done and made a file to download."""
-        return self.is_done and self.payload is not None
+        """Done and made a file to download (asked of the database: the file itself is not loaded)."""
+        if not self.is_done:
+            return False
+        return bool(db.session.scalar(sa.select(Job.payload.is_not(None)).where(Job.id == self.id)))
 
     @property
     def percent(self) -> int:
