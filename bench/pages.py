@@ -31,6 +31,7 @@ DATA = (
 ORGANISATIONS = 4000
 CLIENTS = 16
 REQUESTS_PER_PAGE = 400
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))  # each figure: the median of the runs
 PASSWORD = "bench-password-1"  # noqa: S105 (generated benchmark accounts)
 SECTOR_KIND = {"Kommun": "kommun", "Region": "region", "Stat": "statlig_myndighet", "Annat": "ovrig"}
 
@@ -70,6 +71,18 @@ def load_data(app) -> None:
     load_challenges(app)
     PAGES.extend(load_support(app))
     PAGES.extend(load_dashboard(app))
+    build_summaries(app)
+
+
+def build_summaries(app) -> None:
+    """The dashboard's summary tables, counted from the rows loaded above with plain SQL (which no flush sees),
+    as ``flask --app app dashboards rebuild`` does."""
+    from blueprints.dashboards.cli import rebuild_summaries
+
+    started = time.perf_counter()
+    with app.app_context():
+        result = rebuild_summaries()
+    print(f"dashboard summaries: {result} in {time.perf_counter() - started:.1f} s")
 
 
 def load_people(app) -> None:
@@ -259,6 +272,20 @@ def load_support(app) -> list[tuple[str, str]]:
                     )
             db.session.execute(sa.insert(Booking), sessions)
         db.session.commit()
+    print(
+        f"support: {SUPPORT_REQUESTS} requests, {FACILITATORS * len(days) * 2} sessions - "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return support_pages(app)
+
+
+def support_pages(app) -> list[tuple[str, str]]:
+    """The support pages to measure, on rows of the loaded data (the admin is one of the facilitators)."""
+    from blueprints.accounts.models import User
+    from blueprints.support.models import Booking, SupportRequest
+
+    with app.app_context():
+        admin = db.session.scalar(sa.select(User).where(User.email == "admin@example.org"))
         ongoing = db.session.scalar(
             sa.select(SupportRequest.id)
             .where(SupportRequest.status == "pagar", SupportRequest.facilitator_id == admin.id)
@@ -268,10 +295,6 @@ def load_support(app) -> list[tuple[str, str]]:
         session_id = db.session.scalar(
             sa.select(Booking.id).where(Booking.facilitator_id == admin.id, Booking.status == "bokad").limit(1)
         )
-    print(
-        f"support: {SUPPORT_REQUESTS} requests, {FACILITATORS * len(days) * 2} sessions - "
-        f"{time.perf_counter() - started:.1f} s"
-    )
     return [
         ("support queue", "/stod/"),
         ("support queue search (partial)", "/stod/?q=skolskjuts&status=pagar&kind=workshop"),
@@ -421,15 +444,18 @@ def load_dashboard(app) -> list[tuple[str, str]]:
         f"dashboard: {len(challenges)} challenges with {len(events)} events, {NETWORKS} networks "
         f"in {time.perf_counter() - started:.1f} s"
     )
-    everything = "period=12man&county=14&need_area=1&org_kind=kommun"
-    return [
-        ("dashboard (last 12 months)", "/oversikt/"),
-        ("dashboard, all filters (partial)", f"/oversikt/?{everything}"),
-        ("dashboard, one län (partial)", "/oversikt/?period=12man&county=14"),
-        ("dashboard, five years", "/oversikt/?period=egen&start=2021-12-01&end=2026-11-30"),
-        ("printable report (this year)", "/oversikt/rapport?period=ar"),
-        ("dashboard XLSX export", "/oversikt/export/alla.xlsx?period=ar"),
-    ]
+    return DASHBOARD_PAGES
+
+
+EVERYTHING = "period=12man&county=14&need_area=1&org_kind=kommun"
+DASHBOARD_PAGES = [
+    ("dashboard (last 12 months)", "/oversikt/"),
+    ("dashboard, all filters (partial)", f"/oversikt/?{EVERYTHING}"),
+    ("dashboard, one län (partial)", "/oversikt/?period=12man&county=14"),
+    ("dashboard, five years", "/oversikt/?period=egen&start=2021-12-01&end=2026-11-30"),
+    ("printable report (this year)", "/oversikt/rapport?period=ar"),
+    ("dashboard XLSX export", "/oversikt/export/alla.xlsx?period=ar"),
+]
 
 
 ANONYMOUS_PAGES = {"/healthz", "/login"}
@@ -592,12 +618,34 @@ def gunicorn(url: str, port: int = 5099, **settings: str) -> Iterator[str]:
 
 
 def measure(base: str, pages: list[tuple[str, str | list[str]]], statements: dict[str, int]) -> dict[str, dict]:
-    """Each page driven by the concurrent clients, with its statement count."""
+    """Each page driven by the concurrent clients, ``RUNS`` times over (every page in each run, so that a run's
+    ratio to the bare endpoint compares pages measured minutes apart, not an hour): per page the median of the
+    runs and their spread, and the median of each run's throughput ratio to ``/healthz``."""
     sessions = [signed_in_session(base) for _ in range(CLIENTS)]
-    return {
-        name: {**drive(base, path, sessions, partial="partial" in name), "sql_statements": statements[name]}
-        for name, path in pages
-    }
+    runs = []
+    for run in range(RUNS):
+        print(f"run {run + 1} of {RUNS}", flush=True)
+        runs.append({name: drive(base, path, sessions, partial="partial" in name) for name, path in pages})
+    bare = pages[0][0]
+    results = {}
+    for name, _path in pages:
+        figures = [run[name] for run in runs]
+        ratios = [run[name]["requests_per_s"] / run[bare]["requests_per_s"] for run in runs]
+        results[name] = {
+            **{key: statistics.median(f[key] for f in figures) for key in figures[0]},
+            "server_p95_ms_spread": [
+                min(f["server_p95_ms"] for f in figures),
+                max(f["server_p95_ms"] for f in figures),
+            ],
+            "requests_per_s_spread": [
+                min(f["requests_per_s"] for f in figures),
+                max(f["requests_per_s"] for f in figures),
+            ],
+            "ratio_to_bare": statistics.median(ratios),
+            "sql_statements": statements[name],
+            "runs": figures,
+        }
+    return results
 
 
 def print_table(url: str, results: dict[str, dict]) -> str:
@@ -605,14 +653,19 @@ def print_table(url: str, results: dict[str, dict]) -> str:
     backend = url.split(":", 1)[0]
     print(
         f"\nbackend: {backend}; {CLIENTS} concurrent clients, 2 gunicorn sync workers, "
-        f"{REQUESTS_PER_PAGE} requests per page"
+        f"{REQUESTS_PER_PAGE} requests per page, median of {RUNS} runs (p95 spread: lowest-highest)"
     )
     print("server = time inside the app (Server-Timing); client = seen by the client, queueing included")
-    print(f"{'page':44} {'server p50':>10} {'server p95':>10} {'client p95':>10} {'req/s':>7} {'SQL':>4}")
+    print(
+        f"{'page':44} {'server p50':>10} {'server p95':>10} {'p95 spread':>13} {'client p95':>10} {'req/s':>7} "
+        f"{'x bare':>6} {'SQL':>4}"
+    )
     for name, row in results.items():
+        low, high = row["server_p95_ms_spread"]
         print(
-            f"{name:44} {row['server_p50_ms']:10.1f} {row['server_p95_ms']:10.1f} {row['client_p95_ms']:10.1f} "
-            f"{row['requests_per_s']:7.0f} {row['sql_statements']:4d}"
+            f"{name:44} {row['server_p50_ms']:10.1f} {row['server_p95_ms']:10.1f} {f'{low:.1f}-{high:.1f}':>13} "
+            f"{row['client_p95_ms']:10.1f} {row['requests_per_s']:7.0f} {row['ratio_to_bare']:6.2f} "
+            f"{row['sql_statements']:4d}"
         )
     return backend
 
@@ -620,9 +673,15 @@ def print_table(url: str, results: dict[str, dict]) -> str:
 def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
-    url = database_url(out)
-    app = bench_app(url)
-    load_data(app)
+    if os.environ.get("BENCH_REUSE"):  # measure again on the data a previous run loaded (while tuning)
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{out / 'bench.sqlite'}"
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        app = bench_app(url)
+        PAGES.extend([*support_pages(app), *DASHBOARD_PAGES])
+    else:
+        url = database_url(out)
+        app = bench_app(url)
+        load_data(app)
     statements = count_statements(app)
     with gunicorn(url) as base:
         results = measure(base, PAGES, statements)

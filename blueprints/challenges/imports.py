@@ -254,6 +254,7 @@ def import_preview(preview: ImportPreview, *, actor: User | None) -> int:
     if links:
         db.session.execute(sa.insert(challenge_cpv), links)
     versions.bump("challenges")  # bulk statements: the flush does not see them
+    versions.rows_written.send(Challenge, ids=list(ids_by_key.values()))
     record_event("import", object_type="Challenge", summary=_("%(count)s utmaningar importerade", count=len(rows)))
     if len(rows) >= ANALYZE_AFTER:
         # Fresh statistics (both databases), so the planner does not treat a table that just grew by thousands

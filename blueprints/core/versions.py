@@ -15,6 +15,7 @@ from itertools import chain
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,10 @@ from blueprints.core.db import db
 from blueprints.core.models import DataVersion
 
 _WATCHED: dict[type, str] = {}
+
+# Sent by a writer of rows the flush does not see (sender: the model; ``ids``: the rows written), for areas that
+# keep figures derived from them (the dashboards' summaries).
+rows_written = Namespace().signal("rows-written")
 
 
 def watch(model: type, name: str) -> None:

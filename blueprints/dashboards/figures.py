@@ -15,21 +15,21 @@ from flask_babel import lazy_gettext as _l
 from blueprints.core.charts import Chart, bar_chart, column_chart
 from blueprints.core.i18n import money, number
 from blueprints.dashboards import queries
-from blueprints.dashboards.measures import available_hours, response_times
+from blueprints.dashboards.measures import response_times
 from blueprints.dashboards.queries import (
     CURRENT,
     PREVIOUS,
     GroupedCount,
     Pair,
     PeriodTotals,
-    ResponseDay,
+    ResponseRow,
     Scope,
     SessionCount,
 )
 from blueprints.networks.constants import PHASES
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.support.constants import BOOKED, CANCELLED, DONE, EXTRA, NO_SHOW, SUPPORT_KINDS
-from blueprints.support.slots import Availability, Interval, Window
+from blueprints.support.slots import Availability, Interval, Window, open_hours
 
 COUNT, PERCENT, DAYS, SEK, RATING, HOURS, TEXT, MONTH = (
     "count",
@@ -182,9 +182,9 @@ def build_dashboard(scope: Scope, today: date, need_areas: list[tuple[int, str]]
 
 
 def _support(scope: Scope, today: date, totals: PeriodTotals) -> Section:
-    days = queries.response_days(scope)
-    current = response_times([d for d in days if d.submitted >= scope.current.first], today)
-    previous = response_times([d for d in days if d.submitted < scope.current.first], today)
+    rows = queries.response_rows(scope)
+    current = response_times([(r.waited, r.late_from, r.requests) for r in rows if r.current], today)
+    previous = response_times([(r.waited, r.late_from, r.requests) for r in rows if not r.current], today)
     sessions = queries.session_counts(scope)
     feedback = {p: _feedback(totals, p) for p in (PREVIOUS, CURRENT)}
     section = Section("stod", _("Stöd till upphandlare"))
@@ -252,7 +252,7 @@ def _support(scope: Scope, today: date, totals: PeriodTotals) -> Section:
             _("Andel av återkopplingslänkarna för periodens genomförda sessioner som har besvarats."),
         ),
     ]
-    section.tables = [_per_month(scope, days, sessions), _per_kind(sessions)]
+    section.tables = [_per_month(scope, rows, sessions), _per_kind(sessions)]
     return section
 
 
@@ -276,12 +276,12 @@ def _feedback(totals: PeriodTotals, period: str) -> FeedbackFigures:
     return FeedbackFigures(rating / answered if answered else None, answered / sent if sent else None)
 
 
-def _per_month(scope: Scope, days: list[ResponseDay], sessions: list[SessionCount]) -> Table:
+def _per_month(scope: Scope, responses: list[ResponseRow], sessions: list[SessionCount]) -> Table:
     months = scope.current.months()
     requests: defaultdict[date, int] = defaultdict(int)
-    for day in days:
-        if day.submitted >= scope.current.first:
-            requests[day.submitted.replace(day=1)] += day.requests
+    for row in responses:
+        if row.current:
+            requests[row.month] += row.requests
     by_status: defaultdict[tuple[int, str], int] = defaultdict(int)
     for s in sessions:
         by_status[s.month, s.status] += s.sessions
@@ -365,7 +365,7 @@ def _facilitators(scope: Scope) -> Section:
         availability = Availability(
             tuple(windows[facilitator]), tuple(extras[facilitator]), tuple(absences[facilitator])
         )
-        available = available_hours(availability, period)
+        available = open_hours(availability, period.first, period.last)
         hours = booked.get(facilitator, 0.0)
         rows.append((name, round(available, 1), round(hours, 1), hours / available if available else None))
     total_available = sum(r[1] for r in rows)
@@ -406,9 +406,9 @@ def _facilitators(scope: Scope) -> Section:
 def _networks(totals: PeriodTotals, counts: list[GroupedCount]) -> Section:
     phases = totals.phases
     per_county: defaultdict[str | None, int] = defaultdict(int)
-    for measure, _area, county, _kind, count in counts:
-        if measure == queries.REACHED:
-            per_county[county] += count
+    for row in counts:
+        if row.measure == queries.REACHED:
+            per_county[str(row.value) if row.value else None] += row.number
 
     section = Section("natverk", _("Beställarnätverk"))
     section.figures = [
@@ -513,7 +513,8 @@ def _challenges(totals: PeriodTotals, counts: list[GroupedCount], need_areas: li
         for "none" only when it holds something."""
         sums: defaultdict[tuple[object, str], int] = defaultdict(int)
         for row in counts:
-            sums[getattr(row, dimension), row.measure] += row.number
+            if row.dimension == dimension:
+                sums[row.value, row.measure] += row.number
         rows: list[tuple[object, ...]] = []
         for value, label in keys:
             counted = [sums[value, m] for m in measures]

@@ -3,13 +3,11 @@ facilitators' available hours. Pure: no Flask, no database."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from blueprints.core.formatting import STOCKHOLM
-from blueprints.dashboards.periods import Period
+from blueprints.dashboards.periods import NEVER
 from blueprints.support.constants import FIRST_RESPONSE_WORKING_DAYS
-from blueprints.support.slots import Availability, Interval, open_time
-from blueprints.support.workdays import add_working_days, is_holiday, working_days_between
+from blueprints.support.workdays import add_working_days, working_days_between
 
 
 @dataclass(frozen=True)
@@ -26,17 +24,26 @@ class ResponseTimes:
         return self.answered_in_time / self.judged if self.judged else None
 
 
-def response_times(counts: Iterable[tuple[date, date | None, int]], today: date) -> ResponseTimes:
-    """From (day submitted, day first answered or None, number of requests)."""
+def response_key(submitted: date, answered: date | None) -> tuple[int, date]:
+    """How a request submitted on a Swedish day and first answered on another (None: not yet) is counted: the
+    working days waited (-1: none yet), and the first day on which an unanswered request is late (``never``
+    for an answered one)."""
+    if answered is None:
+        return -1, add_working_days(submitted, FIRST_RESPONSE_WORKING_DAYS) + timedelta(days=1)
+    return working_days_between(submitted, answered), NEVER
+
+
+def response_times(counts: Iterable[tuple[int, date, int]], today: date) -> ResponseTimes:
+    """From (working days waited for the first response or -1 for none yet, the first day on which an
+    unanswered request is late, number of requests)."""
     requests = in_time = judged = 0
     waited: dict[int, int] = {}
-    for submitted, answered, count in counts:
+    for days, late_from, count in counts:
         requests += count
-        if answered is None:
-            if today > add_working_days(submitted, FIRST_RESPONSE_WORKING_DAYS):
+        if days < 0:
+            if today >= late_from:
                 judged += count
             continue
-        days = working_days_between(submitted, answered)
         waited[days] = waited.get(days, 0) + count
         judged += count
         if days <= FIRST_RESPONSE_WORKING_DAYS:
@@ -60,34 +67,3 @@ def weighted_median(counts: dict[int, int]) -> float | None:
         raise IndexError(position)
 
     return (nth((total - 1) // 2) + nth(total // 2)) / 2
-
-
-def _hours(interval: Interval) -> float:
-    return (interval.end - interval.start).total_seconds() / 3600
-
-
-def available_hours(availability: Availability, period: Period) -> float:
-    """The facilitator's working time in the period (windows and extra time, less absence and holidays),
-    the same as the booking calendar's open time: computed day by day only where there are exceptions."""
-    per_weekday: dict[int, float] = {}
-    for window in availability.windows:
-        length = datetime.combine(period.first, window.end) - datetime.combine(period.first, window.start)
-        per_weekday[window.weekday] = per_weekday.get(window.weekday, 0.0) + max(length.total_seconds(), 0) / 3600
-    days = period.weekdays_without_holidays
-    total = sum(hours * days[weekday] for weekday, hours in per_weekday.items())
-    for day in _days_with_exceptions(availability, period):
-        if not is_holiday(day):
-            total -= per_weekday.get(day.weekday(), 0.0)
-        total += sum(_hours(piece) for piece in open_time(availability, day, day))
-    return total
-
-
-def _days_with_exceptions(availability: Availability, period: Period) -> set[date]:
-    days: set[date] = set()
-    for exception in (*availability.extras, *availability.absences):
-        day = max(exception.start.astimezone(STOCKHOLM).date(), period.first)
-        last = min((exception.end - timedelta(microseconds=1)).astimezone(STOCKHOLM).date(), period.last)
-        while day <= last:
-            days.add(day)
-            day += timedelta(days=1)
-    return days

@@ -11,6 +11,7 @@ from blueprints.support.workdays import is_holiday
 
 THIS_MONTH, THIS_QUARTER, THIS_YEAR, LAST_12_MONTHS, CUSTOM = "manad", "kvartal", "ar", "12man", "egen"
 LONGEST_DAYS = 5 * 366 + 1  # a custom period of at most five years
+NEVER = date(1, 1, 1)  # before every period: a date column's "none" where a column may not be NULL
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,23 @@ class Period:
     def month_starts(self) -> list[datetime]:
         """Where each month after the first begins (UTC), for putting timestamps into months."""
         return [swedish_time_to_utc(month, time(0)) for month in self.months()[1:]]
+
+    def whole_months(self) -> tuple[date, date] | None:
+        """The first days of the first and last whole calendar months within the period (None: there are none)."""
+        first = self.first if self.first.day == 1 else _add_months(self.first.replace(day=1), 1)
+        after = _add_months(self.last.replace(day=1), 1)
+        last = _add_months(after, -1) if self.last == after - timedelta(days=1) else _add_months(after, -2)
+        return (first, last) if first <= last else None
+
+    def days_outside_whole_months(self) -> list[tuple[date, date]]:
+        """The days before and after the whole months, as (first, last) ranges: the period itself when it holds
+        no whole month."""
+        months = self.whole_months()
+        if months is None:
+            return [(self.first, self.last)]
+        before = (self.first, months[0] - timedelta(days=1))
+        after = (_add_months(months[1], 1), self.last)
+        return [(a, b) for a, b in (before, after) if a <= b]
 
     @cached_property
     def weekdays_without_holidays(self) -> Counter[int]:

@@ -2,6 +2,7 @@
 rows into Python), for the current period and the one before it in the same statement where possible."""
 
 import functools
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -12,18 +13,30 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from blueprints.accounts.models import User
 from blueprints.challenges.constants import MATCHED, REVIEWED
-from blueprints.challenges.models import Challenge, ChallengeEvent
 from blueprints.core.db import UTCDateTime, db, utcnow
 from blueprints.core.versions import token_columns
+from blueprints.dashboards.models import (
+    AREA,
+    COUNTY,
+    DAY,
+    KIND,
+    MONTH,
+    NO_AREA,
+    ChallengeSummary,
+    HoursSummary,
+    RequestSummary,
+    ReviewSummary,
+    SessionSummary,
+    SummaryRow,
+)
 from blueprints.dashboards.periods import Period
-from blueprints.dashboards.sql import bucket, stockholm_date, total_hours
 from blueprints.networks.constants import ACTIVE, CLOSED, INITIATE, LEFT, MARKET_DIALOGUE, PHASES
 from blueprints.networks.models import Network, NetworkActivity, NetworkEvent, NetworkMember, network_cpv
 from blueprints.organisations.models import Organisation
 from blueprints.statistics.models import Procurement
 from blueprints.statistics.power import WINDOW_YEARS
-from blueprints.support.constants import CANCELLED, DONE, NO_SHOW
-from blueprints.support.models import AvailabilityException, AvailabilityWindow, Booking, Feedback, SupportRequest
+from blueprints.support.constants import DONE, NO_SHOW
+from blueprints.support.models import AvailabilityException, AvailabilityWindow
 from blueprints.vocabulary.models import CpvCode
 
 # Columns of the totals statement are named <measure>_previous and <measure>_current.
@@ -86,21 +99,27 @@ def _within(column: SqlColumn, period: Period) -> list[sa.ColumnElement[bool]]:
 # --- support --------------------------------------------------------------------------------------------
 
 
-class ResponseDay(NamedTuple):
-    """How many requests were submitted on a Swedish day and first answered on another (None: not yet)."""
+class ResponseRow(NamedTuple):
+    """Requests submitted in a month of one of the periods (``current``: the chosen one), by working days waited
+    for the first response (-1: none yet) and the day from which the unanswered are late."""
 
-    submitted: date
-    answered: date | None
+    current: bool
+    month: date
+    waited: int
+    late_from: date
     requests: int
 
 
-def response_days(scope: Scope) -> list[ResponseDay]:
-    """Requests submitted in either period, counted per day submitted and day first answered."""
-    submitted = stockholm_date(SupportRequest.submitted_at)
-    answered = stockholm_date(SupportRequest.first_response_at)
-    query = sa.select(submitted, answered, sa.func.count()).where(*_within_both(SupportRequest.submitted_at, scope))
-    query = _narrowed(query, scope, SupportRequest.organisation_id, SupportRequest.need_area_id)
-    return [ResponseDay(*row) for row in db.session.execute(query.group_by(submitted, answered)).tuples()]
+def response_rows(scope: Scope) -> list[ResponseRow]:
+    """Requests submitted in either period (summary rows: a month or a day each)."""
+    model = RequestSummary
+    current = _in_period(model, scope.current)
+    query = sa.select(current, model.day, model.waited, model.late_from, sa.func.sum(model.count))
+    query = query.where(
+        sa.or_(*(_in_period(model, p, *_scoped(model, scope)) for p in (scope.previous, scope.current)))
+    )
+    rows = db.session.execute(query.group_by(current, model.day, model.waited, model.late_from)).tuples()
+    return [ResponseRow(bool(now), day.replace(day=1), waited, late, int(n)) for now, day, waited, late, n in rows]
 
 
 @dataclass(frozen=True)
@@ -116,26 +135,14 @@ class SessionCount:
 def session_counts(scope: Scope) -> list[SessionCount]:
     """The period's sessions by month, kind and status (their feedback, and the previous period's totals, are
     in ``period_totals``)."""
-    month = bucket(Booking.starts_at, [scope.current.start, *scope.current.month_starts()])
-    query = sa.select(month, Booking.kind, Booking.status, sa.func.count()).where(
-        *_within(Booking.starts_at, scope.current)
-    )
-    query = _sessions_narrowed(query, scope)
-    rows = db.session.execute(query.group_by(month, Booking.kind, Booking.status))
-    return [SessionCount(*row) for row in rows.tuples()]  # type: ignore[arg-type]
-
-
-def _chosen_requests(scope: Scope) -> sa.Select[Any]:
-    return _narrowed(sa.select(SupportRequest.id), scope, SupportRequest.organisation_id, SupportRequest.need_area_id)
-
-
-def _sessions_narrowed(query: sa.Select[Any], scope: Scope, requests: sa.Select[Any] | None = None) -> sa.Select[Any]:
-    """Sessions of requests from the chosen län, organisation kind and need area (found from the requests'
-    side: the chosen organisations' requests are few, the period's sessions many). ``requests``: the chosen
-    requests' ids when several counts share them."""
-    if not scope.narrowed:
-        return query
-    return query.where(Booking.request_id.in_(_chosen_requests(scope) if requests is None else requests))
+    model = SessionSummary
+    query = sa.select(model.day, model.kind, model.status, sa.func.sum(model.count))
+    query = query.where(_in_period(model, scope.current, *_scoped(model, scope)))
+    month_number = {month: number for number, month in enumerate(scope.current.months(), start=1)}
+    counts: defaultdict[tuple[int, str, str], int] = defaultdict(int)
+    for day, kind, status, sessions in db.session.execute(query.group_by(model.day, model.kind, model.status)):
+        counts[month_number[day.replace(day=1)], kind, status] += int(sessions)
+    return [SessionCount(month, kind, status, sessions) for (month, kind, status), sessions in counts.items()]
 
 
 # --- facilitators ---------------------------------------------------------------------------------------
@@ -143,11 +150,11 @@ def _sessions_narrowed(query: sa.Select[Any], scope: Scope, requests: sa.Select[
 
 def booked_hours(period: Period) -> dict[int, float]:
     """Hours of sessions (not cancelled) that start in the period, per facilitator."""
-    hours = total_hours(Booking.starts_at, Booking.ends_at)
+    model = HoursSummary
     query = (
-        sa.select(Booking.facilitator_id, hours)
-        .where(Booking.status != CANCELLED, Booking.starts_at >= period.start, Booking.starts_at < period.end)
-        .group_by(Booking.facilitator_id)
+        sa.select(model.facilitator_id, sa.func.sum(model.hours))
+        .where(_in_period(model, period, model.grouping == 0))
+        .group_by(model.facilitator_id)
     )
     return {facilitator: float(total or 0) for facilitator, total in db.session.execute(query).tuples()}
 
@@ -497,70 +504,77 @@ def _pooled_power(scope: Scope) -> sa.Select[Any]:
     ).select_from(matched)
 
 
-def _per_period(counts: dict[str, Callable[[Period], sa.Select[Any]]], scope: Scope) -> sa.Select[Any]:
-    """A one-row select of each count for the previous period and the current one, each counted on its own
-    (columns ``<count>_previous`` and ``<count>_current``). For the many rows a plain count reads straight from an index
-    range: SQLite counts such a range about five times faster than it tests each row's period."""
-    return sa.select(
-        *[
-            count(period).scalar_subquery().label(f"{name}_{index}")
-            for name, count in counts.items()
-            for index, period in ((PREVIOUS, scope.previous), (CURRENT, scope.current))
-        ]
+def _in_period(model: type[SummaryRow], period: Period, *conditions: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
+    """Summary rows that make up the period (its whole months' rows, and the day rows of the days around them)
+    and meet ``conditions``: those are repeated in each range, so that SQLite reads each range from the key."""
+    ranges = [(DAY, first, last) for first, last in period.days_outside_whole_months()]
+    months = period.whole_months()
+    if months:
+        ranges.append((MONTH, *months))
+    return sa.or_(
+        *(sa.and_(*conditions, model.span == span, model.day.between(first, last)) for span, first, last in ranges)
     )
+
+
+def _scoped(model: type[SummaryRow], scope: Scope, by: int = 0) -> list[sa.ColumnElement[bool]]:
+    """Summary rows for the chosen län, need area and organisation kind, broken down by the dimension ``by``
+    (AREA, COUNTY or KIND; 0: the total)."""
+    chosen = [
+        (AREA, model.need_area_id, scope.need_area_id),
+        (COUNTY, model.county_code, scope.county),
+        (KIND, model.org_kind, scope.org_kind),
+    ]
+    grouping = by | sum(bit for bit, _column, value in chosen if value)
+    return [model.grouping == grouping, *(column == value for _bit, column, value in chosen if value)]
+
+
+def _summed(
+    model: type[SummaryRow], scope: Scope, measures: dict[str, Callable[[Period], SqlColumn]]
+) -> sa.Select[Any]:
+    """A one-row select of each measure (a value per summary row, given the period) summed over each period's
+    rows, as columns ``<measure>_previous`` and ``<measure>_current``."""
+    periods = ((PREVIOUS, scope.previous), (CURRENT, scope.current))
+    within = {name: _in_period(model, period) for name, period in periods}
+    columns = [
+        sa.func.coalesce(sa.func.sum(sa.case((within[name], measure(period)), else_=0)), 0).label(f"{key}_{name}")
+        for key, measure in measures.items()
+        for name, period in periods
+    ]
+    scoped = _scoped(model, scope)
+    return sa.select(*columns).where(sa.or_(*(_in_period(model, period, *scoped) for _name, period in periods)))
+
+
+def _first_reaching(status: str) -> Callable[[Period], sa.ColumnElement[Any]]:
+    """Challenges reaching ``status`` in a period: each once, by its first entry to the status in the period."""
+    model = ReviewSummary
+    return lambda period: sa.case(
+        (sa.and_(model.to_status == status, model.previous_day < period.first), model.count), else_=0
+    )
+
+
+def _with_status(status: str) -> Callable[[Period], sa.ColumnElement[Any]]:
+    return lambda _period: sa.case((SessionSummary.status == status, SessionSummary.count), else_=0)
 
 
 def _challenge_totals(scope: Scope) -> list[sa.Select[Any]]:
-    def submitted(period: Period) -> sa.Select[Any]:
-        query = sa.select(sa.func.count()).select_from(Challenge).where(*_within(Challenge.submitted_at, period))
-        return _narrowed(query, scope, Challenge.organisation_id, Challenge.need_area_id)
-
-    # The chosen challenges, selected once for the four counts (PostgreSQL plans the join once).
-    chosen = _narrowed(sa.select(Challenge.id), scope, Challenge.organisation_id, Challenge.need_area_id)
-    chosen_ids = sa.select(chosen.cte("chosen_challenges").c.id)
-
-    def reaching(status: str) -> Callable[[Period], sa.Select[Any]]:
-        def counted(period: Period) -> sa.Select[Any]:
-            query = sa.select(sa.func.count(sa.distinct(ChallengeEvent.challenge_id))).where(
-                ChallengeEvent.to_status == status, *_within(ChallengeEvent.at, period)
-            )
-            if scope.narrowed:  # from the chosen challenges' side, as for sessions
-                query = query.where(ChallengeEvent.challenge_id.in_(chosen_ids))
-            return query
-
-        return counted
-
-    counts = {SUBMITTED: submitted, REVIEWED_CHALLENGES: reaching(REVIEWED), MATCHED_CHALLENGES: reaching(MATCHED)}
+    submitted = _summed(ChallengeSummary, scope, {SUBMITTED: lambda _period: ChallengeSummary.count})
+    reviews = {REVIEWED_CHALLENGES: _first_reaching(REVIEWED), MATCHED_CHALLENGES: _first_reaching(MATCHED)}
     firsts = _first_memberships(scope)
     reached = _split({REACHED: counting()}, firsts.c.first_at, scope).select_from(firsts)
     reached = _narrowed(reached, scope, firsts.c.organisation_id, None)
-    return [_per_period(counts, scope), reached]
+    return [submitted, _summed(ReviewSummary, scope, reviews), reached]
 
 
 def _session_totals(scope: Scope) -> list[sa.Select[Any]]:
-    requests = sa.select(_chosen_requests(scope).cte("chosen_requests").c.id)  # selected once for every count
-
-    def sessions(status: str) -> Callable[[Period], sa.Select[Any]]:
-        def counted(period: Period) -> sa.Select[Any]:
-            query = sa.select(sa.func.count()).select_from(Booking)
-            query = query.where(Booking.status == status, *_within(Booking.starts_at, period))
-            return _sessions_narrowed(query, scope, requests)
-
-        return counted
-
-    feedback = {
-        FEEDBACK_SENT: counting(),
-        FEEDBACK_ANSWERED: counting(value=Feedback.answered_at),
-        RATING_SUM: summing(Feedback.rating),
+    model = SessionSummary
+    measures = {
+        HELD: _with_status(DONE),
+        NO_SHOWS: _with_status(NO_SHOW),
+        FEEDBACK_SENT: lambda _period: model.feedback_sent,
+        FEEDBACK_ANSWERED: lambda _period: model.feedback_answered,
+        RATING_SUM: lambda _period: model.rating_sum,
     }
-    answers = (
-        _split(feedback, Booking.starts_at, scope)
-        .select_from(Feedback)
-        .join(Booking, Booking.id == Feedback.booking_id)
-        .where(Booking.status == DONE)
-    )
-    counts = _per_period({HELD: sessions(DONE), NO_SHOWS: sessions(NO_SHOW)}, scope)
-    return [counts, _sessions_narrowed(answers, scope, requests)]
+    return [_summed(model, scope, measures)]
 
 
 # --- challenges -----------------------------------------------------------------------------------------
@@ -568,12 +582,11 @@ def _session_totals(scope: Scope) -> list[sa.Select[Any]]:
 
 class GroupedCount(NamedTuple):
     """How many of ``measure`` (challenges submitted, reviewed, matched; organisations reached) the period holds
-    for one need area, län and organisation kind."""
+    for one value of a dimension (``need_area_id``, ``county_code`` or ``org_kind``; None: none)."""
 
     measure: str
-    need_area_id: int | None
-    county_code: str | None
-    org_kind: str
+    dimension: str
+    value: int | str | None
     number: int
 
 
@@ -592,52 +605,56 @@ def _first_memberships(scope: Scope) -> sa.Subquery:
 
 
 def _reached(scope: Scope) -> sa.Select[Any]:
-    """Organisations that first became an active network member in the period, per län and kind."""
+    """Organisations that first became an active network member in the period, per län."""
     firsts = _first_memberships(scope)
     query = (
-        sa.select(
-            sa.literal(REACHED),
-            sa.cast(sa.null(), sa.Integer()),
-            Organisation.county_code,
-            Organisation.kind,
-            sa.func.count(),
-        )
+        sa.select(sa.literal(REACHED), sa.literal("county_code"), Organisation.county_code, sa.func.count())
         .select_from(firsts)
         .join(Organisation, Organisation.id == firsts.c.organisation_id)
         .where(*_within(firsts.c.first_at, scope.current), *_chosen(scope, None))
     )
-    return query.group_by(Organisation.county_code, Organisation.kind)
+    return query.group_by(Organisation.county_code)
+
+
+BREAKDOWNS = {AREA: "need_area_id", COUNTY: "county_code", KIND: "org_kind"}
 
 
 def grouped_counts(scope: Scope) -> list[GroupedCount]:
-    """The period's challenges submitted, reviewed and matched, and organisations reached by networks, by
-    (measure, need area, län, organisation kind): one statement, grouped by the database."""
-    return [GroupedCount(*row) for row in db.session.execute(_grouped_counts_statement(scope)).tuples()]
+    """The period's challenges submitted, reviewed and matched by need area, by län and by organisation kind,
+    and organisations reached by networks by län: one statement."""
+    rows = db.session.execute(_grouped_counts_statement(scope)).tuples()
+    return [
+        GroupedCount(measure, dimension, _value(dimension, value), int(number))
+        for measure, dimension, value, number in rows
+    ]
+
+
+def _value(dimension: str, value: str | None) -> int | str | None:
+    """A dimension's value as the statement gives it (as text, in one column for all three), None for none."""
+    if not value or (value == str(NO_AREA) and dimension == "need_area_id"):
+        return None
+    return int(value) if dimension == "need_area_id" else value
 
 
 @functools.lru_cache(maxsize=STATEMENTS_KEPT)
 def _grouped_counts_statement(scope: Scope) -> sa.CompoundSelect:
-    with_organisation = sa.join(Challenge, Organisation, Organisation.id == Challenge.organisation_id)
+    def broken_down(model: type[SummaryRow], by: int, measure: str, value: SqlColumn) -> sa.Select[Any]:
+        dimension = getattr(model, BREAKDOWNS[by])
+        shown = sa.cast(dimension, sa.String())
+        query = sa.select(sa.literal(measure), sa.literal(BREAKDOWNS[by]), shown, sa.func.sum(value))
+        query = query.where(_in_period(model, scope.current, *_scoped(model, scope, by)))
+        return query.group_by(dimension)
 
-    def grouped(measure: str, at: SqlColumn, counted: SqlColumn, source: sa.FromClause) -> sa.Select[Any]:
-        query = sa.select(
-            sa.literal(measure),
-            Challenge.need_area_id,
-            Organisation.county_code,
-            Organisation.kind,
-            (sa.func.count() if counted is None else sa.func.count(sa.distinct(counted))),
-        ).select_from(source)
-        query = query.where(*_within(at, scope.current), *_chosen(scope, Challenge.need_area_id))
-        return query.group_by(Challenge.need_area_id, Organisation.county_code, Organisation.kind)
-
-    def reaching(measure: str, status: str) -> sa.Select[Any]:
-        source = sa.join(ChallengeEvent, with_organisation, Challenge.id == ChallengeEvent.challenge_id)
-        query = grouped(measure, ChallengeEvent.at, ChallengeEvent.challenge_id, source)
-        return query.where(ChallengeEvent.to_status == status)
-
+    period = scope.current
     return sa.union_all(
-        grouped(SUBMITTED, Challenge.submitted_at, None, with_organisation),
-        reaching(REVIEWED_CHALLENGES, REVIEWED),
-        reaching(MATCHED_CHALLENGES, MATCHED),
+        *(
+            query
+            for by in BREAKDOWNS
+            for query in (
+                broken_down(ChallengeSummary, by, SUBMITTED, ChallengeSummary.count),
+                broken_down(ReviewSummary, by, REVIEWED_CHALLENGES, _first_reaching(REVIEWED)(period)),
+                broken_down(ReviewSummary, by, MATCHED_CHALLENGES, _first_reaching(MATCHED)(period)),
+            )
+        ),
         _reached(scope),
     )

@@ -46,7 +46,7 @@ from blueprints.support.models import (
     rules_of,
 )
 from blueprints.support.policies import visible_requests
-from blueprints.support.slots import Availability, Interval, Window, free_slots, open_time
+from blueprints.support.slots import Availability, Interval, Window, free_slots, open_hours
 from blueprints.support.workdays import add_working_days
 
 PER_PAGE = 25
@@ -317,9 +317,8 @@ def free_slots_between(
 
 def _free_hours(availability: Availability, first_day: date, last_day: date) -> float:
     """Working hours not yet booked between two days."""
-    open_hours = sum((i.end - i.start).total_seconds() for i in open_time(availability, first_day, last_day)) / 3600
     busy_hours = sum((b.end - b.start).total_seconds() for b in availability.busy) / 3600
-    return max(open_hours - busy_hours, 0.0)
+    return max(open_hours(availability, first_day, last_day) - busy_hours, 0.0)
 
 
 # --- suggesting a facilitator ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ Working windows are wall-clock times in Swedish time (09:00-16:00 stays 09:00-16
 everything else is an aware UTC interval, so lengths are real minutes also on the days the clocks change.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -117,6 +118,37 @@ def open_time(availability: Availability, first_day: date, last_day: date) -> li
             if e.overlaps(day_span)
         )
     return _subtract(_merge(pieces), _merge(availability.absences))
+
+
+def open_hours(availability: Availability, first_day: date, last_day: date) -> float:
+    """The hours of ``open_time`` between two days, computed per weekday (each window's length times the
+    weekday's days that are not holidays) and day by day only where there is absence or extra time."""
+    per_weekday: dict[int, float] = {}
+    for window in availability.windows:
+        length = datetime.combine(first_day, window.end) - datetime.combine(first_day, window.start)
+        per_weekday[window.weekday] = per_weekday.get(window.weekday, 0.0) + max(length.total_seconds(), 0) / 3600
+    days = Counter(day.weekday() for day in _days(first_day, last_day) if not is_holiday(day))
+    total = sum(hours * days[weekday] for weekday, hours in per_weekday.items())
+    for day in _days_with_exceptions(availability, first_day, last_day):
+        if not is_holiday(day):
+            total -= per_weekday.get(day.weekday(), 0.0)
+        total += sum(_hours(piece) for piece in open_time(availability, day, day))
+    return total
+
+
+def _hours(interval: Interval) -> float:
+    return (interval.end - interval.start).total_seconds() / 3600
+
+
+def _days_with_exceptions(availability: Availability, first_day: date, last_day: date) -> set[date]:
+    days: set[date] = set()
+    for exception in (*availability.extras, *availability.absences):
+        day = max(exception.start.astimezone(STOCKHOLM).date(), first_day)
+        last = min((exception.end - timedelta(microseconds=1)).astimezone(STOCKHOLM).date(), last_day)
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
 
 
 def free_slots(

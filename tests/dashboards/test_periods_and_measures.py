@@ -5,9 +5,9 @@ from datetime import date, time, timedelta
 import pytest
 
 from blueprints.core.charts import bar_chart, column_chart
-from blueprints.dashboards.measures import available_hours, response_times, weighted_median
+from blueprints.dashboards.measures import response_key, response_times, weighted_median
 from blueprints.dashboards.periods import Period, preset_period
-from blueprints.support.slots import Availability, Interval, Window, open_time
+from blueprints.support.slots import Availability, Interval, Window, open_hours, open_time
 from tests.dashboards.conftest import local
 
 TODAY = date(2026, 11, 21)
@@ -45,7 +45,7 @@ def test_response_times_count_working_days_only():
         (date(2026, 11, 19), None, 2),  # unanswered, target not yet passed: not judged
         (date(2026, 11, 2), None, 1),  # unanswered, past the target: late
     ]
-    result = response_times(counts, TODAY)
+    result = response_times([(*response_key(submitted, answered), n) for submitted, answered, n in counts], TODAY)
     assert result.requests == 7
     assert result.judged == 5
     assert result.answered_in_time == 3
@@ -65,20 +65,20 @@ def _week(*absences: Interval, extras: tuple[Interval, ...] = ()) -> Availabilit
     return Availability(windows, extras, tuple(absences))
 
 
-def test_available_hours_of_a_plain_week_and_one_with_good_friday():
-    assert available_hours(_week(), Period(date(2025, 3, 10), date(2025, 3, 16))) == 45
-    assert available_hours(_week(), Period(date(2025, 4, 14), date(2025, 4, 20))) == 36
+def test_open_hours_of_a_plain_week_and_one_with_good_friday():
+    assert open_hours(_week(), date(2025, 3, 10), date(2025, 3, 16)) == 45
+    assert open_hours(_week(), date(2025, 4, 14), date(2025, 4, 20)) == 36
 
 
-def test_available_hours_with_absence_and_extra_time_agree_with_the_booking_calendar():
+def test_open_hours_with_absence_and_extra_time_agree_with_the_booking_calendar():
     absence = Interval(local("2025-03-12", "12:00"), local("2025-03-14", "10:00"))
     extra = Interval(local("2025-03-15", "10:00"), local("2025-03-15", "12:00"))  # a Saturday
     availability = _week(absence, extras=(extra,))
     period = Period(date(2025, 3, 1), date(2025, 3, 31))
     expected = sum((i.end - i.start for i in open_time(availability, period.first, period.last)), timedelta())
-    assert available_hours(availability, period) == pytest.approx(expected.total_seconds() / 3600)
+    assert open_hours(availability, period.first, period.last) == pytest.approx(expected.total_seconds() / 3600)
     # 21 working days × 9 h, less Wednesday afternoon (5 h), Thursday (9 h) and Friday morning (2 h), plus 2 h.
-    assert available_hours(availability, period) == pytest.approx(21 * 9 - 5 - 9 - 2 + 2)
+    assert open_hours(availability, period.first, period.last) == pytest.approx(21 * 9 - 5 - 9 - 2 + 2)
 
 
 def test_charts_scale_to_the_largest_value():
