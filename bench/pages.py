@@ -677,6 +677,10 @@ def main() -> None:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{out / 'bench.sqlite'}"
         url = url.replace("postgresql://", "postgresql+psycopg://", 1)
         app = bench_app(url)
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade()  # the migrations added since
         PAGES.extend([*support_pages(app), *DASHBOARD_PAGES])
     else:
         url = database_url(out)

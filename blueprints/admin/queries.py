@@ -9,7 +9,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
 from blueprints.core.args import date_arg, page_arg
-from blueprints.core.db import contains_words, db
+from blueprints.core.db import contains_words, db, paginate
 from blueprints.core.formatting import STOCKHOLM, escape_like
 from blueprints.core.health import count_by_status, database_problem, storage_problem
 from blueprints.core.models import (
@@ -43,7 +43,7 @@ def search_users(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
     elif status == "invited":
         query = query.where(User.is_active, User.password_hash.is_(None))
     query = query.order_by(User.sort_key, User.id).options(sa.orm.joinedload(User.organisation))
-    page = db.paginate(query, page=page_arg(args.get("page")), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, page=page_arg(args.get("page")), per_page=PER_PAGE)
     return page, _non_empty({"q": q, "role": role, "status": status})
 
 
@@ -74,7 +74,7 @@ def search_audit(args: dict[str, str]) -> tuple[Pagination, dict[str, str]]:
     if date_to:
         query = query.where(AuditEvent.at < _day_start(date_to + timedelta(days=1)))
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = db.paginate(query, page=page_arg(args.get("page")), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, page=page_arg(args.get("page")), per_page=PER_PAGE)
     clean = {
         "action": action,
         "object_type": object_type,
@@ -104,7 +104,7 @@ def undelivered_emails(args: Mapping[str, str]) -> Pagination:
         .where(OutboxEmail.status != "sent")
         .order_by(sa.case((OutboxEmail.status.in_(("failed", "held", "unsure")), 0), else_=1), OutboxEmail.id)
     )
-    return db.paginate(query, page=page_arg(args.get("page")), per_page=50, error_out=False)
+    return paginate(query, page=page_arg(args.get("page")), per_page=50)
 
 
 def delivered_emails(*, limit: int = 50) -> list[OutboxEmail]:

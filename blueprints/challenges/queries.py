@@ -12,8 +12,7 @@ from blueprints.challenges.constants import RETURNED, SORTS, STATUSES, SUBMITTED
 from blueprints.challenges.models import Challenge, ChallengeComment, ChallengeEvent, challenge_cpv
 from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
-from blueprints.core.db import db
-from blueprints.core.formatting import search_text
+from blueprints.core.db import db, holds_word, paginate
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES, KINDS
 from blueprints.vocabulary.cpv import branch_prefix, tokens
@@ -69,15 +68,9 @@ class ChallengeFilter(ListState):
         )
 
 
-_CHALLENGE_FTS = sa.table("challenge_fts", sa.column("rowid"), sa.column("search_text"))
-
-
 def _contains(word: str) -> sa.ColumnElement[bool]:
     """Challenges whose search text contains the word, through the trigram index (see migration 0003)."""
-    pattern = f"%{search_text(word)}%"  # words hold only letters and digits: nothing to escape
-    if db.engine.dialect.name == "sqlite":
-        return Challenge.id.in_(sa.select(_CHALLENGE_FTS.c.rowid).where(_CHALLENGE_FTS.c.search_text.like(pattern)))
-    return Challenge.search_text.like(pattern)  # a pg_trgm GIN index answers this on PostgreSQL
+    return holds_word(Challenge.id, Challenge.search_text, "challenge_fts", word)
 
 
 def _filtered(flt: ChallengeFilter, user: User) -> sa.Select[tuple[Challenge]]:
@@ -115,7 +108,7 @@ def search_challenges(flt: ChallengeFilter, user: User) -> Pagination:
         .order_by(*_ORDER[flt.sort])
         .options(sa.orm.contains_eager(Challenge.organisation), sa.orm.selectinload(Challenge.need_area))
     )
-    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+    return paginate(query, page=flt.page, per_page=PER_PAGE)
 
 
 def all_matching(flt: ChallengeFilter, user: User) -> list[Challenge]:
@@ -145,7 +138,7 @@ def review_queue(args: Mapping[str, str]) -> Pagination:
         .order_by(Challenge.submitted_at, Challenge.id)
         .options(sa.orm.selectinload(Challenge.organisation))
     )
-    return db.paginate(query, page=page_arg(args.get("page")), per_page=QUEUE_PER_PAGE, error_out=False)
+    return paginate(query, page=page_arg(args.get("page")), per_page=QUEUE_PER_PAGE)
 
 
 def return_note(challenge: Challenge) -> ChallengeEvent | None:

@@ -354,6 +354,9 @@ def rebuild(connection: Callable[[], sa.Connection], *, each_month: Callable[[],
             if each_month:
                 each_month()
         rows[summary.name] = connection().scalar(sa.select(sa.func.count()).select_from(summary.model)) or 0
+        # Fresh statistics: with those of the empty table, PostgreSQL scanned all 100,000 rows for 1,200 (15 ms
+        # instead of 0.5).
+        connection().execute(sa.text(f"ANALYZE {summary.model.__tablename__}"))
     return rows
 
 

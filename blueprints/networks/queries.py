@@ -14,7 +14,7 @@ from blueprints.accounts.models import User, UserRole
 from blueprints.challenges.models import Challenge
 from blueprints.challenges.policies import visible_challenges
 from blueprints.core.args import ListState, int_arg, page_arg
-from blueprints.core.db import contains_words, db
+from blueprints.core.db import contains_words, db, paginate
 from blueprints.networks.constants import ACTIVE, BELONGING, CLOSED, INVITED, PHASES
 from blueprints.networks.index import quarter_index, rank
 from blueprints.networks.matching import CPV_REASONS, LABELLED_REASONS, REASON_TEXTS, Item, Reason, Suggestion
@@ -94,7 +94,7 @@ def search_networks(flt: NetworkFilter, user: User) -> Pagination:
         sa.orm.selectinload(Network.members).joinedload(NetworkMember.organisation),
         sa.orm.joinedload(Network.need_area),
     )
-    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+    return paginate(query, page=flt.page, per_page=PER_PAGE)
 
 
 def member_organisations() -> list[tuple[int, str]]:

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.core.args import ListState, page_arg
-from blueprints.core.db import contains_words, db
+from blueprints.core.db import contains_words, db, paginate
 from blueprints.core.formatting import search_text
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.regions import COUNTIES, KINDS
@@ -48,7 +48,7 @@ def search_organisations(flt: OrganisationFilter) -> Pagination:
     if flt.county:
         query = query.where(Organisation.county_code == flt.county)
     query = query.order_by(Organisation.sort_key, Organisation.id)
-    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+    return paginate(query, page=flt.page, per_page=PER_PAGE)
 
 
 def organisation_choices() -> list[tuple[int, str]]:

@@ -9,14 +9,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from blueprints.core.db import db
-from blueprints.core.formatting import search_text
+from blueprints.core.db import db, holds_word
 from blueprints.organisations.models import Organisation
 from blueprints.statistics.models import Procurement
 from blueprints.statistics.power import WINDOW_YEARS
 
 SORTS = ("value", "procurements", "latest", "name")
-_FTS = sa.table("procurement_fts", sa.column("rowid"), sa.column("search_text"))
 
 
 @dataclass(frozen=True)
@@ -51,10 +49,7 @@ FLAGS = {
 
 def _contains(word: str) -> sa.ColumnElement[bool]:
     """Procurements whose title holds the word, through the trigram index (migration 0011)."""
-    pattern = f"%{search_text(word)}%"
-    if db.engine.dialect.name == "sqlite":
-        return Procurement.id.in_(sa.select(_FTS.c.rowid).where(_FTS.c.search_text.like(pattern)))
-    return Procurement.search_text.like(pattern)
+    return holds_word(Procurement.id, Procurement.search_text, "procurement_fts", word)
 
 
 def matching(flt: BuyerFilter, *columns: Any) -> sa.Select[Any] | sa.CompoundSelect:

@@ -12,7 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from blueprints.accounts.models import User, UserRole
 from blueprints.core.args import ListState, int_arg, page_arg
-from blueprints.core.db import contains_words, db, utcnow
+from blueprints.core.db import db, holds_word, paginate, search_words, utcnow
 from blueprints.core.formatting import STOCKHOLM, swedish_time_to_utc
 from blueprints.core.roles import FACILITATOR
 from blueprints.organisations.models import Organisation
@@ -166,7 +166,13 @@ class RequestFilter(ListState):
 def search_requests(flt: RequestFilter, user: User) -> Pagination:
     """One page of the requests the user may see that match the filter, oldest waiting first for staff."""
     query = sa.select(SupportRequest).where(visible_requests(user))
-    query = query.where(*contains_words(SupportRequest.search_text, flt.q))
+    # Each word through the trigram index (migration 0022), so a word narrows before the other filters.
+    query = query.where(
+        *(
+            holds_word(SupportRequest.id, SupportRequest.search_text, "support_request_fts", w)
+            for w in search_words(flt.q)
+        )
+    )
     if flt.status:
         query = query.where(SupportRequest.status == flt.status)
     if flt.phase:
@@ -196,7 +202,7 @@ def search_requests(flt: RequestFilter, user: User) -> Pagination:
         sa.orm.joinedload(SupportRequest.organisation),
         sa.orm.joinedload(SupportRequest.facilitator).lazyload(User.role_rows),
     )
-    return db.paginate(query, page=flt.page, per_page=PER_PAGE, error_out=False)
+    return paginate(query, page=flt.page, per_page=PER_PAGE)
 
 
 def facilitators() -> list[User]:

@@ -184,3 +184,20 @@ def test_manager_reads_but_cannot_edit(client, auth, people):
     assert client.get("/organisationer/").status_code == 200
     assert client.get("/organisationer/ny").status_code == 403
     assert _post_org(client, f"/organisationer/{people['home'].id}/redigera").status_code in (400, 403)
+
+
+def test_a_long_list_is_counted_up_to_a_limit_and_said_to_be_longer(
+    client, auth, people, make_organisation, monkeypatch
+):
+    import blueprints.core.db
+
+    _seed(make_organisation)
+    monkeypatch.setattr(blueprints.core.db, "COUNTED_EXACTLY", 4)  # instead of 10 000: six organisations are many
+    auth.login("facilitator@example.org")
+    html = client.get("/organisationer/").get_data(as_text=True)
+    assert "Över 4 träffar" in html and "6 träffar" not in html
+    assert "Ale kommun" in html  # the page itself is whole
+    partial = client.get("/organisationer/?q=kommun", headers=PARTIAL).get_data(as_text=True)
+    assert "Över 4 träffar" in partial
+    exact = client.get("/organisationer/?q=region").get_data(as_text=True)
+    assert "1 träff" in exact and "Över 4" not in exact

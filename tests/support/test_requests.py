@@ -478,3 +478,28 @@ def test_the_buyer_sees_what_happens_next_and_may_withdraw_before_a_decision(app
     # Once decided (or withdrawn), it can no longer be taken back.
     again = client.post(f"/stod/{request_id}/dra-tillbaka", data={"csrf_token": token})
     assert again.status_code == 403
+
+
+def test_the_queue_finds_words_inside_words_by_the_trigram_index_and_after_an_edit(
+    app, client, auth, people, make_request
+):
+    cleaning = make_request(title="Kontorsstädning i skolor")
+    make_request(title="Upphandling av skolskjuts")
+    food = make_request(title="Livsmedel, 100% ekologiskt")
+    auth.login("facilitator@example.org")
+
+    def found(words: str) -> list[str]:
+        html = client.get("/stod/", query_string={"q": words}).get_data(as_text=True)
+        return sorted(r.title for r in _requests(app) if f">{r.title}<" in html)
+
+    assert found("STÄD") == ["Kontorsstädning i skolor"]  # inside a word, any case
+    assert found("skol") == ["Kontorsstädning i skolor", "Upphandling av skolskjuts"]
+    assert found("skol skjuts") == ["Upphandling av skolskjuts"]  # every word
+    assert found("100%") == ["Livsmedel, 100% ekologiskt"]  # the % is not a wildcard
+    diary = get_request(app, food).diary_number
+    assert found(diary) == ["Livsmedel, 100% ekologiskt"]
+    with app.app_context():
+        db.session.get(SupportRequest, cleaning).title = "Fönsterputs i skolor"
+        db.session.commit()
+    assert found("städ") == []
+    assert found("fönsterputs") == ["Fönsterputs i skolor"]
