@@ -54,6 +54,7 @@ class Challenge(TimestampMixin, Model):
         sa.CheckConstraint("planned_quarter IS NULL OR planned_quarter BETWEEN 1 AND 4", name="quarter"),
         sa.CheckConstraint("annual_volume_sek IS NULL OR annual_volume_sek >= 0", name="volume"),
         sa.Index("ix_challenge_status_updated", "status", "updated_at"),
+        sa.Index("ix_challenge_status_submitted", "status", "submitted_at", "id"),  # the review queue, oldest first
         # The list's sort orders walk these indexes instead of sorting every row.
         sa.Index("ix_challenge_updated", "updated_at", "id"),
         sa.Index("ix_challenge_volume", "annual_volume_sek", "id"),

@@ -1,13 +1,10 @@
-"""Reporting periods: the presets, the previous period of equal length, months and weekday counts.
-Pure: no Flask, no database."""
+"""Reporting periods: the presets, the previous period of equal length, months, whole months and the days around
+them. Pure: no Flask, no database."""
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cached_property
 
 from blueprints.core.formatting import swedish_time_to_utc
-from blueprints.support.workdays import is_holiday
 
 THIS_MONTH, THIS_QUARTER, THIS_YEAR, LAST_12_MONTHS, CUSTOM = "manad", "kvartal", "ar", "12man", "egen"
 LONGEST_DAYS = 5 * 366 + 1  # a custom period of at most five years
@@ -71,14 +68,6 @@ class Period:
         before = (self.first, months[0] - timedelta(days=1))
         after = (_add_months(months[1], 1), self.last)
         return [(a, b) for a, b in (before, after) if a <= b]
-
-    @cached_property
-    def weekdays_without_holidays(self) -> Counter[int]:
-        """How many days that are not holidays fall on each weekday (0 = Monday): when windows apply."""
-        return Counter(day.weekday() for day in self.each_day() if not is_holiday(day))
-
-    def each_day(self) -> list[date]:
-        return [self.first + timedelta(days=n) for n in range(self.days)]
 
 
 def _add_months(day: date, months: int) -> date:

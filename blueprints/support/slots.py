@@ -4,6 +4,7 @@ Working windows are wall-clock times in Swedish time (09:00-16:00 stays 09:00-16
 everything else is an aware UTC interval, so lengths are real minutes also on the days the clocks change.
 """
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -127,13 +128,20 @@ def open_hours(availability: Availability, first_day: date, last_day: date) -> f
     for window in availability.windows:
         length = datetime.combine(first_day, window.end) - datetime.combine(first_day, window.start)
         per_weekday[window.weekday] = per_weekday.get(window.weekday, 0.0) + max(length.total_seconds(), 0) / 3600
-    days = Counter(day.weekday() for day in _days(first_day, last_day) if not is_holiday(day))
+    days = _weekdays_without_holidays(first_day, last_day)
     total = sum(hours * days[weekday] for weekday, hours in per_weekday.items())
     for day in _days_with_exceptions(availability, first_day, last_day):
         if not is_holiday(day):
             total -= per_weekday.get(day.weekday(), 0.0)
         total += sum(_hours(piece) for piece in open_time(availability, day, day))
     return total
+
+
+@functools.lru_cache(maxsize=64)
+def _weekdays_without_holidays(first_day: date, last_day: date) -> Counter[int]:
+    """How many days that are not holidays fall on each weekday (0 = Monday) between two days: the same for
+    every facilitator, so counted once per span."""
+    return Counter(day.weekday() for day in _days(first_day, last_day) if not is_holiday(day))
 
 
 def _hours(interval: Interval) -> float:
