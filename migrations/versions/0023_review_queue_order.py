@@ -16,6 +16,9 @@ depends_on = None
 
 def upgrade():
     op.create_index("ix_challenge_status_submitted", "challenge", ["status", "submitted_at", "id"])
+    # Statistics for the new index: without them SQLite took it for a selective one and read every submitted
+    # challenge to list one län's sorted by volume (11 -> 370 ms at 100,000).
+    op.execute("ANALYZE challenge")
 
 
 def downgrade():
