@@ -70,6 +70,7 @@ class Summary:
     name: str
     model: type[SummaryRow]
     counted: Callable[[sa.Connection, datetime | None, datetime | None], Iterable[Counted]]
+    when: Any  # the column that dates a counted row
     groupings: tuple[int, ...] = GROUPINGS
 
 
@@ -167,11 +168,11 @@ def _hours(connection: sa.Connection, start: datetime | None, end: datetime | No
         yield Counted(starts, None, None, "", (facilitator,), ((ends - starts).total_seconds() / 3600,))
 
 
-CHALLENGES = Summary("challenges", ChallengeSummary, _challenges)
-REVIEWS = Summary("reviews", ReviewSummary, _reviews)
-REQUESTS = Summary("requests", RequestSummary, _requests)
-SESSIONS = Summary("sessions", SessionSummary, _sessions)
-HOURS = Summary("hours", HoursSummary, _hours, groupings=(0,))
+CHALLENGES = Summary("challenges", ChallengeSummary, _challenges, Challenge.submitted_at)
+REVIEWS = Summary("reviews", ReviewSummary, _reviews, ChallengeEvent.at)
+REQUESTS = Summary("requests", RequestSummary, _requests, SupportRequest.submitted_at)
+SESSIONS = Summary("sessions", SessionSummary, _sessions, Booking.starts_at)
+HOURS = Summary("hours", HoursSummary, _hours, Booking.starts_at, groupings=(0,))
 SUMMARIES = {s.name: s for s in (CHALLENGES, REVIEWS, REQUESTS, SESSIONS, HOURS)}
 
 
@@ -340,13 +341,27 @@ def _add(connection: sa.Connection, model: type[SummaryRow], changes: dict[Key, 
         connection.execute(empty, [{f"key_{c}": v for c, v in zip(columns, key, strict=True)} for key in fewer])
 
 
+def _months_between(first: datetime | None, last: datetime | None) -> set[date]:
+    """The first day of every Swedish month from the one of ``first`` to the one of ``last`` (none without rows)."""
+    if first is None or last is None:
+        return set()
+    month, end = swedish_day(first).replace(day=1), swedish_day(last).replace(day=1)
+    months = set()
+    while month <= end:
+        months.add(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
 def rebuild(connection: Callable[[], sa.Connection], *, each_month: Callable[[], None] | None = None) -> dict[str, int]:
     """Count every summary again from all the rows, a month at a time (``each_month`` is called after each,
     e.g. to commit; ``connection`` gives the connection to use, again after each month); returns the rows each
     summary holds."""
     rows = {}
     for summary in SUMMARIES.values():
-        months = {swedish_day(row.at).replace(day=1) for row in summary.counted(connection(), None, None)}
+        months = _months_between(
+            *connection().execute(sa.select(sa.func.min(summary.when), sa.func.max(summary.when))).one()
+        )
         stored = sa.select(sa.distinct(summary.model.day)).where(summary.model.span == MONTH)
         months |= set(connection().scalars(stored))
         for month in sorted(months):
@@ -427,11 +442,31 @@ def _marks(session: Session) -> defaultdict[str, set[date]]:
     return session.info.setdefault(MARKS, defaultdict(set))
 
 
+# What a summary reads of each kind of row: a change to anything else (a title, a note, a place) counts nothing
+# again.
+COUNTED_ATTRIBUTES: dict[type, tuple[str, ...]] = {
+    Challenge: ("submitted_at", "need_area_id", "organisation_id"),
+    ChallengeEvent: ("at", "to_status", "challenge_id"),
+    SupportRequest: ("submitted_at", "first_response_at", "need_area_id", "organisation_id"),
+    Booking: ("starts_at", "ends_at", "status", "kind", "facilitator_id", "request_id"),
+    Feedback: ("answered_at", "rating", "booking_id"),
+    Organisation: ("county_code", "kind"),
+}
+
+
+def _counted_change(row: Any) -> bool:
+    """Whether a changed (not new, not deleted) row changed something a summary counts."""
+    attributes = COUNTED_ATTRIBUTES.get(type(row), ())
+    state = sa.inspect(row)
+    return any(state.attrs[name].history.has_changes() for name in attributes)
+
+
 def _mark_flushed(session: Session, _context: Any) -> None:
     connection = session.connection()
     marks = _marks(session)
     deleted = session.deleted
-    for row in (*session.new, *session.dirty, *deleted):
+    changed = [row for row in session.dirty if _counted_change(row)]
+    for row in (*session.new, *changed, *deleted):
         for summary, days in _touched(connection, row, deleted=row in deleted):
             marks[summary.name] |= days
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from blueprints.challenges.models import Challenge, ChallengeEvent
 from blueprints.core.db import db
-from blueprints.dashboards.models import MONTH, ChallengeSummary
+from blueprints.dashboards.models import MONTH, ChallengeSummary, SummaryLock
 from blueprints.dashboards.periods import Period
 from blueprints.dashboards.queries import REVIEWED_CHALLENGES, Scope, period_totals
 from blueprints.dashboards.summaries import SUMMARIES, rebuild
@@ -130,3 +130,20 @@ def test_the_rebuild_command_counts_everything_again(app, reporting):
     assert result.exit_code == 0 and "summary rows: challenges" in result.output
     with app.app_context():
         assert period_totals(YEAR_2025)["submitted"] == (1, 2)
+
+
+def test_a_change_to_what_no_summary_counts_counts_nothing_again(app, reporting):
+    def recounts() -> int:
+        return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(SummaryLock.changes), 0)))
+
+    with app.app_context():
+        before = recounts()
+        c1 = _challenge("C1")
+        c1.title = "C1, ny titel"
+        db.session.scalar(sa.select(Booking).limit(1)).place = "Stadshuset"
+        db.session.commit()
+        assert recounts() == before
+        c1.need_area_id = reporting["area_b"]
+        db.session.commit()
+        assert recounts() > before
+        _assert_equal_to_a_recount()
