@@ -22,6 +22,7 @@ AREAS = (
     "networks",
     "support",
     "discovery",
+    "knowledge",
     "dashboards",
     "admin",
     "site",

@@ -156,7 +156,8 @@ class DomainError(Exception):
             self.status_code = status_code
 
 
-# Indexes that live only in migrations (0003, 0011 and 0022: challenge, procurement and support request search;
+# Indexes that live only in migrations (0003, 0011, 0022 and 0024: challenge, procurement, support request and
+# knowledge article search;
 # 0006: the support queue's expression index, which Alembic cannot compare): autogenerate must not try to drop
 # or re-create them.
 UNMODELLED_OBJECTS = (
@@ -167,6 +168,8 @@ UNMODELLED_OBJECTS = (
     "ix_support_request_queue",
     "procurement_fts",
     "ix_procurement_search_trgm",
+    "knowledge_article_fts",
+    "ix_knowledge_article_search_trgm",
 )
 
 

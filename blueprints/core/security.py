@@ -54,8 +54,9 @@ def apply_security_headers(response: Response) -> Response:
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if request.endpoint != "static":
-        # Pages carry CSRF tokens and, once signed in, personal data: never stored by browsers or proxies.
+    if request.endpoint != "static" and not g.get("public_cache"):
+        # Pages carry CSRF tokens and, once signed in, personal data: never stored by browsers or proxies (a
+        # public page rendered without either, for readers without an account, says its own Cache-Control).
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -11,7 +11,7 @@ piled up, a full rebuild runs in a background thread and is swapped in when read
 import gc
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,6 +38,27 @@ LOOKBACK = timedelta(minutes=2)
 REBUILD_SHARE = 0.1  # rebuild when this share of the index has changed since the last full build
 REBUILD_MINIMUM = 200
 MATCHED_DATA = ("challenges", "networks", "organisations")  # data versions (core.versions) of what is indexed
+CASES = ("challenge", "network")  # what match suggestions are made of
+
+
+@dataclass(frozen=True)
+class ItemSource:
+    """Items a higher area has the index hold too (the knowledge area's articles), without this area importing
+    it: ``items(ids)`` reads those rows as items (``None``: all of them; an item ``None``: not to be suggested);
+    ``model``'s indexed ``updated_at`` tells what changed; ``data_version`` names its rows' version token."""
+
+    kind: str
+    model: type
+    data_version: str
+    items: Callable[[list[int] | None], dict[int, Item | None]]
+
+
+_SOURCES: dict[str, ItemSource] = {}
+
+
+def add_item_source(source: ItemSource) -> None:
+    """Have every process's index hold a higher area's items as well."""
+    _SOURCES[source.kind] = source
 
 
 @dataclass
@@ -175,7 +196,8 @@ def _build_engine() -> tuple[MatchingEngine, str | None]:
     labels = {code: label for code, label in db.session.execute(sa.select(CpvCode.code, CpvCode.label_sv))}
     challenges = _challenge_items(None)
     networks = _network_items(None)
-    items = [i for i in [*challenges.values(), *networks.values()] if i is not None]
+    others = [item for source in _SOURCES.values() for item in source.items(None).values()]
+    items = [i for i in [*challenges.values(), *networks.values(), *others] if i is not None]
     model_name = artefacts.current_name(model_dir())
     model, _problem = current_model()
     history = procurements_per_group()
@@ -186,7 +208,8 @@ def _build_engine() -> tuple[MatchingEngine, str | None]:
 def _changed_since(since: datetime) -> list[tuple[tuple[str, int], datetime]]:
     """(key, updated_at) of the challenges, networks and organisations changed since ``since``."""
     changed: list[tuple[tuple[str, int], datetime]] = []
-    for kind, model in (("challenge", Challenge), ("network", Network), ("organisation", Organisation)):
+    sources = [(source.kind, source.model) for source in _SOURCES.values()]
+    for kind, model in (("challenge", Challenge), ("network", Network), ("organisation", Organisation), *sources):
         query = sa.select(model.id, model.updated_at).where(model.updated_at >= since)
         changed += [((kind, id_), at) for id_, at in db.session.execute(query).tuples()]
     return changed
@@ -210,12 +233,17 @@ def _changed_items(keys: set[tuple[str, int]]) -> dict[tuple[str, int], Item | N
         items.update({("challenge", id_): item for id_, item in _challenge_items(where).items()})
     if network_ids:
         items.update({("network", id_): item for id_, item in _network_items(Network.id.in_(network_ids)).items()})
+    for source in _SOURCES.values():
+        ids = sorted(id_ for kind, id_ in keys if kind == source.kind)
+        if ids:
+            items.update({(source.kind, id_): item for id_, item in source.items(ids).items()})
     return items
 
 
 def _tokens() -> tuple[str, ...]:
     """The data versions of challenges, networks and organisations: they change with every write of them."""
-    return tuple(db.session.execute(sa.select(*token_columns(*MATCHED_DATA))).one())
+    names = (*MATCHED_DATA, *sorted(source.data_version for source in _SOURCES.values()))
+    return tuple(db.session.execute(sa.select(*token_columns(*names))).one())
 
 
 def _catch_up(index: _Index) -> None:
@@ -311,9 +339,14 @@ def _build_now(index: _Index) -> None:
 
 
 def rank(
-    query: Item, *, k: int, exclude: Iterable[tuple[str, int]] = (), public_only: bool = False
+    query: Item,
+    *,
+    k: int,
+    exclude: Iterable[tuple[str, int]] = (),
+    public_only: bool = False,
+    kinds: Iterable[str] = CASES,
 ) -> list[Suggestion]:
-    """The best matches for ``query`` among what the database holds now."""
+    """The best matches for ``query`` of the given kinds among what the database holds now."""
     index = _state(current_app)
     with index.lock:
-        return _current_engine().rank(query, k, exclude=exclude, public_only=public_only)
+        return _current_engine().rank(query, k, exclude=exclude, public_only=public_only, kinds=kinds)

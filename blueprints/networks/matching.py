@@ -122,9 +122,9 @@ MINIMUM_SCORE = 0.08  # weaker matches are not suggested
 
 @dataclass(frozen=True)
 class Item:
-    """A challenge or a network, as the engine sees it."""
+    """A challenge, a network or a knowledge article, as the engine sees it."""
 
-    kind: str  # "challenge" or "network"
+    kind: str  # "challenge", "network" or "article" (a knowledge article)
     id: int
     organisation_ids: frozenset[int]
     title: str
@@ -160,7 +160,7 @@ class ItemStore:
     page (reference counts); arrays stay shared. ``store[i]`` gives the item back; items added later (the
     delta) are kept as they are."""
 
-    KINDS = ("challenge", "network")
+    KINDS = ("challenge", "network", "article")
 
     def __init__(self, items: list[Item]) -> None:
         self._base = len(items)
@@ -396,6 +396,7 @@ class MatchingEngine:
         self._pending = 0
         self._active: list[bool] = []
         self._public: list[bool] = []
+        self._kinds: list[int] = []
         self._by_organisation: dict[int, np.ndarray] = {}
         self._by_cpv: dict[str, np.ndarray] = {}  # full code and 3-digit group → items
         self._by_key: dict[tuple[str, int], int] = {}
@@ -404,6 +405,7 @@ class MatchingEngine:
         for index, item in enumerate(items):
             self._active.append(True)
             self._public.append(item.visible_to_all)
+            self._kinds.append(ItemStore.KINDS.index(item.kind))
             for organisation_id in item.organisation_ids:
                 by_organisation[organisation_id].append(index)
             for prefix in _prefixes(item):
@@ -428,6 +430,7 @@ class MatchingEngine:
         self.items.append(item)
         self._active.append(True)
         self._public.append(item.visible_to_all)
+        self._kinds.append(ItemStore.KINDS.index(item.kind))
         for organisation_id in item.organisation_ids:
             self._by_organisation[organisation_id] = np.append(
                 self._by_organisation.get(organisation_id, NO_ROWS), index
@@ -436,8 +439,9 @@ class MatchingEngine:
             self._by_cpv[prefix] = np.append(self._by_cpv.get(prefix, NO_ROWS), index)
         self._by_key[item.key] = index
 
-    def _mask_arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        return np.array(self._active, dtype=bool), np.array(self._public, dtype=bool)
+    def _mask_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        active, public = np.array(self._active, dtype=bool), np.array(self._public, dtype=bool)
+        return active, public, np.array(self._kinds, dtype=np.int8)
 
     def rebuild(self) -> None:
         """A full build of the live items (folds the delta in and learns new words)."""
@@ -545,20 +549,23 @@ class MatchingEngine:
         pool: int = 100,
         exclude: Iterable[tuple[str, int]] = (),
         public_only: bool = False,
+        kinds: Iterable[str] | None = None,
     ) -> list[Suggestion]:
         """The k best matches among other organisations' items, best first, with reasons.
 
         ``exclude`` leaves out given items (dismissed suggestions); ``public_only`` keeps only items everyone
-        may see (for buyers).
+        may see (for buyers); ``kinds`` keeps only items of those kinds (None: every kind).
         """
         text = self.text_scores(query)
         agreement = self.agreement_scores(query)
         share = PREDICTED_SHARE if self.model is not None else 0.0
         similarity = (1 - share) * text + share * agreement
-        active, public = self._masks
+        active, public, kind = self._masks
         similarity[~active] = -1.0
         if public_only:
             similarity[~public] = -1.0
+        if kinds is not None:
+            similarity[~np.isin(kind, [ItemStore.KINDS.index(k) for k in kinds])] = -1.0
         for organisation_id in query.organisation_ids:  # never suggest the organisation's own items
             similarity[self._by_organisation.get(organisation_id, [])] = -1.0
         for key in (query.key, *exclude):

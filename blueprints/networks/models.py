@@ -15,6 +15,7 @@ from blueprints.networks.constants import (
     ACTIVITY_KINDS,
     APPLIED,
     BELONGING,
+    CLOSED,
     HOST,
     INITIATE,
     INVITED,
@@ -92,6 +93,11 @@ class Network(TimestampMixin, Model):
     activities: Mapped[list["NetworkActivity"]] = relationship(
         back_populates="network", cascade="all, delete-orphan", order_by="NetworkActivity.starts_at"
     )
+
+    @property
+    def is_closed(self) -> bool:
+        """In its last phase (avslutad)."""
+        return self.phase == CLOSED
 
     @property
     def active_members(self) -> list["NetworkMember"]:

@@ -1,0 +1,223 @@
+"""Public reading, no login needed: the list with search and filters, article pages, attachments, the Atom feed,
+and articles related to a case (loaded into challenge, network and support pages).
+
+Anonymous readers get ``Cache-Control: public`` and an ETag (a repeated visit is answered 304 from one small
+read); such pages carry no CSRF token and set no cookie, so a shared cache may keep them. Signed-in readers
+keep the app's ``no-store``: their pages are personal."""
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Response, abort, current_app, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+
+from blueprints.challenges.queries import get_visible_challenge
+from blueprints.core.access import login_required, public
+from blueprints.core.htmx import render
+from blueprints.core.i18n import current_language
+from blueprints.knowledge.blueprint import bp
+from blueprints.knowledge.constants import KINDS, SORTS, STATUSES, VISIBILITIES
+from blueprints.knowledge.feed import atom_feed
+from blueprints.knowledge.forms import ConsentForm, StatusForm
+from blueprints.knowledge.models import Article, ArticleAttachment
+from blueprints.knowledge.policies import SEE_EDITORIAL, may_publish, may_read
+from blueprints.knowledge.queries import (
+    ArticleFilter,
+    article_etag_source,
+    cpv_divisions,
+    data_version,
+    feed_articles,
+    get_article,
+    related_to_challenge,
+    related_to_network,
+    related_to_request,
+    search_articles,
+    version_of,
+    versions_of,
+)
+from blueprints.core.db import db
+from blueprints.networks.constants import PHASES
+from blueprints.networks.queries import get_visible_network
+from blueprints.support.constants import SUPPORT_KINDS
+from blueprints.support.queries import get_visible_request
+from blueprints.vocabulary.queries import need_area_choices
+
+T = TypeVar("T")
+READERS_MAX_AGE = 300  # seconds a browser or proxy may reuse a public page before asking again
+
+
+def _etag(*parts: object) -> str:
+    return hashlib.sha256(repr((*parts, current_language(), current_app.config["KNOWLEDGE_PAGES_VERSION"])).encode()).hexdigest()[:32]
+
+
+def for_readers(parts: Callable[[], tuple[object, ...] | None], make: Callable[[], Response]) -> Response:
+    """An anonymous reader's page, cacheable and answered 304 when it has not changed (``parts`` says what it is
+    made of; None: it does not exist); a signed-in reader's page as it is."""
+    if g.user is not None:
+        return make()
+    source = parts()
+    if source is None:
+        abort(404)
+    etag = _etag(*source)
+    g.public_cache = True  # the page is rendered without a form token (base.html)
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = make()
+        if response.status_code != 200:
+            return response
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = f"public, max-age={READERS_MAX_AGE}"
+    response.vary.add("Cookie")  # a signed-in reader or another language gets another page
+    return response
+
+
+@bp.before_request
+def choose_language_by_link() -> ResponseReturnValue | None:
+    """``?lang=en`` on a public page: a reader without an account switches language with a plain link (the
+    cacheable pages carry no form token); the choice is kept in the same cookie as the site's language switch."""
+    chosen = request.args.get("lang")
+    if request.method != "GET" or chosen is None:
+        return None
+    if chosen not in current_app.config["LANGUAGES"]:
+        chosen = current_app.config["BABEL_DEFAULT_LOCALE"]
+    args = request.args.to_dict(flat=False)
+    args.pop("lang")
+    response = redirect(url_for(request.endpoint or "knowledge.index", **(request.view_args or {}), **args), 303)
+    response.set_cookie(
+        "lang", chosen, max_age=365 * 24 * 3600, secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@bp.get("/kunskap/")
+@public
+def index() -> ResponseReturnValue:
+    """Published articles: search, filter by kind, need area, phase and CPV division, and sort."""
+    flt = ArticleFilter.from_args(request.args)
+
+    def page() -> Response:
+        return render(
+            "knowledge/index.html",
+            block="results",
+            flt=flt,
+            page=search_articles(flt, g.user),
+            kinds=KINDS,
+            phases=PHASES,
+            sorts=SORTS,
+            need_areas=need_area_choices(),
+            divisions=cpv_divisions(),
+        )
+
+    return for_readers(lambda: ("list", data_version(), request.full_path), page)
+
+
+@bp.get("/kunskap/<int:article_id>")
+@public
+def article(article_id: int) -> ResponseReturnValue:
+    """An article as readers see it (with print styles); staff see drafts too, with the workflow."""
+
+    def page() -> Response:
+        return render("knowledge/article.html", **article_context(get_article(article_id, g.user)))
+
+    return for_readers(lambda: _readable_source(article_id), page)
+
+
+def article_context(article: Article, **forms: object) -> dict[str, object]:
+    """What an article's page shows; staff also see its workflow (and the forms of it, ``forms`` when one is
+    shown again with errors)."""
+    context: dict[str, object] = {
+        "article": article,
+        "kinds": KINDS,
+        "phases": PHASES,
+        "support_kinds": SUPPORT_KINDS,
+    }
+    if SEE_EDITORIAL(g.user):
+        context |= {
+            "statuses": STATUSES,
+            "visibilities": VISIBILITIES,
+            "versions": versions_of(article),
+            "status_form": StatusForm(formdata=None),
+            "consent_form": forms.get("consent_form") or ConsentForm(formdata=None),
+            "publishable": may_publish(article, _latest_editor(article), g.user),
+        }
+    return context
+
+
+def _latest_editor(article: Article) -> int | None:
+    version = version_of(article, article.latest_number)
+    return version.edited_by_id
+
+
+def _readable_source(article_id: int) -> tuple[object, ...] | None:
+    source = article_etag_source(article_id)
+    if source is None or not source[2].startswith("publicerad-alla"):
+        if source is not None and source[2] == "publicerad-inloggade":
+            abort(_login_redirect())
+        return None
+    return ("article", *source)
+
+
+def _login_redirect() -> Response:
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")), 302)
+
+
+@bp.get("/kunskap/<int:article_id>/bilagor/<int:attachment_id>")
+@public
+def attachment(article_id: int, attachment_id: int) -> ResponseReturnValue:
+    """An article's document (downloaded) or picture (shown in its text), for those who may read the article."""
+
+    def file() -> Response:
+        found = db.session.get(ArticleAttachment, attachment_id)
+        if found is None or found.article_id != article_id or not may_read(found.article, g.user):
+            abort(404)
+        response = Response(found.content, mimetype=found.content_type)
+        disposition = "inline" if found.is_image else "attachment"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{found.filename}"'
+        return response
+
+    return for_readers(lambda: _attachment_source(article_id, attachment_id), file)
+
+
+def _attachment_source(article_id: int, attachment_id: int) -> tuple[object, ...] | None:
+    article_source = _readable_source(article_id)
+    return None if article_source is None else (*article_source, attachment_id)
+
+
+@bp.get("/kunskap/flode.atom")
+@public
+def feed() -> ResponseReturnValue:
+    """The Atom feed of published public articles (the same for everyone)."""
+
+    def document() -> Response:
+        xml = atom_feed(feed_articles(), language=current_language())
+        return Response(xml, mimetype="application/atom+xml")
+
+    return for_readers(lambda: ("feed", data_version()), document)
+
+
+def _found(row: T | None) -> T:
+    if row is None:
+        abort(404)
+    return row
+
+
+RELATED_TO = {
+    "utmaning": lambda id_: related_to_challenge(_found(get_visible_challenge(id_, g.user)), g.user),
+    "natverk": lambda id_: related_to_network(_found(get_visible_network(id_, g.user)), g.user),
+    "stod": lambda id_: related_to_request(_found(get_visible_request(id_, g.user)), g.user),
+}
+
+
+@bp.get("/kunskap/relaterade/<kind>/<int:object_id>")
+@login_required
+def related(kind: str, object_id: int) -> ResponseReturnValue:
+    """Articles related to a challenge, network or support request, ranked by the matching engine with its
+    reasons; loaded into their pages (a plain page without JavaScript)."""
+    if kind not in RELATED_TO:
+        abort(404)
+    return render(
+        "knowledge/related.html", block="related", related=RELATED_TO[kind](object_id), kind=kind, object_id=object_id
+    )
