@@ -290,6 +290,65 @@ MATRIX = {
     "admin.retry_email": [("POST", "/admin/e-post/{email}/forsok-igen", ADMINS)],
     "admin.email_message": [("GET", "/admin/e-post/{email}", ADMINS)],
     "admin.email_html": [("GET", "/admin/e-post/{email}/html", ADMINS)],
+    # The knowledge hub: published public articles for everyone; signed-in ones after login; staff-only ones and
+    # drafts only for staff; writing and the workflow for facilitators and admins.
+    "knowledge.index": [("GET", "/kunskap/", everyone(OK)), ("GET", "/kunskap/?q=n%C3%A4t&kind=nyhet", everyone(OK))],
+    "knowledge.feed": [("GET", "/kunskap/flode.atom", everyone(OK))],
+    "knowledge.article": [
+        ("GET", "/kunskap/{public_article}", everyone(OK)),
+        ("GET", "/kunskap/{signed_in_article}", signed_in()),
+        ("GET", "/kunskap/{staff_article}", {**signed_in(buyer=404), "anonymous": 404}),
+        ("GET", "/kunskap/{draft_article}", {**signed_in(buyer=404), "anonymous": 404}),
+    ],
+    "knowledge.attachment": [
+        ("GET", "/kunskap/{public_article}/bilagor/{public_attachment}", everyone(OK)),
+        ("GET", "/kunskap/{draft_article}/bilagor/{draft_attachment}", {**signed_in(buyer=404), "anonymous": 404}),
+        ("GET", "/kunskap/{public_article}/bilagor/{draft_attachment}", everyone(404)),
+    ],
+    "knowledge.related": [
+        ("GET", "/kunskap/relaterade/utmaning/{other_public}", signed_in()),
+        ("GET", "/kunskap/relaterade/utmaning/{other_draft}", signed_in(buyer=404)),
+        ("GET", "/kunskap/relaterade/stod/{other_request}", signed_in(buyer=404)),
+        ("GET", "/kunskap/relaterade/natverk/{closed_network}", signed_in(buyer=404)),
+    ],
+    "knowledge.editorial": [("GET", "/kunskap/redaktion", STAFF)],
+    "knowledge.create": [("GET", "/kunskap/ny", INVITERS), ("POST", "/kunskap/ny", INVITERS)],
+    "knowledge.edit": [
+        ("GET", "/kunskap/{draft_article}/redigera", INVITERS),
+        ("POST", "/kunskap/{draft_article}/redigera", INVITERS),
+    ],
+    "knowledge.preview": [("POST", "/kunskap/forhandsvisning", INVITERS, {"body": "# Rubrik"})],
+    "knowledge.status": [("POST", "/kunskap/{draft_article}/status", INVITERS, {"action": "submit"})],
+    "knowledge.consent": [("POST", "/kunskap/{draft_article}/samtycke", INVITERS, {"given_by": "Anna"})],
+    "knowledge.versions": [("GET", "/kunskap/{draft_article}/versioner", STAFF)],
+    "knowledge.version": [("GET", "/kunskap/{draft_article}/versioner/1", STAFF)],
+    "knowledge.attach": [("POST", "/kunskap/{draft_article}/bilagor", INVITERS)],
+    # The roles run in turn in one case: after the facilitator removed it, it is gone for the admin.
+    "knowledge.detach": [
+        ("POST", "/kunskap/{draft_article}/bilagor/{draft_attachment}/ta-bort", {**INVITERS, "admin": 404}),
+    ],
+    "knowledge.from_request": [("POST", "/kunskap/ny/fran-stod/{other_request}", INVITERS)],
+    "knowledge.from_network": [("POST", "/kunskap/ny/fran-natverk/{closed_network}", INVITERS)],
+    # A network's own knowledge: its members (the buyer's organisation is invited to the open one) and staff.
+    "knowledge.network_knowledge": [
+        ("GET", "/natverk/{open_network}/kunskap", signed_in()),
+        ("GET", "/natverk/{closed_network}/kunskap", signed_in(buyer=404)),
+    ],
+    "knowledge.add_network_note": [
+        ("POST", "/natverk/{open_network}/kunskap", signed_in()),
+        ("POST", "/natverk/{closed_network}/kunskap", signed_in(buyer=404)),
+    ],
+    "knowledge.delete_network_note": [
+        # Staff may remove any note; once the facilitator has, it is gone for the next roles.
+        ("POST", "/natverk/{closed_network}/kunskap/{note}/ta-bort", signed_in(buyer=404, manager=404, admin=404)),
+    ],
+    "knowledge.propose_network_note": [
+        ("POST", "/natverk/{closed_network}/kunskap/{note}/foresla", signed_in(buyer=404)),
+    ],
+    "knowledge.add_network_document": [("POST", "/natverk/{closed_network}/kunskap/dokument", signed_in(buyer=404))],
+    "knowledge.network_document": [
+        ("GET", "/natverk/{closed_network}/kunskap/dokument/{network_document}", signed_in(buyer=404)),
+    ],
 }
 
 CASES = [
@@ -388,6 +447,7 @@ def _objects(app, people):
         db.session.flush()
         networks = _networks(people, challenges["other_public"])
         support = _support(app, people)
+        knowledge = _knowledge(people, networks["closed"])
         token, _secret = create_api_token(user=db.session.get(User, people["facilitator"]), name="Test")
         job = Job(kind="statistics.import", created_by_id=people["admin"], payload_name="statistik.xlsx")
         db.session.add(job)
@@ -409,6 +469,7 @@ def _objects(app, people):
             "facilitators_token": token.id,
             "admins_job": job.id,
             **{name: row.id for name, row in support.items()},
+            **{name: row.id for name, row in knowledge.items()},
         }
 
 
@@ -503,6 +564,39 @@ def _support(app, people):
         "booking": booking,
         "window": window,
         "exception": exception,
+    }
+
+
+def _knowledge(people, network):
+    """Articles of each visibility and status, with attachments; a note and a document of the closed network."""
+    from blueprints.knowledge.constants import PUBLISHED, PUBLIC, SIGNED_IN, STAFF_ONLY
+    from blueprints.knowledge.models import Article, ArticleAttachment, ArticleVersion, NetworkDocument, NetworkNote
+
+    def article(title, status, visibility):
+        row = Article(kind="nyhet", title=title, summary="s", body="b", body_html="<p>b</p>", status=status,
+                      visibility=visibility, version_number=1)
+        row.versions.append(ArticleVersion(number=1, kind="nyhet", visibility=visibility, title=title, tags={}))
+        row.attachments.append(ArticleAttachment(filename="a.pdf", content_type="application/pdf", size_bytes=8,
+                                                 sha256="0" * 64, content=b"%PDF-1.4"))
+        return row
+
+    rows = {
+        "public_article": article("Publik", PUBLISHED, PUBLIC),
+        "signed_in_article": article("Inloggade", PUBLISHED, SIGNED_IN),
+        "staff_article": article("Personal", PUBLISHED, STAFF_ONLY),
+        "draft_article": article("Utkast", "utkast", PUBLIC),
+    }
+    note = NetworkNote(network_id=network.id, topic="priser", title="Priser", body="x", body_html="<p>x</p>")
+    document = NetworkDocument(network_id=network.id, filename="a.pdf", content_type="application/pdf",
+                               size_bytes=8, sha256="0" * 64, content=b"%PDF-1.4")
+    db.session.add_all([*rows.values(), note, document])
+    db.session.flush()
+    return {
+        **rows,
+        "public_attachment": rows["public_article"].attachments[0],
+        "draft_attachment": rows["draft_article"].attachments[0],
+        "note": note,
+        "network_document": document,
     }
 
 

@@ -69,9 +69,8 @@ class OrganisationNumbersField(TextAreaField):
         if bad:
             raise ValidationError(str(_l("Ogiltigt organisationsnummer: %(numbers)s", numbers=", ".join(bad))))
         compact = [orgnr.compact(n) for n in numbers]
-        found = dict(
-            db.session.execute(sa.select(Organisation.org_number, Organisation.id).where(Organisation.org_number.in_(compact))).tuples()
-        )
+        query = sa.select(Organisation.org_number, Organisation.id).where(Organisation.org_number.in_(compact))
+        found = {number: id_ for number, id_ in db.session.execute(query)}
         unknown = [n for n in compact if n not in found]
         if unknown:
             raise ValidationError(str(_l("Okänd organisation: %(numbers)s", numbers=", ".join(unknown))))

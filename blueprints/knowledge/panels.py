@@ -21,7 +21,6 @@ def on_network(*, user: Person, network: Any, **_page: Any) -> dict[str, Any]:
     return {
         "kind": "natverk",
         "object_id": network.id,
-        "network": network,
         "may_draft": WRITE_KNOWLEDGE(user) and network.is_closed,
     }
 
@@ -38,7 +37,6 @@ def on_request(*, user: Person, support_request: Any, **_page: Any) -> dict[str,
     return {
         "kind": "stod",
         "object_id": support_request.id,
-        "support_request": support_request,
         "may_draft": WRITE_KNOWLEDGE(user) and support_request.is_closed,
     }
 

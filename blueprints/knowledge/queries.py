@@ -397,12 +397,13 @@ def network_documents(network: Network) -> list[NetworkDocument]:
 
 def network_choices() -> list[tuple[int, str]]:
     """(id, name) of every network, for linking an article to networks."""
-    return list(db.session.execute(sa.select(Network.id, Network.name).order_by(Network.sort_key)).tuples())
+    return [(id_, name) for id_, name in db.session.execute(sa.select(Network.id, Network.name).order_by(Network.sort_key))]
 
 
 def organisation_numbers(ids: list[int]) -> list[str]:
     """Organisationsnummer (NNNNNN-NNNN) of the organisations, in the order given."""
-    rows = dict(db.session.execute(sa.select(Organisation.id, Organisation.org_number).where(Organisation.id.in_(ids))).tuples())
+    query = sa.select(Organisation.id, Organisation.org_number).where(Organisation.id.in_(ids))
+    rows = {id_: number for id_, number in db.session.execute(query)}
     return [f"{rows[i][:6]}-{rows[i][6:]}" for i in ids if i in rows]
 
 
