@@ -51,14 +51,16 @@ def test_core_knows_no_area_by_name():
 
 def test_the_registry_collects_each_areas_contributions(app):
     registry = app.extensions["kopkraft.areas"]
-    assert [item.endpoint for item in registry.links][:5] == [
+    assert [item.endpoint for item in registry.links][:6] == [
         "site.index",
         "challenges.index",
         "networks.index",
         "support.index",
+        "knowledge.index",
         "organisations.index",
     ]
-    assert {"start", "start.cards", "challenge.form", "challenge.detail", "organisation.detail"} <= set(registry.panels)
+    slots = {"start", "start.cards", "challenge.form", "challenge.detail", "organisation.detail", "network.detail"}
+    assert slots | {"network.phase", "support.detail"} <= set(registry.panels)
     assert "propose_challenges" in registry.permissions and "administer" in registry.permissions
 
 

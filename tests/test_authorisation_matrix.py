@@ -569,15 +569,26 @@ def _support(app, people):
 
 def _knowledge(people, network):
     """Articles of each visibility and status, with attachments; a note and a document of the closed network."""
-    from blueprints.knowledge.constants import PUBLISHED, PUBLIC, SIGNED_IN, STAFF_ONLY
+    from blueprints.knowledge.constants import PUBLIC, PUBLISHED, SIGNED_IN, STAFF_ONLY
     from blueprints.knowledge.models import Article, ArticleAttachment, ArticleVersion, NetworkDocument, NetworkNote
 
     def article(title, status, visibility):
-        row = Article(kind="nyhet", title=title, summary="s", body="b", body_html="<p>b</p>", status=status,
-                      visibility=visibility, version_number=1)
+        row = Article(
+            kind="nyhet",
+            title=title,
+            summary="s",
+            body="b",
+            body_html="<p>b</p>",
+            status=status,
+            visibility=visibility,
+            version_number=1,
+        )
         row.versions.append(ArticleVersion(number=1, kind="nyhet", visibility=visibility, title=title, tags={}))
-        row.attachments.append(ArticleAttachment(filename="a.pdf", content_type="application/pdf", size_bytes=8,
-                                                 sha256="0" * 64, content=b"%PDF-1.4"))
+        row.attachments.append(
+            ArticleAttachment(
+                filename="a.pdf", content_type="application/pdf", size_bytes=8, sha256="0" * 64, content=b"%PDF-1.4"
+            )
+        )
         return row
 
     rows = {
@@ -587,8 +598,14 @@ def _knowledge(people, network):
         "draft_article": article("Utkast", "utkast", PUBLIC),
     }
     note = NetworkNote(network_id=network.id, topic="priser", title="Priser", body="x", body_html="<p>x</p>")
-    document = NetworkDocument(network_id=network.id, filename="a.pdf", content_type="application/pdf",
-                               size_bytes=8, sha256="0" * 64, content=b"%PDF-1.4")
+    document = NetworkDocument(
+        network_id=network.id,
+        filename="a.pdf",
+        content_type="application/pdf",
+        size_bytes=8,
+        sha256="0" * 64,
+        content=b"%PDF-1.4",
+    )
     db.session.add_all([*rows.values(), note, document])
     db.session.flush()
     return {

@@ -11,7 +11,12 @@ KINDS = {
 }
 
 DRAFT, REVIEW, PUBLISHED, ARCHIVED = "utkast", "granskning", "publicerad", "arkiverad"
-STATUSES = {DRAFT: _l("Utkast"), REVIEW: _l("Väntar på granskning"), PUBLISHED: _l("Publicerad"), ARCHIVED: _l("Arkiverad")}
+STATUSES = {
+    DRAFT: _l("Utkast"),
+    REVIEW: _l("Väntar på granskning"),
+    PUBLISHED: _l("Publicerad"),
+    ARCHIVED: _l("Arkiverad"),
+}
 # Where an article may go from each status, by the action's name.
 TRANSITIONS = {
     "submit": ((DRAFT,), REVIEW),

@@ -121,8 +121,7 @@ ARTICLES = [
         LESSON,
         "Erfarenhet: dialogmöte om laddlösningar",
         "Tre leverantörer presenterade laddlösningar; kravbilden blev tydligare.",
-        "## Lärdomar\n\n- Skicka frågorna till leverantörerna i förväg.\n- Bjud in driftpersonal, inte bara "
-        "inköpare.",
+        "## Lärdomar\n\n- Skicka frågorna till leverantörerna i förväg.\n- Bjud in driftpersonal, inte bara inköpare.",
         "Fossilfria transporter",
         ["34144900"],
         [],
@@ -130,8 +129,7 @@ ARTICLES = [
     DemoArticle(
         LESSON,
         "Processgranskning före annonsering sparar tid",
-        "En granskning av upphandlingsdokumenten tre veckor före annonsering hittade otydliga "
-        "utvärderingskriterier.",
+        "En granskning av upphandlingsdokumenten tre veckor före annonsering hittade otydliga utvärderingskriterier.",
         "## Vad vi såg\n\nUtvärderingsmodellen gav poäng för sådant som inte gick att kontrollera.\n\n"
         "## Råd\n\nBoka processgranskning i god tid.",
         "Digitalisering",

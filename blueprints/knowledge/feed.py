@@ -1,9 +1,9 @@
 """The Atom feed (RFC 4287) of published public articles, written by feedgen. Summaries and bodies go in as
 the sanitised HTML the pages show, so nothing a writer typed can run in a feed reader either."""
 
+from feedgen.feed import FeedGenerator
 from flask import request, url_for
 from flask_babel import gettext as _
-from feedgen.feed import FeedGenerator
 
 from blueprints.core.db import utcnow
 from blueprints.knowledge.constants import KINDS

@@ -41,7 +41,13 @@ class AttachmentsField(DocumentsField):
         if kind is not None and kind.mime in IMAGE_TYPES and len(data) <= 10 * 1024 * 1024:
             if filename.lower().rsplit(".", 1)[-1] not in IMAGE_TYPES[kind.mime]:
                 raise ValidationError(
-                    str(_l("%(name)s har fel filändelse för sitt innehåll (%(type)s).", name=filename, type=kind.extension))
+                    str(
+                        _l(
+                            "%(name)s har fel filändelse för sitt innehåll (%(type)s).",
+                            name=filename,
+                            type=kind.extension,
+                        )
+                    )
                 )
             return Upload(filename=filename, data=data, content_type=kind.mime)
         try:
@@ -90,11 +96,15 @@ class DiaryNumbersField(StringField):
         wanted = {(int(year), int(serial)) for year, serial in DIARY_NUMBER.findall(text)}
         if DIARY_NUMBER.sub("", text).strip(" ,;"):
             raise ValidationError(str(_l("Skriv diarienummer som UM 2026/0042, åtskilda med komma.")))
-        rows = db.session.execute(
-            sa.select(SupportRequest.id, SupportRequest.diary_year, SupportRequest.diary_serial).where(
-                sa.tuple_(SupportRequest.diary_year, SupportRequest.diary_serial).in_(sorted(wanted))
-            )
-        ).all() if wanted else []
+        rows = (
+            db.session.execute(
+                sa.select(SupportRequest.id, SupportRequest.diary_year, SupportRequest.diary_serial).where(
+                    sa.tuple_(SupportRequest.diary_year, SupportRequest.diary_serial).in_(sorted(wanted))
+                )
+            ).all()
+            if wanted
+            else []
+        )
         found = {(r.diary_year, r.diary_serial): r.id for r in rows}
         missing = [f"UM {y}/{s:04d}" for y, s in sorted(wanted) if (y, s) not in found]
         if missing:
@@ -126,7 +136,9 @@ class ArticleForm(AppForm):
     need_area_ids = MultiCheckboxField(_l("Behovsområden"), coerce=int, validators=[Optional()])
     cpv_codes = CpvCodesField()
     phases = MultiCheckboxField(_l("Nätverkets faser"), choices=list(PHASES.items()), validators=[Optional()])
-    support_kinds = MultiCheckboxField(_l("Typer av stöd"), choices=list(SUPPORT_KINDS.items()), validators=[Optional()])
+    support_kinds = MultiCheckboxField(
+        _l("Typer av stöd"), choices=list(SUPPORT_KINDS.items()), validators=[Optional()]
+    )
     organisations = OrganisationNumbersField(
         _l("Medverkande organisationer"),
         validators=[Optional()],
@@ -136,9 +148,7 @@ class ArticleForm(AppForm):
     requests = DiaryNumbersField(
         _l("Stödärenden"), validators=[Optional()], description=_l("Diarienummer, till exempel UM 2026/0042.")
     )
-    note = StringField(
-        _l("Vad ändrades? (valfritt)"), validators=[Optional(), Length(max=300)]
-    )
+    note = StringField(_l("Vad ändrades? (valfritt)"), validators=[Optional(), Length(max=300)])
     based_on = HiddenField()
 
 

@@ -245,9 +245,7 @@ class NetworkNote(TimestampMixin, Model):
     body_html: Mapped[str] = mapped_column(sa.Text, default="")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     # The article draft made when a member proposed the note for publication.
-    proposed_article_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("knowledge_article.id", ondelete="SET NULL")
-    )
+    proposed_article_id: Mapped[int | None] = mapped_column(sa.ForeignKey("knowledge_article.id", ondelete="SET NULL"))
 
     author: Mapped["User | None"] = relationship()
     proposed_article: Mapped[Article | None] = relationship()

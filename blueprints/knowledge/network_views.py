@@ -28,7 +28,13 @@ def _network(network_id: int) -> Network:
     return network
 
 
-def _page(network: Network, *, note_form: NoteForm | None = None, document_form: NetworkDocumentForm | None = None, status: int = 200) -> Response:
+def _page(
+    network: Network,
+    *,
+    note_form: NoteForm | None = None,
+    document_form: NetworkDocumentForm | None = None,
+    status: int = 200,
+) -> Response:
     return render(
         "knowledge/network.html",
         network=network,
@@ -75,8 +81,8 @@ def delete_network_note(network_id: int, note_id: int) -> ResponseReturnValue:
     network = _network(network_id)
     note = _note(network, note_id)
     back = url_for("knowledge.network_knowledge", network_id=network.id)
-    if perform(lambda: remove_note(note=note, actor=g.user) or True, back=back):
-        flash(_("Anteckningen är borttagen."), "success")
+    perform(lambda: remove_note(note=note, actor=g.user), back=back)
+    flash(_("Anteckningen är borttagen."), "success")  # a broken rule was answered by perform's error handling
     return redirect(back, 303)
 
 

@@ -15,6 +15,7 @@ from blueprints.challenges.models import Challenge
 from blueprints.core.access import Person
 from blueprints.core.args import ListState, int_arg, page_arg
 from blueprints.core.db import Page, db, holds_word, paginate, search_words, utcnow
+from blueprints.core.i18n import current_language
 from blueprints.core.versions import token_columns
 from blueprints.knowledge.constants import (
     GUIDANCE,
@@ -29,15 +30,21 @@ from blueprints.knowledge.constants import (
     STATUSES,
     TITLE,
 )
-from blueprints.knowledge.models import Article, ArticleVersion, NetworkDocument, NetworkNote, article_cpv, article_need_area
+from blueprints.knowledge.models import (
+    Article,
+    ArticleVersion,
+    NetworkDocument,
+    NetworkNote,
+    article_cpv,
+    article_need_area,
+)
 from blueprints.knowledge.policies import may_read, visible_articles
 from blueprints.networks.constants import PHASES
 from blueprints.networks.index import rank
-from blueprints.core.i18n import current_language
 from blueprints.networks.matching import LABELLED_REASONS, Item, Suggestion
 from blueprints.networks.models import Network
-from blueprints.organisations.models import Organisation
 from blueprints.networks.queries import challenge_item, describe
+from blueprints.organisations.models import Organisation
 from blueprints.support.models import SupportRequest
 from blueprints.vocabulary.models import CpvCode
 
@@ -93,7 +100,9 @@ def _matching(flt: ArticleFilter, reader: Person | None) -> sa.Select[tuple[Arti
         query = query.where(Article.kind == flt.kind)
     if flt.need_area:
         query = query.where(
-            Article.id.in_(sa.select(article_need_area.c.article_id).where(article_need_area.c.need_area_id == flt.need_area))
+            Article.id.in_(
+                sa.select(article_need_area.c.article_id).where(article_need_area.c.need_area_id == flt.need_area)
+            )
         )
     if flt.phase:
         query = query.where(Article.phase_words.contains(f" {flt.phase} "))
@@ -124,8 +133,13 @@ def search_articles(flt: ArticleFilter, reader: Person | None) -> Page:
 def cpv_divisions() -> list[tuple[str, str]]:
     """(two digits, label) of the CPV divisions published articles are tagged with, for the filter."""
     division = sa.func.substr(article_cpv.c.cpv_code, 1, 2)
-    used = sa.select(division.label("division")).join(Article, Article.id == article_cpv.c.article_id)
-    used = used.where(Article.status == PUBLISHED).distinct().subquery()
+    used = (
+        sa.select(division.label("division"))
+        .join(Article, Article.id == article_cpv.c.article_id)
+        .where(Article.status == PUBLISHED)
+        .distinct()
+        .subquery()
+    )
     rows = db.session.execute(
         sa.select(used.c.division, CpvCode.label_sv, CpvCode.label_en)
         .join(CpvCode, CpvCode.code == used.c.division.concat("000000"))
@@ -397,7 +411,9 @@ def network_documents(network: Network) -> list[NetworkDocument]:
 
 def network_choices() -> list[tuple[int, str]]:
     """(id, name) of every network, for linking an article to networks."""
-    return [(id_, name) for id_, name in db.session.execute(sa.select(Network.id, Network.name).order_by(Network.sort_key))]
+    return [
+        (id_, name) for id_, name in db.session.execute(sa.select(Network.id, Network.name).order_by(Network.sort_key))
+    ]
 
 
 def organisation_numbers(ids: list[int]) -> list[str]:
@@ -409,4 +425,8 @@ def organisation_numbers(ids: list[int]) -> list[str]:
 
 def diary_numbers(ids: list[int]) -> list[str]:
     """Diarienummer of the support requests."""
-    return list(db.session.scalars(sa.select(SupportRequest.diary_number).where(SupportRequest.id.in_(ids)).order_by(SupportRequest.id)))
+    return list(
+        db.session.scalars(
+            sa.select(SupportRequest.diary_number).where(SupportRequest.id.in_(ids)).order_by(SupportRequest.id)
+        )
+    )

@@ -20,8 +20,6 @@ from blueprints.knowledge.constants import (
     GOOD_EXAMPLE,
     LESSON,
     PUBLIC,
-    PUBLISHED,
-    REVIEW,
     TRANSITIONS,
 )
 from blueprints.knowledge.markdown import render
@@ -205,7 +203,9 @@ def change_status(*, article: Article, action: str, actor: User, comment: str = 
     """Move an article through its workflow: submit for review, return to the writer, publish (by a second
     staff member or an admin; a waiting revision of a published article too), archive, restore as a draft."""
     allowed_from, to_status = TRANSITIONS[action]
-    if article.status not in allowed_from or (action == "publish" and article.is_published and not article.waiting_version):
+    if article.status not in allowed_from or (
+        action == "publish" and article.is_published and not article.waiting_version
+    ):
         raise DomainError(_("Artikeln kan inte ändras så i sin nuvarande status."), status_code=409)
     if action == "publish":
         _publish(article, actor)
@@ -408,4 +408,3 @@ def add_network_documents(*, network: Network, uploads: list[Upload], actor: Use
     db.session.add_all(documents)
     db.session.flush()
     return documents
-

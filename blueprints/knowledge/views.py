@@ -7,13 +7,16 @@ keep the app's ``no-store``: their pages are personal."""
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from blueprints.challenges.queries import get_visible_challenge
 from blueprints.core.access import login_required, public
+from blueprints.core.db import db
 from blueprints.core.htmx import render
 from blueprints.core.i18n import current_language
 from blueprints.knowledge.blueprint import bp
@@ -36,7 +39,6 @@ from blueprints.knowledge.queries import (
     version_of,
     versions_of,
 )
-from blueprints.core.db import db
 from blueprints.networks.constants import PHASES
 from blueprints.networks.queries import get_visible_network
 from blueprints.support.constants import SUPPORT_KINDS
@@ -48,7 +50,9 @@ READERS_MAX_AGE = 300  # seconds a browser or proxy may reuse a public page befo
 
 
 def _etag(*parts: object) -> str:
-    return hashlib.sha256(repr((*parts, current_language(), current_app.config["KNOWLEDGE_PAGES_VERSION"])).encode()).hexdigest()[:32]
+    return hashlib.sha256(
+        repr((*parts, current_language(), current_app.config["KNOWLEDGE_PAGES_VERSION"])).encode()
+    ).hexdigest()[:32]
 
 
 def for_readers(parts: Callable[[], tuple[object, ...] | None], make: Callable[[], Response]) -> Response:
@@ -82,11 +86,14 @@ def choose_language_by_link() -> ResponseReturnValue | None:
         return None
     if chosen not in current_app.config["LANGUAGES"]:
         chosen = current_app.config["BABEL_DEFAULT_LOCALE"]
-    args = request.args.to_dict(flat=False)
-    args.pop("lang")
-    response = redirect(url_for(request.endpoint or "knowledge.index", **(request.view_args or {}), **args), 303)
+    kept = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "lang"])
+    response = redirect(request.script_root + request.path + (f"?{kept}" if kept else ""), 303)
     response.set_cookie(
-        "lang", chosen, max_age=365 * 24 * 3600, secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True,
+        "lang",
+        chosen,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
         samesite="Lax",
     )
     return response
@@ -125,10 +132,10 @@ def article(article_id: int) -> ResponseReturnValue:
     return for_readers(lambda: _readable_source(article_id), page)
 
 
-def article_context(article: Article, **forms: object) -> dict[str, object]:
+def article_context(article: Article, **forms: object) -> dict[str, Any]:
     """What an article's page shows; staff also see its workflow (and the forms of it, ``forms`` when one is
     shown again with errors)."""
-    context: dict[str, object] = {
+    context: dict[str, Any] = {
         "article": article,
         "kinds": KINDS,
         "phases": PHASES,
@@ -160,7 +167,7 @@ def _readable_source(article_id: int) -> tuple[object, ...] | None:
     return ("article", *source)
 
 
-def _login_redirect() -> Response:
+def _login_redirect() -> WerkzeugResponse:
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")), 302)
 
 

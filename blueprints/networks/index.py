@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -48,7 +49,7 @@ class ItemSource:
     ``model``'s indexed ``updated_at`` tells what changed; ``data_version`` names its rows' version token."""
 
     kind: str
-    model: type
+    model: Any  # a model with indexed ``id`` and ``updated_at``
     data_version: str
     items: Callable[[list[int] | None], dict[int, Item | None]]
 

@@ -17,8 +17,14 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _form(title="Ny vägledning", body="# Rubrik\n\nText om dialog.", **extra):
-    return {"kind": "stodmaterial", "title": title, "summary": "Kort ingress.", "body": body, "visibility": "alla",
-            **extra}
+    return {
+        "kind": "stodmaterial",
+        "title": title,
+        "summary": "Kort ingress.",
+        "body": body,
+        "visibility": "alla",
+        **extra,
+    }
 
 
 def test_an_article_is_written_reviewed_by_a_second_person_and_then_public(app, client, auth, people, reviewer):
@@ -29,14 +35,17 @@ def test_an_article_is_written_reviewed_by_a_second_person_and_then_public(app, 
     assert client.get(f"/kunskap/{article_id}").status_code == 200
     token = csrf_token(client, f"/kunskap/{article_id}")
     client.post(f"/kunskap/{article_id}/status", data={"action": "submit", "csrf_token": token})
-    refused = client.post(f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token},
-                          follow_redirects=True)
+    refused = client.post(
+        f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token}, follow_redirects=True
+    )
     assert "En annan medarbetare än den som skrev versionen" in page_text(refused.text)
     auth.logout()
     assert app.test_client().get(f"/kunskap/{article_id}").status_code == 404  # not yet public
     auth.login("reviewer@example.org")
     token = csrf_token(client, f"/kunskap/{article_id}")
-    assert client.post(f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token}).status_code == 303
+    assert (
+        client.post(f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token}).status_code == 303
+    )
     anonymous = app.test_client().get(f"/kunskap/{article_id}")
     assert anonymous.status_code == 200 and "<h2>Rubrik</h2>" in anonymous.text
     with app.app_context():
@@ -50,8 +59,12 @@ def test_an_edit_of_a_published_article_waits_for_review_and_every_version_is_ke
     article_id = make_article(body="Första texten om marknadsdialog.")
     auth.login("facilitator@example.org")
     page = client.get(f"/kunskap/{article_id}/redigera")
-    data = {**_form(title="Så startar ni ett nätverk", body="Andra texten om marknadsdialog."), "based_on": "1",
-            "note": "Ny text", "csrf_token": csrf_token(client, f"/kunskap/{article_id}/redigera")}
+    data = {
+        **_form(title="Så startar ni ett nätverk", body="Andra texten om marknadsdialog."),
+        "based_on": "1",
+        "note": "Ny text",
+        "csrf_token": csrf_token(client, f"/kunskap/{article_id}/redigera"),
+    }
     assert page.status_code == 200
     assert client.post(f"/kunskap/{article_id}/redigera", data=data).status_code == 303
     public = app.test_client().get(f"/kunskap/{article_id}")
@@ -75,11 +88,13 @@ def test_an_edit_that_lost_a_race_gets_409_with_both_versions_and_nothing_is_ove
     article_id = make_article(publish=False, body="Grundtext.")
     auth.login("facilitator@example.org")
     token = csrf_token(client, f"/kunskap/{article_id}/redigera")
-    first = client.post(f"/kunskap/{article_id}/redigera",
-                        data={**_form(body="Kollegans text."), "based_on": "1", "csrf_token": token})
+    first = client.post(
+        f"/kunskap/{article_id}/redigera", data={**_form(body="Kollegans text."), "based_on": "1", "csrf_token": token}
+    )
     assert first.status_code == 303
-    late = client.post(f"/kunskap/{article_id}/redigera",
-                       data={**_form(body="Min text."), "based_on": "1", "csrf_token": token})
+    late = client.post(
+        f"/kunskap/{article_id}/redigera", data={**_form(body="Min text."), "based_on": "1", "csrf_token": token}
+    )
     assert late.status_code == 409
     text = page_text(late.text)
     assert "Någon annan har sparat en nyare version" in text and "Kollegans" in text and "Min text." in late.text
@@ -123,14 +138,22 @@ def test_visibility_decides_who_reads(app, client, auth, make_article):
 
 
 def test_search_finds_words_inside_words_and_filters_narrow(app, client, make_article, areas):
-    make_article(title="Tidig marknadsdialog", body="Likabehandling av leverantörer.", phases=["driva"],
-                 need_area_ids=[areas["Fossilfria transporter"]], cpv_codes=["60130000"])
+    make_article(
+        title="Tidig marknadsdialog",
+        body="Likabehandling av leverantörer.",
+        phases=["driva"],
+        need_area_ids=[areas["Fossilfria transporter"]],
+        cpv_codes=["60130000"],
+    )
     make_article(title="Måltider i skolan", kind="gott_exempel", body="Växtbaserat.", phases=["starta"])
     assert "Tidig marknadsdialog" in client.get("/kunskap/?q=behandling").text  # inside "Likabehandling"
     assert "Måltider" not in client.get("/kunskap/?q=behandling").text
     assert "Måltider i skolan" in client.get("/kunskap/?kind=gott_exempel").text
     assert "Tidig" not in client.get("/kunskap/?kind=gott_exempel").text
-    assert "Tidig" in client.get("/kunskap/?phase=driva").text and "Måltider" not in client.get("/kunskap/?phase=driva").text
+    assert (
+        "Tidig" in client.get("/kunskap/?phase=driva").text
+        and "Måltider" not in client.get("/kunskap/?phase=driva").text
+    )
     assert "Tidig" in client.get("/kunskap/?cpv=60").text and "Måltider" not in client.get("/kunskap/?cpv=60").text
     area = areas["Fossilfria transporter"]
     assert "Måltider" not in client.get(f"/kunskap/?need_area={area}").text
@@ -165,20 +188,39 @@ def test_a_closed_request_becomes_a_lesson_draft_published_only_with_consent(app
     from blueprints.support.models import Booking, SupportRequest
 
     with app.app_context():
-        request = SupportRequest(diary_number="UM 2026/0007", diary_year=2026, diary_serial=7, title="Återbruk",
-                                 description="Möbler som återbrukas.", phase="avtal", format="digitalt",
-                                 status="avslutad", organisation_id=people["home"].id,
-                                 closing_summary="Kravspecifikation klar.")
+        request = SupportRequest(
+            diary_number="UM 2026/0007",
+            diary_year=2026,
+            diary_serial=7,
+            title="Återbruk",
+            description="Möbler som återbrukas.",
+            phase="avtal",
+            format="digitalt",
+            status="avslutad",
+            organisation_id=people["home"].id,
+            closing_summary="Kravspecifikation klar.",
+        )
         start = datetime(2026, 10, 5, 8, tzinfo=UTC)
-        request.bookings.append(Booking(facilitator_id=people["facilitator"], kind="workshop", starts_at=start,
-                                        ends_at=start.replace(hour=10), blocked_until=start.replace(hour=10),
-                                        status="genomford", outcome="Krav skrivna.", lessons="Beskriv funktion."))
+        request.bookings.append(
+            Booking(
+                facilitator_id=people["facilitator"],
+                kind="workshop",
+                starts_at=start,
+                ends_at=start.replace(hour=10),
+                blocked_until=start.replace(hour=10),
+                status="genomford",
+                outcome="Krav skrivna.",
+                lessons="Beskriv funktion.",
+            )
+        )
         db.session.add(request)
         db.session.commit()
         request_id = request.id
     auth.login("facilitator@example.org")
     assert "Skriv en erfarenhet av ärendet" in client.get(f"/stod/{request_id}").text
-    made = client.post(f"/kunskap/ny/fran-stod/{request_id}", data={"csrf_token": csrf_token(client, f"/stod/{request_id}")})
+    made = client.post(
+        f"/kunskap/ny/fran-stod/{request_id}", data={"csrf_token": csrf_token(client, f"/stod/{request_id}")}
+    )
     assert made.status_code == 303
     with app.app_context():
         article = db.session.scalar(sa.select(Article).where(Article.kind == "erfarenhet"))
@@ -190,8 +232,9 @@ def test_a_closed_request_becomes_a_lesson_draft_published_only_with_consent(app
     auth.logout()
     auth.login("reviewer@example.org")
     token = csrf_token(client, f"/kunskap/{article_id}")
-    refused = client.post(f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token},
-                          follow_redirects=True)
+    refused = client.post(
+        f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token}, follow_redirects=True
+    )
     assert "samtycke till publicering är inte registrerat" in page_text(refused.text)
     client.post(f"/kunskap/{article_id}/samtycke", data={"given_by": "Anna Berg, inköpschef", "csrf_token": token})
     client.post(f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token})
@@ -205,7 +248,9 @@ def test_a_closed_network_becomes_a_good_example_draft(app, client, auth, make_n
     auth.login("facilitator@example.org")
     page = client.get(f"/natverk/{network_id}")
     assert "Skriv ett gott exempel om nätverket" in page.text
-    made = client.post(f"/kunskap/ny/fran-natverk/{network_id}", data={"csrf_token": csrf_token(client, f"/natverk/{network_id}")})
+    made = client.post(
+        f"/kunskap/ny/fran-natverk/{network_id}", data={"csrf_token": csrf_token(client, f"/natverk/{network_id}")}
+    )
     assert made.status_code == 303
     with app.app_context():
         article = db.session.scalar(sa.select(Article).where(Article.kind == "gott_exempel"))
@@ -213,7 +258,9 @@ def test_a_closed_network_becomes_a_good_example_draft(app, client, auth, make_n
         assert "Fossilfri skolskjuts" in article.body and [n.id for n in article.networks] == [network_id]
 
 
-def test_related_articles_are_ranked_by_the_matching_engine_with_reasons(app, client, auth, make_article, make_challenge):
+def test_related_articles_are_ranked_by_the_matching_engine_with_reasons(
+    app, client, auth, make_article, make_challenge
+):
     make_article(title="Fossilfri skolskjuts i upphandlingen", body="Skolskjuts med el.", cpv_codes=["60130000"])
     make_article(title="Måltider", body="Växtbaserade måltider.", cpv_codes=["15000000"])
     challenge_id = make_challenge(title="Skolskjuts utan fossila bränslen", organisation="other")
@@ -230,17 +277,29 @@ def test_a_network_keeps_its_own_knowledge_and_proposes_a_note(app, client, auth
     network_id = make_network(members=[("home", "aktiv")], is_open=False)
     auth.login("buyer@example.org")
     token = csrf_token(client, f"/natverk/{network_id}/kunskap")
-    saved = client.post(f"/natverk/{network_id}/kunskap", data={"topic": "priser", "title": "Prisnivåer",
-                        "body": "Elbussar kostar **mer** i inköp.", "csrf_token": token})
+    saved = client.post(
+        f"/natverk/{network_id}/kunskap",
+        data={
+            "topic": "priser",
+            "title": "Prisnivåer",
+            "body": "Elbussar kostar **mer** i inköp.",
+            "csrf_token": token,
+        },
+    )
     assert saved.status_code == 303
     page = client.get(f"/natverk/{network_id}/kunskap")
     assert "<strong>mer</strong>" in page.text
-    bad = client.post(f"/natverk/{network_id}/kunskap", data={"topic": "", "title": "", "body": "", "csrf_token": token})
+    bad = client.post(
+        f"/natverk/{network_id}/kunskap", data={"topic": "", "title": "", "body": "", "csrf_token": token}
+    )
     assert bad.status_code == 422 and "Fyll i fältet." in page_text(bad.text)
     with app.app_context():
         from blueprints.knowledge.models import NetworkNote
+
         note_id = db.session.scalar(sa.select(NetworkNote.id))
-    assert client.post(f"/natverk/{network_id}/kunskap/{note_id}/foresla", data={"csrf_token": token}).status_code == 303
+    assert (
+        client.post(f"/natverk/{network_id}/kunskap/{note_id}/foresla", data={"csrf_token": token}).status_code == 303
+    )
     with app.app_context():
         proposal = db.session.scalar(sa.select(Article))
         assert proposal.title == "Prisnivåer" and proposal.proposed_by_id is not None and proposal.is_draft
@@ -249,7 +308,9 @@ def test_a_network_keeps_its_own_knowledge_and_proposes_a_note(app, client, auth
     assert client.get(f"/natverk/{network_id}/kunskap").status_code == 200
 
 
-def test_the_buyers_start_page_shows_new_articles_in_their_need_areas(app, client, auth, make_article, make_challenge, areas):
+def test_the_buyers_start_page_shows_new_articles_in_their_need_areas(
+    app, client, auth, make_article, make_challenge, areas
+):
     area = areas["Fossilfria transporter"]
     make_challenge(title="Elbussar", need_area_id=area)
     make_article(title="Nytt om elbussar", need_area_ids=[area])
@@ -262,7 +323,9 @@ def test_the_buyers_start_page_shows_new_articles_in_their_need_areas(app, clien
 def test_the_editor_shows_a_preview_with_and_without_javascript(app, client, auth, people):
     auth.login("facilitator@example.org")
     token = csrf_token(client, "/kunskap/ny")
-    partial = client.post("/kunskap/forhandsvisning", data={"body": "## Hej\n\n<script>x</script>", "csrf_token": token})
+    partial = client.post(
+        "/kunskap/forhandsvisning", data={"body": "## Hej\n\n<script>x</script>", "csrf_token": token}
+    )
     assert "<h2>Hej</h2>" in partial.text and "<script>x" not in partial.text
     full = client.post("/kunskap/ny", data={**_form(body="# Förhandsvisad"), "action": "preview", "csrf_token": token})
     assert full.status_code == 200 and "<h2>Förhandsvisad</h2>" in full.text

@@ -42,15 +42,19 @@ def test_headings_follow_the_pages_title_without_gaps():
 
 
 def test_tables_have_column_headers_and_external_links_are_marked():
-    html = render("| Steg | Veckor |\n|---|--:|\n| Utmaning | 2 |\n\n[extern](https://example.org) [intern](/kunskap/2)")
+    html = render(
+        "| Steg | Veckor |\n|---|--:|\n| Utmaning | 2 |\n\n[extern](https://example.org) [intern](/kunskap/2)"
+    )
     assert '<th scope="col">Steg</th>' in html and "<td>2</td>" in html and "align" not in html
     assert f'<a href="https://example.org" rel="{EXTERNAL_REL}">extern</a>' in html
     assert '<a href="/kunskap/2">intern</a>' in html
 
 
 def test_only_the_articles_own_pictures_are_shown():
-    html = render("![Karta](/kunskap/3/bilagor/4) ![Spårare](https://evil.example/p.png)",
-                  allowed_image=lambda src: src == "/kunskap/3/bilagor/4")
+    html = render(
+        "![Karta](/kunskap/3/bilagor/4) ![Spårare](https://evil.example/p.png)",
+        allowed_image=lambda src: src == "/kunskap/3/bilagor/4",
+    )
     assert '<img src="/kunskap/3/bilagor/4" alt="Karta">' in html
     assert "evil.example" not in html and "Spårare" in html
 
@@ -65,10 +69,18 @@ def test_a_100_kb_body_renders():
 def test_a_difference_marks_removed_and_added_words():
     pieces = difference("Hej på dig\nrad två\n", "Hej på er\nrad två\nny rad\n")
     assert [(p.change, p.text) for p in pieces] == [
-        ("same", "Hej på "), ("removed", "dig"), ("added", "er"), ("same", "\nrad två\n"), ("added", "ny rad\n"),
+        ("same", "Hej på "),
+        ("removed", "dig"),
+        ("added", "er"),
+        ("same", "\nrad två\n"),
+        ("added", "ny rad\n"),
     ]
 
 
 def test_the_pure_modules_load_no_web_framework():
-    code = "import sys, blueprints.knowledge.markdown, blueprints.knowledge.diff; print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+    code = (
+        "import sys, blueprints.knowledge.markdown, blueprints.knowledge.diff; "
+        "print(sorted(m for m in ('flask', 'sqlalchemy') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
