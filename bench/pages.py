@@ -621,7 +621,8 @@ def measure(base: str, pages: list[tuple[str, str | list[str]]], statements: dic
     """Each page driven by the concurrent clients, ``RUNS`` times over (every page in each run, so that a run's
     ratio to the bare endpoint compares pages measured minutes apart, not an hour): per page the median of the
     runs and their spread, and the median of each run's throughput ratio to ``/healthz``."""
-    sessions = [signed_in_session(base) for _ in range(CLIENTS)]
+    signed_in = any((path if isinstance(path, str) else path[0]) not in ANONYMOUS_PAGES for _name, path in pages)
+    sessions = [signed_in_session(base) for _ in range(CLIENTS)] if signed_in else []
     runs = []
     for run in range(RUNS):
         print(f"run {run + 1} of {RUNS}", flush=True)

@@ -10,6 +10,8 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.conftest import IN_CI, TEST_PASSWORD, free_port
+from tests.knowledge.conftest import make_article, reviewer  # noqa: F401 (knowledge fixtures)
+from tests.networks.conftest import make_network  # noqa: F401 (network fixture)
 from tests.support.conftest import make_request, make_session, working_week  # noqa: F401 (support fixtures)
 
 # Debian's Chromium: its headless shell (package chromium-headless-shell, the same engine without the desktop

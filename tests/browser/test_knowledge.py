@@ -8,8 +8,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, log_in
-from tests.knowledge.conftest import make_article, reviewer  # noqa: F401 (fixtures)
-from tests.networks.conftest import make_network  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.commits]
 
