@@ -588,6 +588,7 @@ def bench_app(url: str):
             "SESSION_COOKIE_SECURE": False,
             "TESTING": True,
             "WTF_CSRF_ENABLED": True,
+            "KNOWLEDGE_PAGE_CACHE": 0,  # statements are counted for pages as they are rendered
         }
     )
 

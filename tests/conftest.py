@@ -94,6 +94,9 @@ def base_config(url: str, **overrides: Any) -> dict[str, Any]:
         "MATCHING_DIR": str(Path(tempfile.gettempdir()) / f"kopkraft-test-matching-{os.getpid()}-{uuid.uuid4().hex}"),
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": 1,  # nothing listens; tests that deliver start their own SMTP server
+        # Tests share one app and reuse ids and clock readings: public pages are not kept between them (the
+        # knowledge tests that need it turn it on with the ``page_cache`` fixture).
+        "KNOWLEDGE_PAGE_CACHE": 0,
         **FAST_HASHING,
         **overrides,
     }

@@ -84,6 +84,8 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
         # The time spent in the app on every response (Server-Timing): for the benchmarks and for profiling,
         # off in production, where it would tell a prober what each request did (an address that exists).
         "SERVER_TIMING": _flag("SERVER_TIMING", False),
+        # Public knowledge pages kept in each process for readers without an account, by ETag (0: none kept).
+        "KNOWLEDGE_PAGE_CACHE": int(os.environ.get("KNOWLEDGE_PAGE_CACHE", 512)),
         # Retention (GDPR storage limitation), in days: purged every hour by the worker's tasks.
         "OUTBOX_KEEP_DAYS": int(os.environ.get("OUTBOX_KEEP_DAYS", 30)),  # sent e-mail
         "JOBS_KEEP_DAYS": int(os.environ.get("JOBS_KEEP_DAYS", 30)),  # finished background jobs

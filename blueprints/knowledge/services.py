@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,6 +16,9 @@ from blueprints.accounts.models import User
 from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
 from blueprints.core.formatting import STOCKHOLM
+from blueprints.core.i18n import N_
+from blueprints.core.outbox import queue_notice
+from blueprints.core.urls import public_url
 from blueprints.knowledge.constants import (
     DRAFT,
     GOOD_EXAMPLE,
@@ -212,6 +216,8 @@ def change_status(*, article: Article, action: str, actor: User, comment: str = 
     if action == "restore" and article.waiting_version:
         article.waiting_version = None
     article.status = to_status
+    if action in NOTICES:
+        _tell_the_writer(article, action, comment)
     record_event(
         f"knowledge.{action}",
         object_type="Article",
@@ -220,6 +226,27 @@ def change_status(*, article: Article, action: str, actor: User, comment: str = 
     )
     _flush_or_conflict()
     return article
+
+
+NOTICE_SUBJECT = N_("Kunskapsbanken: %(title)s")
+NOTICES = {
+    "publish": N_("Din artikel ”%(title)s” är publicerad."),
+    "return": N_("Din artikel ”%(title)s” har återlämnats till dig. Kommentar: %(comment)s"),
+}
+
+
+def _tell_the_writer(article: Article, action: str, comment: str) -> None:
+    """E-mail the article's writer (or the member who proposed it) that it was published or returned."""
+    writer = article.author or article.proposed_by
+    if writer is None:
+        return
+    queue_notice(
+        [writer],
+        subject=NOTICE_SUBJECT,
+        message=lambda: gettext(NOTICES[action], title=article.title, comment=comment or "–"),
+        link=public_url("knowledge.article", article_id=article.id),
+        title=article.title,
+    )
 
 
 def _publish(article: Article, actor: User) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, g, redirect, request, url_for
+from flask import Response, abort, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -20,6 +20,7 @@ from blueprints.core.db import db
 from blueprints.core.htmx import render
 from blueprints.core.i18n import current_language
 from blueprints.knowledge.blueprint import bp
+from blueprints.knowledge.cache import PageCache
 from blueprints.knowledge.constants import KINDS, SORTS, STATUSES, VISIBILITIES
 from blueprints.knowledge.feed import atom_feed
 from blueprints.knowledge.forms import ConsentForm, StatusForm
@@ -58,23 +59,37 @@ def _etag(*parts: object) -> str:
 def for_readers(parts: Callable[[], tuple[object, ...] | None], make: Callable[[], Response]) -> Response:
     """An anonymous reader's page, cacheable and answered 304 when it has not changed (``parts`` says what it is
     made of; None: it does not exist); a signed-in reader's page as it is."""
-    if g.user is not None:
+    if g.user is not None or session.get("_flashes"):  # a message waiting for this reader is theirs alone
         return make()
     source = parts()
     if source is None:
         abort(404)
     etag = _etag(*source)
     g.public_cache = True  # the page is rendered without a form token (base.html)
+    pages = _page_cache()
+    kept = pages.get(etag)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
+    elif kept is not None:
+        response = Response(kept.body, mimetype=kept.mimetype)
     else:
         response = make()
         if response.status_code != 200:
             return response
+        pages.put(etag, response.get_data(), response.mimetype or "text/html")
     response.set_etag(etag)
     response.headers["Cache-Control"] = f"public, max-age={READERS_MAX_AGE}"
     response.vary.add("Cookie")  # a signed-in reader or another language gets another page
     return response
+
+
+def _page_cache() -> PageCache:
+    cache = current_app.extensions.get("knowledge_pages")
+    if cache is None:
+        cache = current_app.extensions["knowledge_pages"] = PageCache(
+            current_app.config["KNOWLEDGE_PAGE_CACHE"], READERS_MAX_AGE
+        )
+    return cache  # type: ignore[no-any-return]
 
 
 @bp.before_request

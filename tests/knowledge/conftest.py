@@ -10,6 +10,16 @@ from tests.networks.conftest import make_network  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
+def page_cache(app):
+    """Public pages kept in memory for this test (off elsewhere: tests reuse ids)."""
+    app.extensions.pop("knowledge_pages", None)
+    app.config["KNOWLEDGE_PAGE_CACHE"] = 16
+    yield
+    app.config["KNOWLEDGE_PAGE_CACHE"] = 0
+    app.extensions.pop("knowledge_pages", None)
+
+
+@pytest.fixture
 def reviewer(make_user):
     """A second facilitator, who may publish what the first wrote."""
     return make_user("reviewer@example.org", ("facilitator",), name="Rut Granskare")

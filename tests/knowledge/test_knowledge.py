@@ -333,3 +333,51 @@ def test_the_editor_shows_a_preview_with_and_without_javascript(app, client, aut
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Article)) == 0
     bad = client.post("/kunskap/ny", data={"kind": "x", "title": "", "body": "", "csrf_token": token})
     assert bad.status_code == 422 and "Fyll i fältet." in page_text(bad.text)
+
+
+def test_the_writer_is_told_by_e_mail_and_what_they_typed_stays_inert(app, client, auth, people, reviewer):
+    from blueprints.core.models import OutboxEmail
+
+    title = 'Dialog <script>alert(1)</script> & "citat"'
+    auth.login("facilitator@example.org")
+    created = client.post("/kunskap/ny", data={**_form(title=title), "csrf_token": csrf_token(client, "/kunskap/ny")})
+    article_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    token = csrf_token(client, f"/kunskap/{article_id}")
+    client.post(f"/kunskap/{article_id}/status", data={"action": "submit", "csrf_token": token})
+    auth.logout()
+    auth.login("reviewer@example.org")
+    token = csrf_token(client, f"/kunskap/{article_id}")
+    returned = client.post(
+        f"/kunskap/{article_id}/status",
+        data={"action": "return", "comment": "Lägg till en <b>källa</b>", "csrf_token": token},
+    )
+    assert returned.status_code == 303
+    with app.app_context():
+        mail = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.recipient == "facilitator@example.org"))
+        assert "återlämnats" in mail.body_text and "Lägg till en <b>källa</b>" in mail.body_text
+        assert "<script>" not in mail.body_html and "<b>källa" not in mail.body_html
+        assert "&lt;script&gt;" in mail.body_html
+        assert db.session.get(Article, article_id).is_draft
+
+
+def test_a_kept_page_is_sent_again_until_the_article_changes_and_never_holds_a_readers_message(
+    app, client, auth, make_article, page_cache
+):
+    article_id = make_article(body="Första texten.")
+    assert "Första texten." in client.get(f"/kunskap/{article_id}").text
+    with app.app_context():
+        statement = sa.text("UPDATE knowledge_article SET body_html = '<p>Ändrad utan modellen.</p>' WHERE id = :id")
+        db.session.execute(statement, {"id": article_id})  # the write count stays: the ETag is the same
+        db.session.commit()
+    kept = client.get(f"/kunskap/{article_id}")
+    assert "Första texten." in kept.text  # the same ETag: sent from memory
+    with app.app_context():
+        article = db.session.get(Article, article_id)
+        article.title = "Ny rubrik"  # a write through the model: a new ETag
+        db.session.commit()
+    assert "Ny rubrik" in client.get(f"/kunskap/{article_id}").text
+    auth.login("buyer@example.org")
+    auth.logout()  # "Du är utloggad" waits for this reader
+    page = client.get(f"/kunskap/{article_id}")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "public" in app.test_client().get(f"/kunskap/{article_id}").headers["Cache-Control"]
