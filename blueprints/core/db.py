@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_sqlalchemy import SQLAlchemy
-from flask_sqlalchemy.pagination import SelectPagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -117,6 +117,28 @@ class Page(SelectPagination):
         count = self._query_args["session"].execute(sa.select(sa.func.count()).select_from(counted)).scalar() or 0
         self.more = count > COUNTED_EXACTLY
         return min(count, COUNTED_EXACTLY)
+
+
+class PageOfIds(Pagination):
+    """One page of a list whose matching ids (in order, up to ``COUNTED_EXACTLY`` and one more) were read in one
+    statement: the count is their number, and only the page's rows are loaded (``load(ids)``, in that order)."""
+
+    more = False
+
+    def _query_items(self) -> list[Any]:
+        ids: list[Any] = self._query_args["ids"]
+        start = self._query_offset
+        return list(self._query_args["load"](ids[start : start + self.per_page]))
+
+    def _query_count(self) -> int:
+        ids: list[Any] = self._query_args["ids"]
+        self.more = len(ids) > COUNTED_EXACTLY
+        return min(len(ids), COUNTED_EXACTLY)
+
+
+def paginate_ids(ids: list[Any], load: Any, *, page: int, per_page: int) -> PageOfIds:
+    """A page of a list given as its ordered ids (see ``PageOfIds``); an empty page past the end."""
+    return PageOfIds(ids=ids, load=load, page=page, per_page=per_page, error_out=False)
 
 
 def paginate(select: sa.Select[Any], *, page: int, per_page: int) -> Page:

@@ -7,6 +7,7 @@ from babel import Locale
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
+from werkzeug.wrappers import Response
 
 babel = Babel()
 
@@ -25,6 +26,26 @@ def select_locale() -> str:
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def chosen_language(value: str | None) -> str:
+    """A language asked for by a reader: one the app speaks, else the default."""
+    if value is not None and value in current_app.config["LANGUAGES"]:
+        return value
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def remember_language(response: Response, language: str) -> Response:
+    """Keep a reader's language in the ``lang`` cookie (a year), which ``select_locale`` reads."""
+    response.set_cookie(
+        "lang",
+        language,
+        max_age=365 * 24 * 3600,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def current_language() -> str:

@@ -2,6 +2,7 @@
 review workflow, consent, attachments, versions and their differences, and drafts drawn from a closed support
 request or a closed network."""
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, request, url_for
@@ -307,6 +308,14 @@ def detach(article_id: int, attachment_id: int) -> ResponseReturnValue:
     return redirect(back, 303)
 
 
+def _draft_from(make: Callable[[], Article], back: str, message: str) -> ResponseReturnValue:
+    created = perform(make, back=back)
+    if created is None:
+        return redirect(back, 303)
+    flash(message, "success")
+    return redirect(url_for("knowledge.edit", article_id=created.id), 303)
+
+
 @bp.post("/kunskap/ny/fran-stod/<int:request_id>")
 @permission_required(WRITE_KNOWLEDGE)
 def from_request(request_id: int) -> ResponseReturnValue:
@@ -314,12 +323,11 @@ def from_request(request_id: int) -> ResponseReturnValue:
     found = get_visible_request(request_id, g.user, whole=True)
     if found is None:
         abort(404)
-    back = url_for("support.detail", request_id=request_id)
-    created = perform(lambda: draft_from_request(request=found, actor=g.user), back=back)
-    if created is None:
-        return redirect(back, 303)
-    flash(_("Ett utkast är skapat. Registrera organisationens samtycke innan det publiceras."), "success")
-    return redirect(url_for("knowledge.edit", article_id=created.id), 303)
+    return _draft_from(
+        lambda: draft_from_request(request=found, actor=g.user),
+        url_for("support.detail", request_id=request_id),
+        _("Ett utkast är skapat. Registrera organisationens samtycke innan det publiceras."),
+    )
 
 
 @bp.post("/kunskap/ny/fran-natverk/<int:network_id>")
@@ -329,9 +337,8 @@ def from_network(network_id: int) -> ResponseReturnValue:
     found = get_visible_network(network_id, g.user)
     if found is None:
         abort(404)
-    back = url_for("networks.detail", network_id=network_id)
-    created = perform(lambda: draft_from_network(network=found, actor=g.user), back=back)
-    if created is None:
-        return redirect(back, 303)
-    flash(_("Ett utkast är skapat av nätverkets uppgifter."), "success")
-    return redirect(url_for("knowledge.edit", article_id=created.id), 303)
+    return _draft_from(
+        lambda: draft_from_network(network=found, actor=g.user),
+        url_for("networks.detail", network_id=network_id),
+        _("Ett utkast är skapat av nätverkets uppgifter."),
+    )

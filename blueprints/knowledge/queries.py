@@ -14,7 +14,17 @@ from blueprints.accounts.models import User
 from blueprints.challenges.models import Challenge
 from blueprints.core.access import Person
 from blueprints.core.args import ListState, int_arg, page_arg
-from blueprints.core.db import Page, db, holds_word, paginate, search_words, utcnow
+from blueprints.core.db import (
+    COUNTED_EXACTLY,
+    Page,
+    PageOfIds,
+    db,
+    holds_word,
+    paginate,
+    paginate_ids,
+    search_words,
+    utcnow,
+)
 from blueprints.core.i18n import current_language
 from blueprints.core.versions import token_columns
 from blueprints.knowledge.constants import (
@@ -124,14 +134,42 @@ def _ordered(query: sa.Select[tuple[Article]], flt: ArticleFilter) -> sa.Select[
     return query.order_by(Article.published_at.desc(), Article.id.desc())
 
 
-def search_articles(flt: ArticleFilter, reader: Person | None) -> Page:
-    """One page of the published articles the reader may see that match the filter."""
-    query = _ordered(_matching(flt, reader), flt).options(selectinload(Article.need_areas))
-    return paginate(query, page=flt.page, per_page=PER_PAGE)
+def search_articles(flt: ArticleFilter, reader: Person | None) -> Page | PageOfIds:
+    """One page of the published articles the reader may see that match the filter. With words to search, the
+    matching ids are read in order in one statement (the text is searched once, not again for the count) and
+    only the page's articles are loaded."""
+    query = _ordered(_matching(flt, reader), flt)
+    if not search_words(flt.q):
+        return paginate(query.options(selectinload(Article.need_areas)), page=flt.page, per_page=PER_PAGE)
+    ids = list(db.session.scalars(query.with_only_columns(Article.id).limit(COUNTED_EXACTLY + 1)))
+    return paginate_ids(ids, _articles_with_areas, page=flt.page, per_page=PER_PAGE)
 
 
-def cpv_divisions() -> list[tuple[str, str]]:
-    """(two digits, label) of the CPV divisions published articles are tagged with, for the filter."""
+def _articles_with_areas(ids: list[int]) -> list[Article]:
+    if not ids:
+        return []
+    found = {
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(Article).where(Article.id.in_(ids)).options(selectinload(Article.need_areas))
+        )
+    }
+    return [found[i] for i in ids if i in found]
+
+
+_DIVISIONS: dict[str, list[tuple[str, str]]] = {}  # by the articles' data version: read again when they change
+
+
+def cpv_divisions(version: str) -> list[tuple[str, str]]:
+    """(two digits, label) of the CPV divisions published articles are tagged with, for the filter; read once
+    per data version of the articles (``data_version``) in each process."""
+    if version not in _DIVISIONS:
+        _DIVISIONS.clear()
+        _DIVISIONS[version] = _read_divisions()
+    return _DIVISIONS[version]
+
+
+def _read_divisions() -> list[tuple[str, str]]:
     division = sa.func.substr(article_cpv.c.cpv_code, 1, 2)
     used = (
         sa.select(division.label("division"))

@@ -18,7 +18,7 @@ from blueprints.challenges.queries import get_visible_challenge
 from blueprints.core.access import login_required, public
 from blueprints.core.db import db
 from blueprints.core.htmx import render
-from blueprints.core.i18n import current_language
+from blueprints.core.i18n import chosen_language, current_language, remember_language
 from blueprints.knowledge.blueprint import bp
 from blueprints.knowledge.cache import PageCache
 from blueprints.knowledge.constants import KINDS, SORTS, STATUSES, VISIBILITIES
@@ -99,19 +99,9 @@ def choose_language_by_link() -> ResponseReturnValue | None:
     chosen = request.args.get("lang")
     if request.method != "GET" or chosen is None:
         return None
-    if chosen not in current_app.config["LANGUAGES"]:
-        chosen = current_app.config["BABEL_DEFAULT_LOCALE"]
     kept = urlencode([(key, value) for key, value in request.args.items(multi=True) if key != "lang"])
     response = redirect(request.script_root + request.path + (f"?{kept}" if kept else ""), 303)
-    response.set_cookie(
-        "lang",
-        chosen,
-        max_age=365 * 24 * 3600,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    return remember_language(response, chosen_language(chosen))
 
 
 @bp.get("/kunskap/")
@@ -119,6 +109,7 @@ def choose_language_by_link() -> ResponseReturnValue | None:
 def index() -> ResponseReturnValue:
     """Published articles: search, filter by kind, need area, phase and CPV division, and sort."""
     flt = ArticleFilter.from_args(request.args)
+    version = data_version()
 
     def page() -> Response:
         return render(
@@ -130,10 +121,10 @@ def index() -> ResponseReturnValue:
             phases=PHASES,
             sorts=SORTS,
             need_areas=need_area_choices(),
-            divisions=cpv_divisions(),
+            divisions=cpv_divisions(version),
         )
 
-    return for_readers(lambda: ("list", data_version(), request.full_path), page)
+    return for_readers(lambda: ("list", version, request.full_path), page)
 
 
 @bp.get("/kunskap/<int:article_id>")

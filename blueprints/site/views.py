@@ -12,6 +12,7 @@ from blueprints.core.db import db
 from blueprints.core.downloads import content_type_of, download
 from blueprints.core.health import database_problem, storage_problem
 from blueprints.core.htmx import render
+from blueprints.core.i18n import chosen_language, remember_language
 from blueprints.core.models import Job
 from blueprints.core.observability import metrics_page
 from blueprints.core.registry import areas
@@ -75,20 +76,9 @@ def _remember_language(language: str) -> None:
 @public
 def set_language() -> ResponseReturnValue:
     """Switch the interface language (saved on the profile when signed in, else in a cookie)."""
-    language = request.form.get("language", "")
-    if language not in current_app.config["LANGUAGES"]:
-        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = chosen_language(request.form.get("language"))
     perform(lambda: _remember_language(language))
-    response = redirect(safe_next_url(request.form.get("next"), url_for("site.index")), 303)
-    response.set_cookie(
-        "lang",
-        language,
-        max_age=365 * 24 * 3600,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    return remember_language(redirect(safe_next_url(request.form.get("next"), url_for("site.index")), 303), language)
 
 
 @bp.get("/jobb/<int:job_id>")
