@@ -381,3 +381,44 @@ def test_a_kept_page_is_sent_again_until_the_article_changes_and_never_holds_a_r
     page = client.get(f"/kunskap/{article_id}")
     assert page.headers["Cache-Control"] == "no-store"
     assert "public" in app.test_client().get(f"/kunskap/{article_id}").headers["Cache-Control"]
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d4944415478da63f8ffff3f0005fe02fe"
+    "a7d6a4bd0000000049454e44ae426082"
+)
+
+
+def test_pictures_are_attached_and_shown_in_the_text_and_other_files_refused(app, client, auth, make_article):
+    from io import BytesIO
+
+    article_id = make_article(publish=False, body="Text.")
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/kunskap/{article_id}/redigera")
+    svg = client.post(
+        f"/kunskap/{article_id}/bilagor",
+        data={"attachments": (BytesIO(b"<svg onload='alert(1)'/>"), "bild.svg"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert svg.status_code == 422 and "är inte en PDF-, Word-, Excel-, OpenDocument- eller bildfil" in svg.text
+    added = client.post(
+        f"/kunskap/{article_id}/bilagor",
+        data={"attachments": (BytesIO(PNG), "karta.png"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 303
+    with app.app_context():
+        attachment = db.session.get(Article, article_id).attachments[0]
+        path = f"/kunskap/{article_id}/bilagor/{attachment.id}"
+    body = f"![Karta över länet]({path}) ![Spårpixel](https://evil.example/p.png)"
+    saved = client.post(
+        f"/kunskap/{article_id}/redigera", data={**_form(body=body), "based_on": "1", "csrf_token": token}
+    )
+    assert saved.status_code == 303
+    page = client.get(f"/kunskap/{article_id}")
+    assert f'<img src="{path}" alt="Karta över länet">' in page.text and "evil.example" not in page.text
+    picture = client.get(path)
+    assert picture.status_code == 200 and picture.mimetype == "image/png" and picture.data == PNG
+    auth.logout()
+    assert client.get(path).status_code == 404  # a draft's pictures are not public
