@@ -34,6 +34,7 @@ from blueprints.knowledge.queries import (
     editorial_articles,
     network_choices,
     organisation_numbers,
+    version_numbers,
     version_of,
     versions_of,
 )
@@ -254,7 +255,7 @@ def version(article_id: int, number: int) -> ResponseReturnValue:
         against=against,
         diffs=diffs,
         anything_changed=any(changed(d) for _label, d in diffs),
-        numbers=[v.number for v in versions_of(article)],
+        numbers=version_numbers(article),
     )
 
 

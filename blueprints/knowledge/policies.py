@@ -37,6 +37,6 @@ def may_read(article: Article, person: Person | None) -> bool:
     return article.is_published and article.visibility in readable_visibilities(person)
 
 
-def may_publish(article: Article, edited_by_id: int | None, person: Person) -> bool:
+def may_publish(edited_by_id: int | None, person: Person) -> bool:
     """A version is published by a second staff member (not the one who wrote it), or by an admin."""
     return WRITE_KNOWLEDGE(person) and (person.has_role(ADMIN) or edited_by_id != person.id)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import defer, selectinload, undefer
 
 from blueprints.accounts.models import User
 from blueprints.challenges.models import Challenge
@@ -271,13 +271,24 @@ def version_of(article: Article, number: int) -> ArticleVersion:
 
 
 def versions_of(article: Article) -> list[ArticleVersion]:
-    """An article's versions, newest first, with who saved them."""
+    """An article's versions, newest first, with who saved them (not their texts)."""
     return list(
         db.session.scalars(
             sa.select(ArticleVersion)
             .where(ArticleVersion.article_id == article.id)
             .order_by(ArticleVersion.number.desc())
-            .options(selectinload(ArticleVersion.edited_by))
+            .options(selectinload(ArticleVersion.edited_by), defer(ArticleVersion.body))
+        )
+    )
+
+
+def version_numbers(article: Article) -> list[int]:
+    """The numbers of an article's versions, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ArticleVersion.number)
+            .where(ArticleVersion.article_id == article.id)
+            .order_by(ArticleVersion.number)
         )
     )
 

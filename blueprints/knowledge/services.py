@@ -15,8 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from blueprints.accounts.models import User
 from blueprints.core.audit import record_event
 from blueprints.core.db import DomainError, db, utcnow
-from blueprints.core.formatting import STOCKHOLM
-from blueprints.core.i18n import N_
+from blueprints.core.i18n import N_, iso_date, number
 from blueprints.core.outbox import queue_notice
 from blueprints.core.urls import public_url
 from blueprints.knowledge.constants import (
@@ -42,7 +41,10 @@ from blueprints.organisations.models import Organisation
 from blueprints.support.constants import SUPPORT_KINDS
 from blueprints.support.documents import Upload
 from blueprints.support.models import SupportRequest
-from blueprints.vocabulary.models import CpvCode, NeedArea
+from blueprints.vocabulary.models import NeedArea
+from blueprints.vocabulary.queries import cpv_codes_by_id
+
+SAVED_MEANWHILE = N_("Någon annan sparade artikeln medan du skrev. Jämför versionerna och spara igen.")
 
 
 class EditConflict(DomainError):
@@ -114,6 +116,7 @@ def render_body(article: Article, body: str) -> str:
 
 
 def _rows(model: Any, column: Any, values: list[Any]) -> list[Any]:
+    """The rows of ``model`` whose ``column`` is one of ``values`` (ids that no longer exist are left out)."""
     return list(db.session.scalars(sa.select(model).where(column.in_(values)))) if values else []
 
 
@@ -125,7 +128,7 @@ def _apply(article: Article, version: ArticleVersion) -> None:
     article.body_html = render_body(article, data.body)
     article.phases, article.support_kinds = data.phases, data.support_kinds
     article.need_areas = _rows(NeedArea, NeedArea.id, data.need_area_ids)
-    article.cpv_codes = _rows(CpvCode, CpvCode.code, data.cpv_codes)
+    article.cpv_codes = list(cpv_codes_by_id(data.cpv_codes).values())
     article.organisations = _rows(Organisation, Organisation.id, data.organisation_ids)
     article.networks = _rows(Network, Network.id, data.network_ids)
     article.requests = _rows(SupportRequest, SupportRequest.id, data.request_ids)
@@ -144,7 +147,8 @@ def _add_version(article: Article, data: ArticleData, number: int, actor: User |
         note=data.note,
         edited_by_id=actor.id if actor else None,
     )
-    article.versions.append(version)
+    version.article_id = article.id  # not through ``article.versions``: that would load every earlier text
+    db.session.add(version)
     return version
 
 
@@ -153,9 +157,7 @@ def _flush_or_conflict() -> None:
     try:
         db.session.flush()
     except (StaleDataError, sa.exc.IntegrityError) as error:
-        raise EditConflict(
-            _("Någon annan sparade artikeln medan du skrev. Jämför versionerna och spara igen."), field="body"
-        ) from error
+        raise EditConflict(_(SAVED_MEANWHILE), field="body") from error
 
 
 def create_article(
@@ -186,9 +188,7 @@ def save_article(*, article: Article, data: ArticleData, based_on: int, actor: U
     at once; a published article keeps showing its published version until the new one is published.
     ``EditConflict`` when a newer version was saved meanwhile."""
     if based_on != article.latest_number:
-        raise EditConflict(
-            _("Någon annan sparade artikeln medan du skrev. Jämför versionerna och spara igen."), field="body"
-        )
+        raise EditConflict(_(SAVED_MEANWHILE), field="body")
     version = _add_version(article, data, article.latest_number + 1, actor)
     if article.is_published:
         article.waiting_version = version.number
@@ -199,8 +199,11 @@ def save_article(*, article: Article, data: ArticleData, based_on: int, actor: U
     return version
 
 
-def _version(article: Article, number: int | None) -> ArticleVersion | None:
-    return next((v for v in article.versions if v.number == number), None)
+def _version(article: Article, number: int) -> ArticleVersion:
+    """One of the article's versions, read alone (its other versions' texts stay in the database)."""
+    return db.session.execute(
+        sa.select(ArticleVersion).where(ArticleVersion.article_id == article.id, ArticleVersion.number == number)
+    ).scalar_one()
 
 
 def change_status(*, article: Article, action: str, actor: User, comment: str = "") -> Article:
@@ -213,7 +216,8 @@ def change_status(*, article: Article, action: str, actor: User, comment: str = 
         raise DomainError(_("Artikeln kan inte ändras så i sin nuvarande status."), status_code=409)
     if action == "publish":
         _publish(article, actor)
-    if action == "restore" and article.waiting_version:
+    if action == "restore" and article.waiting_version:  # the draft goes on from the newest text
+        _apply(article, _version(article, article.waiting_version))
         article.waiting_version = None
     article.status = to_status
     if action in NOTICES:
@@ -251,7 +255,7 @@ def _tell_the_writer(article: Article, action: str, comment: str) -> None:
 
 def _publish(article: Article, actor: User) -> None:
     version = _version(article, article.latest_number)
-    if not may_publish(article, version.edited_by_id if version else None, actor):
+    if not may_publish(version.edited_by_id, actor):
         raise DomainError(
             _("En annan medarbetare än den som skrev versionen ska granska och publicera den."), status_code=403
         )
@@ -259,7 +263,7 @@ def _publish(article: Article, actor: User) -> None:
         raise DomainError(
             _("Organisationens samtycke till publicering är inte registrerat."), field="consent", status_code=409
         )
-    if article.waiting_version and version is not None:
+    if article.waiting_version:
         _apply(article, version)
         article.waiting_version = None
     article.reviewer_id = actor.id
@@ -307,10 +311,6 @@ def remove_attachment(*, article: Article, attachment_id: int, actor: User) -> N
     article.body_html = render_body(article, article.body)
 
 
-def _when(value: Any) -> str:
-    return value.astimezone(STOCKHOLM).strftime("%Y-%m-%d")
-
-
 def draft_from_request(*, request: SupportRequest, actor: User) -> Article:
     """An "erfarenhet" draft from a closed support request: its project, the sessions' outcomes and lessons;
     publishable only once the buyer organisation's consent is recorded."""
@@ -318,7 +318,7 @@ def draft_from_request(*, request: SupportRequest, actor: User) -> Article:
         raise DomainError(_("Bara ett avslutat ärende kan bli en erfarenhet."), status_code=409)
     held = [b for b in request.bookings if b.outcome or b.lessons]
     lines = [f"## {_('Bakgrund')}", "", request.description.strip(), "", f"## {_('Stödet')}", ""]
-    lines += [f"- {_when(b.starts_at)}, {SUPPORT_KINDS[b.kind]}: {b.outcome.strip() or '–'}" for b in held] or ["-"]
+    lines += [f"- {iso_date(b.starts_at)}, {SUPPORT_KINDS[b.kind]}: {b.outcome.strip() or '–'}" for b in held] or ["-"]
     lines += ["", f"## {_('Lärdomar')}", ""]
     lines += [f"- {b.lessons.strip()}" for b in held if b.lessons.strip()] or ["-"]
     data = ArticleData(
@@ -351,14 +351,14 @@ def draft_from_network(*, network: Network, actor: User) -> Article:
             _(
                 "Medlemmarna köpte i nätverkets CPV-grenar för i genomsnitt %(value)s kronor per år "
                 "(%(count)s upphandlingar enligt upphandlingsstatistiken).",
-                value=f"{power.annual_sek:,}".replace(",", " "),
+                value=number(power.annual_sek),
                 count=power.procurements,
             )
         )
     else:
         lines.append(_("Upphandlingsstatistiken visar inga köp i nätverkets CPV-grenar."))
     lines += ["", f"## {_('Aktiviteter')}", ""]
-    lines += [f"- {_when(a.starts_at)}, {ACTIVITY_KINDS[a.kind]}: {a.title}" for a in network.activities] or ["-"]
+    lines += [f"- {iso_date(a.starts_at)}, {ACTIVITY_KINDS[a.kind]}: {a.title}" for a in network.activities] or ["-"]
     dialogues = [a for a in network.activities if a.kind == MARKET_DIALOGUE]
     lines += ["", f"## {_('Marknadsdialoger')}", ""]
     for dialogue in dialogues:

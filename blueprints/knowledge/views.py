@@ -38,7 +38,6 @@ from blueprints.knowledge.queries import (
     related_to_request,
     search_articles,
     version_of,
-    versions_of,
 )
 from blueprints.networks.constants import PHASES
 from blueprints.networks.queries import get_visible_network
@@ -151,17 +150,11 @@ def article_context(article: Article, **forms: object) -> dict[str, Any]:
         context |= {
             "statuses": STATUSES,
             "visibilities": VISIBILITIES,
-            "versions": versions_of(article),
             "status_form": StatusForm(formdata=None),
             "consent_form": forms.get("consent_form") or ConsentForm(formdata=None),
-            "publishable": may_publish(article, _latest_editor(article), g.user),
+            "publishable": may_publish(version_of(article, article.latest_number).edited_by_id, g.user),
         }
     return context
-
-
-def _latest_editor(article: Article) -> int | None:
-    version = version_of(article, article.latest_number)
-    return version.edited_by_id
 
 
 def _readable_source(article_id: int) -> tuple[object, ...] | None:
