@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar, cast
 from flask import Flask, abort, current_app, g, jsonify, make_response, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from werkzeug.wrappers import Response as BaseResponse
 
 from blueprints.core.htmx import is_htmx
 
@@ -80,7 +81,8 @@ def is_for_machines(endpoint: str | None) -> bool:
     return endpoint is not None and "machines" in (access_policy(endpoint) or ())
 
 
-def _login_redirect() -> ResponseReturnValue:
+def login_redirect() -> BaseResponse:
+    """To the login page, back here afterwards (a GET); an htmx request sends the whole page there."""
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     login_url = url_for("accounts.login", next=target) if target else url_for("accounts.login")
     if is_htmx():
@@ -97,7 +99,7 @@ def login_required(view: F) -> F:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
-            return _login_redirect()
+            return login_redirect()
         return view(*args, **kwargs)
 
     return _declare(cast(F, wrapped), ("login",))
@@ -111,7 +113,7 @@ def permission_required(permission: Permission) -> Callable[[F], F]:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             user = current_user()
             if user is None:
-                return _login_redirect()
+                return login_redirect()
             if not permission(user):
                 abort(403)
             return view(*args, **kwargs)

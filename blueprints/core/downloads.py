@@ -12,10 +12,10 @@ from flask import Response
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(body: bytes | str, content_type: str, filename: str) -> Response:
-    """``body`` sent as a file to save under ``filename``."""
+def download(body: bytes | str, content_type: str, filename: str, *, inline: bool = False) -> Response:
+    """``body`` sent as a file to save under ``filename`` (``inline``: to show in the page, a picture)."""
     response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
     return response
 
 

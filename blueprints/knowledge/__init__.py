@@ -11,9 +11,6 @@ if TYPE_CHECKING:
 def init_app(app: "Flask") -> None:
     """Register the pages, header link, sections on challenge, network, support and start pages, the articles
     the matching index holds, permissions, audit names and demo articles."""
-    import hashlib
-    from pathlib import Path
-
     from flask_babel import lazy_gettext as _l
 
     from blueprints.core import versions
@@ -28,11 +25,6 @@ def init_app(app: "Flask") -> None:
     app.register_blueprint(bp)
     versions.watch(models.Article, "knowledge")
     add_item_source(ItemSource("article", models.Article, "knowledge", article_items))
-    # Cached public pages change when a new release changes their templates: part of every ETag.
-    templates = sorted(Path(app.root_path, "templates").glob("**/*.html"))
-    app.config.setdefault(
-        "KNOWLEDGE_PAGES_VERSION", hashlib.sha256(b"".join(p.read_bytes() for p in templates)).hexdigest()[:12]
-    )
     registry = areas(app)
     registry.add_permissions(PERMISSIONS)
     registry.add_audit_names(

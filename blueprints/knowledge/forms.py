@@ -6,7 +6,6 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from stdnum.se import orgnr
 from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -16,48 +15,16 @@ from blueprints.core.forms import AppForm
 from blueprints.knowledge.constants import KINDS, TOPICS, VISIBILITIES
 from blueprints.knowledge.markdown import MAX_BODY_CHARS
 from blueprints.networks.constants import PHASES
+from blueprints.organisations.forms import validate_org_number
 from blueprints.organisations.models import Organisation
 from blueprints.support.constants import SUPPORT_KINDS
-from blueprints.support.documents import ALLOWED_TYPES, Upload
+from blueprints.support.documents import ALLOWED_TYPES, PICTURE_TYPES
 from blueprints.support.forms import DocumentsField
 from blueprints.support.models import SupportRequest
 from blueprints.vocabulary.forms import CpvCodesField
 
 REQUIRED = _l("Fyll i fältet.")
-IMAGE_TYPES = {"image/png": ("png",), "image/jpeg": ("jpg", "jpeg")}
 DIARY_NUMBER = re.compile(r"UM\s*(\d{4})/(\d{1,6})", re.IGNORECASE)
-
-
-class AttachmentsField(DocumentsField):
-    """Documents as for support requests, and pictures (PNG, JPEG) that the article's text may show. SVG is
-    never accepted: it can carry scripts."""
-
-    HINT = _l("PDF, Word, Excel, OpenDocument eller bilder (PNG, JPEG), högst 10 MB per fil och 5 filer.")
-
-    def _checked(self, filename: str, data: bytes) -> Upload:
-        import filetype
-
-        kind = filetype.guess(data)
-        if kind is not None and kind.mime in IMAGE_TYPES and len(data) <= 10 * 1024 * 1024:
-            if filename.lower().rsplit(".", 1)[-1] not in IMAGE_TYPES[kind.mime]:
-                raise ValidationError(
-                    str(
-                        _l(
-                            "%(name)s har fel filändelse för sitt innehåll (%(type)s).",
-                            name=filename,
-                            type=kind.extension,
-                        )
-                    )
-                )
-            return Upload(filename=filename, data=data, content_type=kind.mime)
-        try:
-            return super()._checked(filename, data)
-        except ValidationError as error:
-            if kind is None or kind.mime not in ALLOWED_TYPES:
-                raise ValidationError(
-                    str(_l("%(name)s är inte en PDF-, Word-, Excel-, OpenDocument- eller bildfil.", name=filename))
-                ) from error
-            raise
 
 
 class OrganisationNumbersField(TextAreaField):
@@ -70,11 +37,14 @@ class OrganisationNumbersField(TextAreaField):
 
     def pre_validate(self, form: FlaskForm) -> None:
         """Check each number and find its organisation."""
-        numbers = [n.strip() for n in re.split(r"[,;\n]", self.data or "") if n.strip()]
-        bad = [n for n in numbers if not orgnr.is_valid(n)]
+        compact, bad = [], []
+        for number in [n.strip() for n in re.split(r"[,;\n]", self.data or "") if n.strip()]:
+            try:
+                compact.append(validate_org_number(number))
+            except ValidationError:
+                bad.append(number)
         if bad:
             raise ValidationError(str(_l("Ogiltigt organisationsnummer: %(numbers)s", numbers=", ".join(bad))))
-        compact = [orgnr.compact(n) for n in numbers]
         query = sa.select(Organisation.org_number, Organisation.id).where(Organisation.org_number.in_(compact))
         found = {number: id_ for number, id_ in db.session.execute(query)}
         unknown = [n for n in compact if n not in found]
@@ -178,7 +148,13 @@ class ConsentForm(AppForm):
 class ArticleAttachmentForm(AppForm):
     """Documents and pictures added to an article."""
 
-    attachments = AttachmentsField(_l("Bilagor"), required=True)
+    attachments = DocumentsField(
+        _l("Bilagor"),
+        required=True,
+        types={**ALLOWED_TYPES, **PICTURE_TYPES},
+        hint=_l("PDF, Word, Excel, OpenDocument eller bilder (PNG, JPEG), högst 10 MB per fil och 5 filer."),
+        wrong_type=_l("%(name)s är inte en PDF-, Word-, Excel-, OpenDocument- eller bildfil."),
+    )
 
 
 class NoteForm(AppForm):

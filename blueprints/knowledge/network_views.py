@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from blueprints.core.access import login_required
 from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db
+from blueprints.core.downloads import download
 from blueprints.core.htmx import render
 from blueprints.knowledge.blueprint import bp
 from blueprints.knowledge.constants import TOPICS
@@ -120,6 +121,4 @@ def network_document(network_id: int, document_id: int) -> ResponseReturnValue:
     found = db.session.get(NetworkDocument, document_id)
     if found is None or found.network_id != network.id:
         abort(404)
-    response = Response(found.content, mimetype=found.content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{found.filename}"'
-    return response
+    return download(found.content, found.content_type, found.filename)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, current_app
 from sqlalchemy.orm import defer, selectinload, undefer
 
 from blueprints.accounts.models import User
@@ -157,16 +157,14 @@ def _articles_with_areas(ids: list[int]) -> list[Article]:
     return [found[i] for i in ids if i in found]
 
 
-_DIVISIONS: dict[str, list[tuple[str, str]]] = {}  # by the articles' data version: read again when they change
-
-
 def cpv_divisions(version: str) -> list[tuple[str, str]]:
     """(two digits, label) of the CPV divisions published articles are tagged with, for the filter; read once
     per data version of the articles (``data_version``) in each process."""
-    if version not in _DIVISIONS:
-        _DIVISIONS.clear()
-        _DIVISIONS[version] = _read_divisions()
-    return _DIVISIONS[version]
+    kept: dict[str, list[tuple[str, str]]] = current_app.extensions.setdefault("knowledge_divisions", {})
+    if version not in kept:
+        kept.clear()
+        kept[version] = _read_divisions()
+    return kept[version]
 
 
 def _read_divisions() -> list[tuple[str, str]]:
@@ -203,13 +201,12 @@ def get_article(article_id: int, reader: Person | None) -> Article:
     return article
 
 
-def article_etag_source(article_id: int) -> tuple[int, int, str] | None:
-    """What an article page's ETag is made of (its id, its row's write count and its status), read alone so a
-    reader's repeated visit is answered 304 without loading the article."""
-    row = db.session.execute(
+def article_state(article_id: int) -> sa.Row[tuple[int, str, str]] | None:
+    """An article's write count, status and visibility, read alone: what decides whether a reader without an
+    account may see it, and what its page's ETag is made of (a repeated visit is answered without loading it)."""
+    return db.session.execute(
         sa.select(Article.revision, Article.status, Article.visibility).where(Article.id == article_id)
     ).one_or_none()
-    return None if row is None else (article_id, row.revision, f"{row.status}-{row.visibility}")
 
 
 def feed_articles() -> list[Article]:
@@ -466,10 +463,9 @@ def network_choices() -> list[tuple[int, str]]:
 
 
 def organisation_numbers(ids: list[int]) -> list[str]:
-    """Organisationsnummer (NNNNNN-NNNN) of the organisations, in the order given."""
-    query = sa.select(Organisation.id, Organisation.org_number).where(Organisation.id.in_(ids))
-    rows = {id_: number for id_, number in db.session.execute(query)}
-    return [f"{rows[i][:6]}-{rows[i][6:]}" for i in ids if i in rows]
+    """Organisationsnummer as they are written (NNNNNN-NNNN) of the organisations, in the order given."""
+    found = {o.id: o for o in db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))}
+    return [found[i].org_number_display for i in ids if i in found]
 
 
 def diary_numbers(ids: list[int]) -> list[str]:

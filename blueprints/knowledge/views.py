@@ -7,28 +7,30 @@ keep the app's ``no-store``: their pages are personal."""
 
 import hashlib
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, g, redirect, request, session, url_for
+from flask import Response, abort, current_app, g, redirect, request, session
 from flask.typing import ResponseReturnValue
-from werkzeug.wrappers import Response as WerkzeugResponse
 
 from blueprints.challenges.queries import get_visible_challenge
-from blueprints.core.access import login_required, public
+from blueprints.core.access import login_redirect, login_required, public
 from blueprints.core.db import db
+from blueprints.core.downloads import download
 from blueprints.core.htmx import render
 from blueprints.core.i18n import chosen_language, current_language, remember_language
 from blueprints.knowledge.blueprint import bp
 from blueprints.knowledge.cache import PageCache
-from blueprints.knowledge.constants import KINDS, SORTS, STATUSES, VISIBILITIES
+from blueprints.knowledge.constants import KINDS, PUBLISHED, SIGNED_IN, SORTS, STATUSES, VISIBILITIES
 from blueprints.knowledge.feed import atom_feed
 from blueprints.knowledge.forms import ConsentForm, StatusForm
 from blueprints.knowledge.models import Article, ArticleAttachment
-from blueprints.knowledge.policies import SEE_EDITORIAL, may_publish, may_read
+from blueprints.knowledge.policies import SEE_EDITORIAL, may_publish, may_read, readable_visibilities
 from blueprints.knowledge.queries import (
     ArticleFilter,
-    article_etag_source,
+    article_state,
     cpv_divisions,
     data_version,
     feed_articles,
@@ -49,9 +51,17 @@ T = TypeVar("T")
 READERS_MAX_AGE = 300  # seconds a browser or proxy may reuse a public page before asking again
 
 
+@cache
+def templates_digest(root: str) -> str:
+    """A digest of the templates, read once per process (on the first public page, not at start-up): a new
+    release that changes them changes every ETag, so no page kept by a browser or proxy outlives it."""
+    templates = sorted(Path(root, "templates").glob("**/*.html"))
+    return hashlib.sha256(b"".join(path.read_bytes() for path in templates)).hexdigest()[:12]
+
+
 def _etag(*parts: object) -> str:
     return hashlib.sha256(
-        repr((*parts, current_language(), current_app.config["KNOWLEDGE_PAGES_VERSION"])).encode()
+        repr((*parts, current_language(), templates_digest(current_app.root_path))).encode()
     ).hexdigest()[:32]
 
 
@@ -158,16 +168,16 @@ def article_context(article: Article, **forms: object) -> dict[str, Any]:
 
 
 def _readable_source(article_id: int) -> tuple[object, ...] | None:
-    source = article_etag_source(article_id)
-    if source is None or not source[2].startswith("publicerad-alla"):
-        if source is not None and source[2] == "publicerad-inloggade":
-            abort(_login_redirect())
+    """What the article's page is made of, when a reader without an account may see it; signed-in readers'
+    articles send them to the login page; anything else does not exist for them."""
+    state = article_state(article_id)
+    if state is None or state.status != PUBLISHED:
         return None
-    return ("article", *source)
-
-
-def _login_redirect() -> WerkzeugResponse:
-    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")), 302)
+    if state.visibility in readable_visibilities(None):
+        return ("article", article_id, state.revision, state.visibility)
+    if state.visibility == SIGNED_IN:
+        abort(login_redirect())
+    return None
 
 
 @bp.get("/kunskap/<int:article_id>/bilagor/<int:attachment_id>")
@@ -179,10 +189,7 @@ def attachment(article_id: int, attachment_id: int) -> ResponseReturnValue:
         found = db.session.get(ArticleAttachment, attachment_id)
         if found is None or found.article_id != article_id or not may_read(found.article, g.user):
             abort(404)
-        response = Response(found.content, mimetype=found.content_type)
-        disposition = "inline" if found.is_image else "attachment"
-        response.headers["Content-Disposition"] = f'{disposition}; filename="{found.filename}"'
-        return response
+        return download(found.content, found.content_type, found.filename, inline=found.is_image)
 
     return for_readers(lambda: _attachment_source(article_id, attachment_id), file)
 

@@ -14,6 +14,9 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
     "application/vnd.oasis.opendocument.text": "odt",
 }
+# Pictures an article of the knowledge hub may show (never SVG: it can carry scripts), besides documents.
+PICTURE_TYPES = {"image/png": "png", "image/jpeg": "jpg"}
+OTHER_ENDINGS = {"jpg": ("jpeg",)}  # endings a type is also known by
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
 
@@ -38,12 +41,13 @@ def clean_filename(name: str) -> str:
     return name[-200:] or "dokument"
 
 
-def content_type(data: bytes) -> str | None:
-    """The MIME type of an accepted document, read from its bytes; None for anything else."""
+def content_type(data: bytes, allowed: dict[str, str] = ALLOWED_TYPES) -> str | None:
+    """The MIME type of an accepted file, read from its bytes; None for anything else."""
     kind = filetype.guess(data)
-    return kind.mime if kind is not None and kind.mime in ALLOWED_TYPES else None
+    return kind.mime if kind is not None and kind.mime in allowed else None
 
 
-def name_fits(filename: str, mime: str) -> bool:
-    """True when the file name ends as documents of this type do (a .docx is not accepted as .pdf)."""
-    return Path(filename).suffix.lower() == f".{ALLOWED_TYPES[mime]}"
+def name_fits(filename: str, mime: str, allowed: dict[str, str] = ALLOWED_TYPES) -> bool:
+    """True when the file name ends as files of this type do (a .docx is not accepted as .pdf)."""
+    ending = allowed[mime]
+    return Path(filename).suffix.lower().lstrip(".") in (ending, *OTHER_ENDINGS.get(ending, ()))

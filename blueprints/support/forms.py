@@ -49,14 +49,26 @@ TIME_MESSAGE = _l("Ange en tid som TT:MM.")
 
 
 class DocumentsField(MultipleFileField):
-    """Up to five documents of at most 10 MB each, of an accepted type by content. After validation
-    ``uploads`` holds them; ``too_large`` tells the view to answer 413."""
+    """Up to five files of at most 10 MB each, of an accepted type by content (``types``: documents unless
+    told). After validation ``uploads`` holds them; ``too_large`` tells the view to answer 413."""
 
     HINT = _l("PDF, Word (DOCX), Excel (XLSX) eller OpenDocument (ODT), högst 10 MB per fil och 5 filer.")
+    WRONG_TYPE = _l("%(name)s är inte en PDF-, Word-, Excel- eller OpenDocument-fil.")
 
-    def __init__(self, label: object, *, required: bool = False, **kwargs: object) -> None:
-        super().__init__(label, description=self.HINT, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        label: object,
+        *,
+        required: bool = False,
+        types: dict[str, str] = ALLOWED_TYPES,
+        hint: object = None,
+        wrong_type: object = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(label, description=hint or self.HINT, **kwargs)  # type: ignore[arg-type]
         self.required = required
+        self.types = types
+        self.wrong_type = wrong_type or self.WRONG_TYPE  # a message with %(name)s
         self.uploads: list[Upload] = []
         self.too_large = False
 
@@ -77,14 +89,12 @@ class DocumentsField(MultipleFileField):
             raise ValidationError(
                 str(_l("%(name)s är större än 10 MB. Dela upp eller komprimera filen.", name=filename))
             )
-        mime = content_type(data)
+        mime = content_type(data, self.types)
         if mime is None:
-            raise ValidationError(
-                str(_l("%(name)s är inte en PDF-, Word-, Excel- eller OpenDocument-fil.", name=filename))
-            )
-        if not name_fits(filename, mime):
+            raise ValidationError(str(self.wrong_type) % {"name": filename})
+        if not name_fits(filename, mime, self.types):
             message = _l(
-                "%(name)s har fel filändelse för sitt innehåll (%(type)s).", name=filename, type=ALLOWED_TYPES[mime]
+                "%(name)s har fel filändelse för sitt innehåll (%(type)s).", name=filename, type=self.types[mime]
             )
             raise ValidationError(str(message))
         return Upload(filename=filename, data=data, content_type=mime)

@@ -420,5 +420,97 @@ def test_pictures_are_attached_and_shown_in_the_text_and_other_files_refused(app
     assert f'<img src="{path}" alt="Karta över länet">' in page.text and "evil.example" not in page.text
     picture = client.get(path)
     assert picture.status_code == 200 and picture.mimetype == "image/png" and picture.data == PNG
+    assert picture.headers["Content-Disposition"] == 'inline; filename="karta.png"'
     auth.logout()
     assert client.get(path).status_code == 404  # a draft's pictures are not public
+
+
+def test_the_editor_refuses_unknown_organisations_and_cases_with_a_swedish_message(app, client, auth, people):
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, "/kunskap/ny")
+    bad = client.post(
+        "/kunskap/ny",
+        data={
+            **_form(),
+            "organisations": "212000-1355\n123456-7890\n556677-8899",
+            "requests": "UM 2026/9999, skräp",
+            "csrf_token": token,
+        },
+    )
+    text = page_text(bad.text)
+    assert bad.status_code == 422 and "Ogiltigt organisationsnummer: 123456-7890" in text
+    assert "Skriv diarienummer som UM 2026/0042" in text
+    unknown = client.post(
+        "/kunskap/ny", data={**_form(), "organisations": "202100-5489", "requests": "UM 2026/9999", "csrf_token": token}
+    )
+    assert "Okänd organisation: 2021005489" in page_text(unknown.text)
+    assert "Okänt diarienummer: UM 2026/9999" in page_text(unknown.text)
+    good = client.post("/kunskap/ny", data={**_form(), "organisations": "212000-1355", "csrf_token": token})
+    assert good.status_code == 303
+    with app.app_context():
+        article = db.session.scalar(sa.select(Article))
+        assert [o.name for o in article.organisations] == ["Göteborgs kommun"]
+    edit_page = client.get(f"{good.headers['Location']}/redigera")
+    assert "212000-1355" in edit_page.text  # written back as people write it
+
+
+def test_members_keep_their_own_notes_and_documents(app, client, auth, make_network):
+    from io import BytesIO
+
+    network_id = make_network(members=[("home", "aktiv")], is_open=False)
+    auth.login("buyer2@example.org")  # the host organisation's buyer writes a note
+    token = csrf_token(client, f"/natverk/{network_id}/kunskap")
+    client.post(
+        f"/natverk/{network_id}/kunskap", data={"topic": "trender", "title": "Vätgas", "body": "x", "csrf_token": token}
+    )
+    document = client.post(
+        f"/natverk/{network_id}/kunskap/dokument",
+        data={"documents": (BytesIO(b"%PDF-1.4\n%%EOF\n"), "protokoll.pdf"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert document.status_code == 303
+    picture = client.post(
+        f"/natverk/{network_id}/kunskap/dokument",
+        data={"documents": (BytesIO(PNG), "bild.png"), "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert picture.status_code == 422 and "är inte en PDF-, Word-, Excel- eller OpenDocument-fil" in picture.text
+    with app.app_context():
+        from blueprints.knowledge.models import NetworkDocument, NetworkNote
+
+        note_id = db.session.scalar(sa.select(NetworkNote.id))
+        document_id = db.session.scalar(sa.select(NetworkDocument.id))
+    auth.logout()
+    auth.login("buyer@example.org")  # another member: reads both, may not remove the other's note
+    token = csrf_token(client, f"/natverk/{network_id}/kunskap")
+    downloaded = client.get(f"/natverk/{network_id}/kunskap/dokument/{document_id}")
+    assert downloaded.headers["Content-Disposition"] == 'attachment; filename="protokoll.pdf"'
+    refused = client.post(
+        f"/natverk/{network_id}/kunskap/{note_id}/ta-bort", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Bara den som skrev anteckningen kan ta bort den." in page_text(refused.text)
+    client.post(f"/natverk/{network_id}/kunskap/{note_id}/foresla", data={"csrf_token": token})
+    again = client.post(
+        f"/natverk/{network_id}/kunskap/{note_id}/foresla", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Anteckningen är redan föreslagen för publicering." in page_text(again.text)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Article)) == 1
+        assert db.session.get(NetworkNote, note_id) is not None
+
+
+def test_a_restored_article_goes_on_from_its_newest_version(app, client, auth, make_article, reviewer):
+    article_id = make_article(body="Publicerad text.")
+    auth.login("facilitator@example.org")
+    token = csrf_token(client, f"/kunskap/{article_id}/redigera")
+    client.post(
+        f"/kunskap/{article_id}/redigera",
+        data={**_form(body="Nyare text som väntar."), "based_on": "1", "csrf_token": token},
+    )
+    client.post(f"/kunskap/{article_id}/status", data={"action": "archive", "csrf_token": token})
+    assert client.get(f"/kunskap/{article_id}").status_code == 200  # staff still see it
+    assert app.test_client().get(f"/kunskap/{article_id}").status_code == 404  # archived: gone for the public
+    client.post(f"/kunskap/{article_id}/status", data={"action": "restore", "csrf_token": token})
+    with app.app_context():
+        article = db.session.get(Article, article_id)
+        assert article.is_draft and article.body == "Nyare text som väntar." and article.waiting_version is None
