@@ -34,6 +34,7 @@ from blueprints.knowledge.queries import (
     editorial_articles,
     network_choices,
     organisation_numbers,
+    tags_in_words,
     version_numbers,
     version_of,
     versions_of,
@@ -263,11 +264,7 @@ def _differences(old: ArticleVersion | None, new: ArticleVersion) -> list[tuple[
     def text(version: ArticleVersion | None, name: str) -> str:
         return "" if version is None else str(getattr(version, name))
 
-    def tags(version: ArticleVersion | None) -> str:
-        if version is None:
-            return ""
-        return "\n".join(f"{key}: {', '.join(str(v) for v in values)}" for key, values in sorted(version.tags.items()))
-
+    old_tags, new_tags = tags_in_words(old, new)
     return [
         (_("Rubrik"), difference(text(old, "title"), new.title)),
         (_("Typ"), difference(str(KINDS.get(text(old, "kind"), "")), str(KINDS[new.kind]))),
@@ -277,7 +274,7 @@ def _differences(old: ArticleVersion | None, new: ArticleVersion) -> list[tuple[
         ),
         (_("Ingress"), difference(text(old, "summary"), new.summary)),
         (_("Text"), difference(text(old, "body"), new.body)),
-        (_("Taggar och kopplingar"), difference(tags(old), tags(new))),
+        (_("Taggar och kopplingar"), difference(old_tags, new_tags)),
     ]
 
 

@@ -5,9 +5,11 @@ guidance per network phase, a network's own knowledge."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import defer, selectinload, undefer
 
 from blueprints.accounts.models import User
@@ -55,8 +57,9 @@ from blueprints.networks.matching import LABELLED_REASONS, Item, Suggestion
 from blueprints.networks.models import Network
 from blueprints.networks.queries import challenge_item, describe
 from blueprints.organisations.models import Organisation
+from blueprints.support.constants import SUPPORT_KINDS
 from blueprints.support.models import SupportRequest
-from blueprints.vocabulary.models import CpvCode
+from blueprints.vocabulary.models import CpvCode, NeedArea
 
 PER_PAGE = 20
 FEED_SIZE = 50
@@ -475,3 +478,43 @@ def diary_numbers(ids: list[int]) -> list[str]:
             sa.select(SupportRequest.diary_number).where(SupportRequest.id.in_(ids)).order_by(SupportRequest.id)
         )
     )
+
+
+TAG_LABELS = {
+    "need_area_ids": _l("Behovsområden"),
+    "cpv_codes": _l("CPV-koder"),
+    "phases": _l("Nätverkets faser"),
+    "support_kinds": _l("Typer av stöd"),
+    "organisation_ids": _l("Medverkande organisationer"),
+    "network_ids": _l("Nätverk"),
+    "request_ids": _l("Stödärenden"),
+}
+
+
+def tags_in_words(*versions: ArticleVersion | None) -> list[str]:
+    """Each version's tags and links as lines a reader can compare ("Behovsområden: Energi, Livsmedel"), the
+    linked rows of all the versions read with one statement per kind."""
+    wanted: dict[str, set[Any]] = defaultdict(set)
+    for version in versions:
+        for key, values in (version.tags if version else {}).items():
+            wanted[key].update(values)
+    names: dict[str, dict[Any, str]] = {
+        "need_area_ids": _names(NeedArea.id, NeedArea.name, wanted["need_area_ids"]),
+        "organisation_ids": _names(Organisation.id, Organisation.name, wanted["organisation_ids"]),
+        "network_ids": _names(Network.id, Network.name, wanted["network_ids"]),
+        "request_ids": _names(SupportRequest.id, SupportRequest.diary_number, wanted["request_ids"]),
+        "phases": {key: str(label) for key, label in PHASES.items()},
+        "support_kinds": {key: str(label) for key, label in SUPPORT_KINDS.items()},
+    }
+    return [
+        "\n".join(
+            f"{TAG_LABELS[key]}: {', '.join(names.get(key, {}).get(v, str(v)) for v in values)}"
+            for key, values in (version.tags if version else {}).items()
+            if key in TAG_LABELS and values
+        )
+        for version in versions
+    ]
+
+
+def _names(key: Any, name: Any, ids: set[Any]) -> dict[Any, str]:
+    return {k: n for k, n in db.session.execute(sa.select(key, name).where(key.in_(ids)))} if ids else {}

@@ -62,6 +62,7 @@ def test_an_edit_of_a_published_article_waits_for_review_and_every_version_is_ke
     data = {
         **_form(title="Så startar ni ett nätverk", body="Andra texten om marknadsdialog."),
         "based_on": "1",
+        "phases": ["driva"],
         "note": "Ny text",
         "csrf_token": csrf_token(client, f"/kunskap/{article_id}/redigera"),
     }
@@ -71,6 +72,8 @@ def test_an_edit_of_a_published_article_waits_for_review_and_every_version_is_ke
     assert "Första texten" in public.text and "Andra texten" not in public.text  # the published version stays
     diff = client.get(f"/kunskap/{article_id}/versioner/2")
     assert "<del>" in diff.text and "Första" in diff.text and "<ins>" in diff.text and "Andra" in diff.text
+    tags = page_text(client.get(f"/kunskap/{article_id}/versioner/2?mot=1").text)
+    assert "Nätverkets faser: Driva" in tags and "phases" not in tags  # tags in words, not codes
     auth.logout()
     auth.login("reviewer@example.org")
     token = csrf_token(client, f"/kunskap/{article_id}")
