@@ -27,6 +27,11 @@ def test_a_reader_without_an_account_searches_and_reads(page, make_article):
     page.get_by_label("Sök i artiklarna").fill("marknadsdialog")
     expect(page.locator("#results")).not_to_contain_text("Måltider i skolan")  # htmx, as one types
     assert axe_violations(page) == []
+    searches: list[str] = []
+    page.on("request", lambda request: searches.append(request.url) if "/kunskap/?" in request.url else None)
+    page.keyboard.press("Tab")  # leaving the field asks nothing again (a new request would cancel the click)
+    page.wait_for_timeout(600)
+    assert searches == []
     page.get_by_role("link", name="Tidig marknadsdialog i nätverk").click()
     page.wait_for_url(f"**/kunskap/{article_id}")
     expect(page.get_by_role("heading", level=2, name="Bakgrund")).to_be_visible()
