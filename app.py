@@ -17,6 +17,7 @@ AREAS = (
     "vocabulary",
     "organisations",
     "accounts",
+    "sso",
     "statistics",
     "challenges",
     "networks",

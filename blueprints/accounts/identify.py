@@ -2,7 +2,8 @@
 
 from flask import Flask, g, request, session
 
-from blueprints.accounts.services import find_live_session, touch_session, user_for_api_token
+from blueprints.accounts.models import User
+from blueprints.accounts.services import find_live_session, start_session, touch_session, user_for_api_token
 from blueprints.core.access import access_policy, is_for_machines
 
 SESSION_KEY = "sid"
@@ -37,6 +38,13 @@ def load_current_user() -> None:
         touch_session(user_session)
     g.user = user_session.user
     g.user_session = user_session
+
+
+def sign_in_browser(user: User) -> None:
+    """Start a server-side session for ``user`` in this browser, with a fresh cookie: nothing from before
+    (session fixation) carries over."""
+    session.clear()
+    session[SESSION_KEY] = start_session(user=user)
 
 
 def init_identify(app: Flask) -> None:

@@ -27,6 +27,7 @@ from blueprints.core.i18n import N_
 from blueprints.core.jobs import JobContext, enqueue
 from blueprints.core.models import Job
 from blueprints.core.outbox import queue_email
+from blueprints.core.registry import areas
 from blueprints.core.roles import ADMIN, BUYER
 from blueprints.core.urls import public_url
 from blueprints.organisations.models import Organisation
@@ -42,6 +43,12 @@ class LoginLocked(DomainError):
 
 class InvalidCredentials(DomainError):
     """E-mail or password is wrong (never says which)."""
+
+
+class PasswordNotAllowed(DomainError):
+    """The password was right, but the account must sign in another way (through its identity provider)."""
+
+    status_code = 403
 
 
 def normalise_email(email: str) -> str:
@@ -130,6 +137,10 @@ def authenticate(*, email: str, password: str) -> User:
         _register_failure(email, client, now)
         raise InvalidCredentials(str(_l("Fel e-postadress eller lösenord.")))
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email, LoginFailure.ip_address == client))
+    for rule in areas().password_rules:
+        refusal = rule(user)
+        if refusal is not None:
+            raise PasswordNotAllowed(refusal)
     user.last_login_at = now
     return user
 

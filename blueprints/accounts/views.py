@@ -14,13 +14,14 @@ from blueprints.accounts.forms import (
     ProfileForm,
     SetPasswordForm,
 )
-from blueprints.accounts.identify import SESSION_KEY
+from blueprints.accounts.identify import sign_in_browser
 from blueprints.accounts.models import ApiToken, User, UserSession
 from blueprints.accounts.policies import INVITE_ANY_ROLE, INVITE_USERS, USE_API_TOKENS
 from blueprints.accounts.queries import api_tokens_of, live_sessions_of
 from blueprints.accounts.services import (
     InvalidCredentials,
     LoginLocked,
+    PasswordNotAllowed,
     authenticate,
     change_password,
     create_api_token,
@@ -32,22 +33,16 @@ from blueprints.accounts.services import (
     revoke_api_token,
     session_expiry,
     set_password_with_token,
-    start_session,
     update_profile,
 )
 from blueprints.core.access import current_user, login_required, permission_required, public
 from blueprints.core.actions import form_status, perform
 from blueprints.core.db import db, utcnow
 from blueprints.core.htmx import render
+from blueprints.core.registry import areas
 from blueprints.core.security import safe_next_url
 from blueprints.organisations.models import Organisation
 from blueprints.organisations.queries import organisation_choices
-
-
-def _sign_in(user: User) -> None:
-    # A fresh cookie on sign-in: nothing from before (session fixation) carries over.
-    session.clear()
-    session[SESSION_KEY] = start_session(user=user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -70,8 +65,12 @@ def login() -> ResponseReturnValue:
             db.session.commit()
             form.form_errors.append(error.message)
             status = 422
+        except PasswordNotAllowed as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = 403
         else:
-            _sign_in(user)
+            sign_in_browser(user)
             db.session.commit()
             flash(_("Du är inloggad."), "success")
             return redirect(safe_next_url(next_url, url_for("site.index")), 303)
@@ -85,7 +84,9 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out: the server-side session ends, so a copied cookie stops working too."""
     perform(lambda: end_session(user_session=g.user_session))
+    kept = {key: session[key] for key in areas().kept_at_sign_out if key in session}
     session.clear()
+    session.update(kept)
     flash(_("Du är utloggad."), "success")
     return redirect(url_for("accounts.login"), 303)
 
@@ -201,7 +202,7 @@ def change_own_password() -> ResponseReturnValue:
         user = change_password(
             user=g.user, current_password=form.current_password.data or "", new_password=form.password.data or ""
         )
-        _sign_in(user)
+        sign_in_browser(user)
         return user
 
     if form.validate_on_submit() and perform(change_and_sign_in_again, form=form):

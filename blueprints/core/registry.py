@@ -93,6 +93,8 @@ class Areas:
     gauges: list[Gauge] = field(default_factory=list)
     audit_actions: dict[str, Any] = field(default_factory=dict)
     audit_objects: dict[str, AuditObject] = field(default_factory=dict)
+    password_rules: list[Callable[[Any], str | None]] = field(default_factory=list)
+    kept_at_sign_out: set[str] = field(default_factory=set)
 
     def add_link(
         self, endpoint: str, label: Any, *, permission: Permission | None = None, order: int, whole_area: bool = True
@@ -131,6 +133,14 @@ class Areas:
         """What the area's audit events (``record_event``'s actions) and audited models are called."""
         self.audit_actions.update(actions or {})
         self.audit_objects.update(objects or {})
+
+    def add_password_rule(self, rule: Callable[[Any], str | None]) -> None:
+        """A check on a person whose password was right: a message when they must sign in another way."""
+        self.password_rules.append(rule)
+
+    def keep_at_sign_out(self, key: str) -> None:
+        """A key of the browser's session that outlives signing out (what the login page then offers)."""
+        self.kept_at_sign_out.add(key)
 
     def add_permissions(self, permissions: Iterable[Permission]) -> None:
         """Permissions templates may ask by name; a name is declared once in the whole app."""
