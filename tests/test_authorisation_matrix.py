@@ -99,6 +99,16 @@ MATRIX = {
         ("POST", "/profil/sessioner/{buyer_session}/avsluta", signed_in(facilitator=404, manager=404, admin=404)),
     ],
     "accounts.invite": [("GET", "/anvandare/bjud-in", INVITERS), ("POST", "/anvandare/bjud-in", INVITERS)],
+    # No identity provider is configured here: every provider name is unknown (tests/sso/ sign in with real ones).
+    "sso.login": [("GET", "/sso/okand/login", everyone(404))],
+    "sso.callback": [("GET", "/sso/okand/callback?code=x&state=y", everyone(404))],
+    "sso.assertion_consumer": [("POST", "/sso/okand/acs", everyone(404))],  # no CSRF token: the IdP posts it
+    "sso.metadata": [("GET", "/sso/okand/metadata", everyone(404))],
+    "sso.provider_logout": [("GET", "/sso/okand/logga-ut", everyone(404))],
+    "sso.settings": [("GET", "/admin/inloggning", ADMINS)],
+    "sso.change_setting": [("POST", "/admin/inloggning/okand", {**ADMINS, "admin": 404})],
+    "sso.add_group": [("POST", "/admin/inloggning/okand/grupper", {**ADMINS, "admin": 404})],
+    "sso.remove_group": [("POST", "/admin/inloggning/grupper/999999/ta-bort", {**ADMINS, "admin": 404})],
     "organisations.suggestions": [("GET", "/organisationer/forslag?field=organisation&organisation=kommun", STAFF)],
     "organisations.index": [("GET", "/organisationer/", STAFF)],
     "organisations.detail": [
