@@ -167,6 +167,7 @@ def _settings_page(*, status: int = 200, **forms: Any) -> ResponseReturnValue:
         providers=providers,
         linked=linked_accounts_by_provider(),
         mappings=group_roles_of([p.name for p in providers]),
+        metadata_urls={p.name: public_url("sso.metadata", name=p.name) for p in providers if p.is_saml},
         setting_forms={
             p.name: forms.get(f"setting_{p.name}")
             or ProviderSettingForm(formdata=None, prefix=p.name, passwords_allowed=passwords_allowed(p.name))

@@ -67,6 +67,7 @@ class SamlIdp:
         self.key_file, self.cert_file = key_and_certificate(directory, "idp")
         self.person: Person | None = None
         self.audience: str | None = None  # None: the requesting SP's entity id
+        self.destination: str | None = None  # None: the requesting SP's ACS
         self.other_services: list[str] = []  # metadata of other SPs the IdP knows (to answer for another audience)
         self.sign_assertion = True
         self.lifetime_minutes = 5
@@ -111,7 +112,7 @@ class SamlIdp:
         response = idp.create_authn_response(
             identity=self.person.attributes,
             in_response_to=request.id,
-            destination=acs,
+            destination=self.destination or acs,
             sp_entity_id=self.audience or request.issuer.text,
             name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=self.person.name_id),
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"},

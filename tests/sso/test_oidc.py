@@ -24,6 +24,16 @@ def test_the_login_page_offers_the_provider_and_passwords(client, agency):
     assert "E-postadress" in text
 
 
+def test_each_configured_provider_is_a_button_in_order(client, oidc_provider, trust):
+    trust(
+        myndigheten=oidc_settings(oidc_provider, label="Myndighetens konto"),
+        kommunen=oidc_settings(oidc_provider, label="Kommunens konto"),
+    )
+    html = client.get("/login?next=/stod/").get_data(as_text=True)
+    assert html.index("Logga in med Myndighetens konto") < html.index("Logga in med Kommunens konto")
+    assert 'href="/sso/kommunen/login?next=/stod/"' in html
+
+
 def test_the_authorisation_request_uses_pkce_state_and_nonce(client, oidc_sign_in):
     query = parse_qs(urlsplit(oidc_sign_in.start()).query)
     assert query["code_challenge_method"] == ["S256"]
@@ -303,3 +313,12 @@ def test_a_provider_that_does_not_answer_is_a_502_with_a_message(client, people,
     response = client.get("/sso/nere/login")
     assert response.status_code == 502
     assert "svarar inte just nu" in page_text(response.get_data(as_text=True))
+
+
+def test_an_invited_account_that_never_chose_a_password_is_linked(app, client, people, make_user, oidc_sign_in):
+    invited = make_user("inbjuden@example.org", ("facilitator",), name="Ingrid Inbjuden", password_hash=None)
+    oidc_sign_in.provider.set_user("ingrid", email="inbjuden@example.org")
+    assert oidc_sign_in("ingrid").status_code == 303
+    assert "Ingrid Inbjuden" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(SsoIdentity.user_id).where(SsoIdentity.subject == "ingrid")) == invited

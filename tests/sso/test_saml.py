@@ -117,3 +117,24 @@ def test_an_empty_post_is_a_clear_400(client, federation):
 def test_garbage_is_a_clear_400(client, federation):
     response = client.post("/sso/federationen/acs", data={"SAMLResponse": "inte base64 <xml"})
     assert response.status_code == 400
+
+
+def test_an_answer_addressed_to_another_service_is_refused(client, people, saml_sign_in):
+    saml_sign_in.idp.person = MALMO
+    saml_sign_in.idp.destination = "https://annan-tjanst.example/acs"  # Destination and Recipient name another
+    response = saml_sign_in()
+    assert response.status_code == 400
+    assert client.get("/").status_code == 302
+
+
+def test_the_next_address_is_kept_with_the_request_and_cannot_lead_off_the_site(client, people, saml_sign_in):
+    saml_sign_in.idp.person = MALMO
+    response = saml_sign_in(next_url="https://evil.example/")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_the_settings_page_shows_the_metadata_address(client, auth, people, federation):
+    auth.login("admin@example.org")
+    text = page_text(client.get("/admin/inloggning").get_data(as_text=True))
+    assert "SAML 2.0" in text and "http://localhost/sso/federationen/metadata" in text
