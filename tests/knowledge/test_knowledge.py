@@ -2,9 +2,12 @@
 conflicts, consent, public reading with search, filters, cache headers and the Atom feed, knowledge flowing in
 from closed requests and networks and out to related cases, a network's own knowledge page."""
 
+import functools
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
+import rnc2rng
 import sqlalchemy as sa
 from lxml import etree
 
@@ -14,6 +17,15 @@ from blueprints.knowledge.models import Article, ArticleVersion
 from tests.conftest import csrf_token, page_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@functools.cache
+def _atom_schema() -> etree.RelaxNG:
+    """RFC 4287's RELAX NG grammar (``atom.rnc``), converted from the compact syntax. Its ``local`` prefix names
+    the empty namespace, which the converter declares as ``xmlns:local=""``: XML allows no such declaration,
+    and the grammar's ``nsName ns=""`` needs none."""
+    grammar = rnc2rng.dumps(rnc2rng.load(str(Path(__file__).with_name("atom.rnc"))))
+    return etree.RelaxNG(etree.fromstring(grammar.replace('xmlns:local=""', "").encode()))
 
 
 def _form(title="Ny vägledning", body="# Rubrik\n\nText om dialog.", **extra):
@@ -172,6 +184,8 @@ def test_the_atom_feed_follows_rfc_4287_and_holds_only_public_articles(app, clie
     response = client.get("/kunskap/flode.atom")
     assert response.mimetype == "application/atom+xml" and response.headers["Cache-Control"].startswith("public")
     feed = etree.fromstring(response.data)
+    schema = _atom_schema()
+    assert schema.validate(feed), schema.error_log
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated", "author"):
         assert len(feed.findall(f"{ATOM}{required}")) == 1, required
