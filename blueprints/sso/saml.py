@@ -1,22 +1,24 @@
 """SAML 2.0 with pysaml2 as the service provider: requests by HTTP-Redirect, answers by HTTP-POST, signed
 assertions required, audience and recipient checked by pysaml2, and each request answered once (the requests
-and used assertions are kept in the database: see services)."""
+and used assertions are kept in the database: see services).
+
+pysaml2 is imported when a SAML provider is first used, not with the app: it reads XML schemas at import
+(0.7 s), which every process (web workers, the job worker, each `flask` command) would pay without using it."""
+
+from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
-from saml2.client import Saml2Client
-from saml2.config import SPConfig
-from saml2.metadata import entity_descriptor
-from saml2.sigver import get_xmlsec_binary
-from saml2.validate import ResponseLifetimeExceed, ToEarly
 
 from blueprints.core.urls import public_url
 from blueprints.sso.providers import Provider
 from blueprints.sso.services import Claims, SsoRefused, refused
+
+if TYPE_CHECKING:
+    from saml2.config import SPConfig
 
 EXTENSION_KEY = "sso.saml"
 CLOCK_SKEW_SECONDS = 60
@@ -24,6 +26,10 @@ CLOCK_SKEW_SECONDS = 60
 
 def _config(provider: Provider) -> SPConfig:
     """The service provider's configuration for ``provider`` (its metadata read once per app)."""
+    from saml2 import BINDING_HTTP_POST
+    from saml2.config import SPConfig
+    from saml2.sigver import get_xmlsec_binary
+
     configs: dict[str, SPConfig] = current_app.extensions.setdefault(EXTENSION_KEY, {})
     if provider.name not in configs:
         metadata: dict[str, Any] = (
@@ -63,6 +69,8 @@ def _config(provider: Provider) -> SPConfig:
 
 def metadata_xml(provider: Provider) -> str:
     """The service provider's metadata, for the federation or the IdP's administrator."""
+    from saml2.metadata import entity_descriptor
+
     return str(entity_descriptor(_config(provider)))
 
 
@@ -77,6 +85,9 @@ def _idp_entity_id(config: SPConfig) -> str:
 
 def start(provider: Provider) -> tuple[str, str]:
     """An authentication request for the provider: its id and the URL that sends the browser there."""
+    from saml2 import BINDING_HTTP_REDIRECT
+    from saml2.client import Saml2Client
+
     config = _config(provider)
     client = Saml2Client(config=config)
     request_id, info = client.prepare_for_authenticate(
@@ -89,6 +100,10 @@ def start(provider: Provider) -> tuple[str, str]:
 def finish(provider: Provider, saml_response: str, outstanding: dict[str, str]) -> tuple[Claims, str, str, datetime]:
     """The provider's POSTed answer, checked: the claims, the request it answers, the assertion's id and when it
     expires. SsoRefused says what went wrong."""
+    from saml2 import BINDING_HTTP_POST
+    from saml2.client import Saml2Client
+    from saml2.validate import ResponseLifetimeExceed, ToEarly
+
     client = Saml2Client(config=_config(provider))
     try:
         response = client.parse_authn_request_response(saml_response, BINDING_HTTP_POST, outstanding=outstanding)

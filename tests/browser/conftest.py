@@ -112,7 +112,10 @@ def axe_violations(page) -> list[dict[str, Any]]:
     the page passes)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    # resultTypes: only violations come back with every node; passes and the rest one node each (axe's
+    # default, which options given here would otherwise replace), so a big page's results are not all sent back.
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
     violations = [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
         for v in results.response["violations"]
