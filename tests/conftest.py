@@ -6,6 +6,7 @@ import itertools
 import os
 import re
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -437,6 +438,13 @@ ROLE_EMAILS = {
 }
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def serving_thread(server: Any) -> threading.Thread:
+    """A daemon thread that serves ``server`` (a socketserver, e.g. Werkzeug's) until ``server.shutdown()``. It looks
+    for the shutdown every 20 ms: serve_forever's default, half a second, was the teardown of every test that
+    starts a server."""
+    return threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
 
 def free_port() -> int:

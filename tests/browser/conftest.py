@@ -2,14 +2,13 @@
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import IN_CI, TEST_PASSWORD, free_port
+from tests.conftest import IN_CI, TEST_PASSWORD, free_port, serving_thread
 from tests.knowledge.conftest import make_article, reviewer  # noqa: F401 (knowledge fixtures)
 from tests.networks.conftest import make_network  # noqa: F401 (network fixture)
 from tests.support.conftest import make_request, make_session, working_week  # noqa: F401 (support fixtures)
@@ -56,7 +55,7 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = make_server("127.0.0.1", self.port, app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = serving_thread(self.server)
 
     def __enter__(self) -> "LiveServer":
         self.thread.start()

@@ -275,6 +275,29 @@ def test_a_closed_network_becomes_a_good_example_draft(app, client, auth, make_n
         assert "Fossilfri skolskjuts" in article.body and [n.id for n in article.networks] == [network_id]
 
 
+def test_each_phase_of_the_checklist_links_to_the_guidance_tagged_with_it(
+    app, client, auth, make_network, make_article
+):
+    make_article(title="Så formulerar ni utmaningen", phases=["initiera"])
+    make_article(title="Så driver ni nätverket", phases=["driva", "avslutad"])
+    make_article(title="Ett gott exempel", kind="gott_exempel", phases=["initiera"])  # no guidance
+    make_article(title="Internt stöd", phases=["initiera"], visibility="personal")
+    make_article(title="Opublicerat stöd", phases=["initiera"], publish=False)
+    network_id = make_network(name="Laddnätverket", members=[("home", "aktiv")])
+    auth.login("buyer@example.org")
+    page = client.get(f"/natverk/{network_id}")
+    section = page.text.split('class="phase-guidance"', 1)[1].split("</div>", 1)[0]
+    rows = {re.sub(r"\s+", " ", page_text(row)).strip() for row in section.split("<li>")[1:]}
+    assert rows == {
+        "Initiera: Så formulerar ni utmaningen",
+        "Driva: Så driver ni nätverket",
+        "Avslutad: Så driver ni nätverket",
+    }
+    with app.app_context():
+        guide = db.session.scalar(sa.select(Article.id).where(Article.title == "Så formulerar ni utmaningen"))
+    assert f'href="/kunskap/{guide}"' in section
+
+
 def test_related_articles_are_ranked_by_the_matching_engine_with_reasons(
     app, client, auth, make_article, make_challenge
 ):

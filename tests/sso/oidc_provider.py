@@ -4,7 +4,6 @@ misbehave: rotate its key, or change the ID token it hands out (re-signed with i
 
 import base64
 import json
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +14,8 @@ import oidc_provider_mock
 import requests
 import werkzeug.serving
 from authlib import jose  # the provider's own key type (oidc-provider-mock keeps an authlib.jose key)
+
+from tests.conftest import serving_thread
 
 
 class OidcProvider:
@@ -30,7 +31,7 @@ class OidcProvider:
             self.storage = flask.g.oidc_provider_mock_storage
         self.server = werkzeug.serving.make_server("localhost", 0, self.app, threaded=True)
         self.issuer = f"http://localhost:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = serving_thread(self.server)
 
     def set_user(self, subject: str, **claims: Any) -> None:
         """The person (claims) who signs in as ``subject``."""

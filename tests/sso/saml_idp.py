@@ -5,7 +5,6 @@ make it answer wrongly (another audience, an unsigned assertion, a short lifetim
 
 import base64
 import html
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +24,8 @@ from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
 from saml2.sigver import get_xmlsec_binary
 from werkzeug.wrappers import Request, Response
+
+from tests.conftest import serving_thread
 
 
 def key_and_certificate(directory: Path, name: str) -> tuple[str, str]:
@@ -74,7 +75,7 @@ class SamlIdp:
         self.metadata_file = str(directory / "idp-metadata.xml")
         Path(self.metadata_file).write_text(str(entity_descriptor(self._config(sp_metadata=None))))
         self.sp_metadata: str | None = None
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = serving_thread(self.server)
 
     def _config(self, sp_metadata: str | None) -> IdPConfig:
         config = IdPConfig()
