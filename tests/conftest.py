@@ -440,11 +440,18 @@ ROLE_EMAILS = {
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
-def serving_thread(server: Any) -> threading.Thread:
-    """A daemon thread that serves ``server`` (a socketserver, e.g. Werkzeug's) until ``server.shutdown()``. It looks
-    for the shutdown every 20 ms: serve_forever's default, half a second, was the teardown of every test that
-    starts a server."""
-    return threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+@contextmanager
+def serving(server: Any) -> Iterator[Any]:
+    """Serve ``server`` (a socketserver, e.g. Werkzeug's) in a daemon thread for the block. The thread looks for
+    the shutdown every 20 ms: serve_forever's default, half a second, was the teardown of every test that starts a
+    server."""
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 def free_port() -> int:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import IN_CI, TEST_PASSWORD, free_port, serving_thread
+from tests.conftest import IN_CI, TEST_PASSWORD, free_port, serving
 from tests.knowledge.conftest import make_article, reviewer  # noqa: F401 (knowledge fixtures)
 from tests.networks.conftest import make_network  # noqa: F401 (network fixture)
 from tests.support.conftest import make_request, make_session, working_week  # noqa: F401 (support fixtures)
@@ -55,15 +55,14 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = make_server("127.0.0.1", self.port, app, threaded=True)
-        self.thread = serving_thread(self.server)
+        self._serving = serving(self.server)
 
     def __enter__(self) -> "LiveServer":
-        self.thread.start()
+        self._serving.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
+        self._serving.__exit__(None, None, None)
 
 
 @pytest.fixture

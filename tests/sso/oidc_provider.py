@@ -15,7 +15,7 @@ import requests
 import werkzeug.serving
 from authlib import jose  # the provider's own key type (oidc-provider-mock keeps an authlib.jose key)
 
-from tests.conftest import serving_thread
+from tests.conftest import serving
 
 
 class OidcProvider:
@@ -31,7 +31,6 @@ class OidcProvider:
             self.storage = flask.g.oidc_provider_mock_storage
         self.server = werkzeug.serving.make_server("localhost", 0, self.app, threaded=True)
         self.issuer = f"http://localhost:{self.server.server_port}"
-        self.thread = serving_thread(self.server)
 
     def set_user(self, subject: str, **claims: Any) -> None:
         """The person (claims) who signs in as ``subject``."""
@@ -88,9 +87,5 @@ def query_of(url: str) -> dict[str, str]:
 def running_provider() -> Iterator[OidcProvider]:
     """A provider served for the duration of the block."""
     provider = OidcProvider()
-    provider.thread.start()
-    try:
+    with serving(provider.server):
         yield provider
-    finally:
-        provider.server.shutdown()
-        provider.thread.join(timeout=5)

@@ -25,7 +25,7 @@ from saml2.server import Server
 from saml2.sigver import get_xmlsec_binary
 from werkzeug.wrappers import Request, Response
 
-from tests.conftest import serving_thread
+from tests.conftest import serving
 
 
 def key_and_certificate(directory: Path, name: str) -> tuple[str, str]:
@@ -75,7 +75,6 @@ class SamlIdp:
         self.metadata_file = str(directory / "idp-metadata.xml")
         Path(self.metadata_file).write_text(str(entity_descriptor(self._config(sp_metadata=None))))
         self.sp_metadata: str | None = None
-        self.thread = serving_thread(self.server)
 
     def _config(self, sp_metadata: str | None) -> IdPConfig:
         config = IdPConfig()
@@ -143,9 +142,5 @@ class SamlIdp:
 def running_idp(directory: Path) -> Iterator[SamlIdp]:
     """An IdP served for the duration of the block."""
     idp = SamlIdp(directory)
-    idp.thread.start()
-    try:
+    with serving(idp.server):
         yield idp
-    finally:
-        idp.server.shutdown()
-        idp.thread.join(timeout=5)
