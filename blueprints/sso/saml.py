@@ -2,8 +2,9 @@
 assertions required, audience and recipient checked by pysaml2, and each request answered once (the requests
 and used assertions are kept in the database: see services).
 
-pysaml2 is imported when a SAML provider is first used, not with the app: it reads XML schemas at import
-(0.7 s), which every process (web workers, the job worker, each `flask` command) would pay without using it."""
+pysaml2 reads XML schemas when it is imported (0.7 s): it is imported at start-up only where a SAML provider
+is configured (``load_library``), so no other process (the job worker, each `flask` command, an app without
+SAML) pays for it, and the first sign-in of a web worker does not either."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 
 EXTENSION_KEY = "sso.saml"
 CLOCK_SKEW_SECONDS = 60
+
+
+def load_library() -> None:
+    """Import pysaml2 now rather than at the first sign-in (called at start-up when a SAML provider is set)."""
+    import saml2.client  # noqa: F401
 
 
 def _config(provider: Provider) -> SPConfig:

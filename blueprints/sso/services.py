@@ -58,10 +58,10 @@ def configured_providers() -> dict[str, Provider]:
     return extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
 
 
-def check_configuration(settings: dict[str, dict[str, str]]) -> None:
-    """Raise at start-up when a provider's settings cannot work (the operator reads it in the log)."""
+def check_configuration(settings: dict[str, dict[str, str]]) -> dict[str, Provider]:
+    """The providers; raise at start-up when one's settings cannot work (the operator reads it in the log)."""
     try:
-        providers_from(settings)
+        return providers_from(settings)
     except ProviderConfigError as error:
         raise RuntimeError(str(error)) from error
 

@@ -3,12 +3,13 @@
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import IN_CI, TEST_PASSWORD, free_port, serving
+from tests.conftest import IN_CI, TEST_PASSWORD, serving
 from tests.knowledge.conftest import make_article, reviewer  # noqa: F401 (knowledge fixtures)
 from tests.networks.conftest import make_network  # noqa: F401 (network fixture)
 from tests.support.conftest import make_request, make_session, working_week  # noqa: F401 (support fixtures)
@@ -48,29 +49,19 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+@dataclass(frozen=True)
 class LiveServer:
-    """The app served by Werkzeug in a thread on a free loopback port."""
+    """Where the app is served for a browser test."""
 
-    def __init__(self, app) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
-        self._serving = serving(self.server)
-
-    def __enter__(self) -> "LiveServer":
-        self._serving.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._serving.__exit__(None, None, None)
+    url: str
 
 
 @pytest.fixture
 def live_server(app, people) -> Iterator[LiveServer]:
-    """The app with one user per role, served on loopback."""
+    """The app with one user per role, served by Werkzeug in a thread on a free loopback port."""
     app.config["BASE_URL"] = "http://127.0.0.1"
-    with LiveServer(app) as server:
-        yield server
+    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as server:
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}")
 
 
 @pytest.fixture

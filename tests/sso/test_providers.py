@@ -1,8 +1,13 @@
-"""The providers read from the environment (pure: no app)."""
+"""The providers read from the environment (pure: no app), and what an app with them loads at start-up."""
+
+import os
+import subprocess
+import sys
 
 import pytest
 
 from blueprints.sso.providers import ProviderConfigError, providers_from, settings_from_environment
+from tests.conftest import PROJECT_ROOT
 
 
 def test_providers_are_read_from_their_variables_in_order():
@@ -65,3 +70,28 @@ def test_the_app_refuses_to_start_with_settings_that_cannot_work(database_url):
         create_app(
             base_config(database_url, SSO_PROVIDERS={"a": {"protocol": "oidc", "issuer": "x", "client_id": "y"}})
         )
+
+
+@pytest.mark.parametrize(
+    ("environ", "loaded"),
+    [
+        ({}, False),
+        (
+            {"SSO_PROVIDERS": "fed", "SSO_FED_PROTOCOL": "saml", "SSO_FED_IDP_METADATA": "https://md.example/i.xml"},
+            True,
+        ),
+    ],
+)
+def test_pysaml2_is_loaded_at_start_only_where_a_saml_provider_is_set(environ, loaded):
+    """pysaml2 costs 0.7 s to import: no process of an app without SAML pays it, and one with SAML pays it at
+    start-up (before gunicorn forks its workers), not at a person's first sign-in."""
+    probe = "import sys; from app import create_app; create_app(); print('saml2' in sys.modules)"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SSO_")},
+        "SECRET_KEY": "a-secret-key-for-this-probe-only",
+        **environ,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == str(loaded)
