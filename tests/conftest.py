@@ -302,53 +302,88 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
 ORGANISATION_NUMBERS = ("2120001355", "2120000837", "2120000142", "2321000255", "2120002627", "2120001132")
 
 
+def _new_organisation(**fields: Any) -> Any:
+    from blueprints.organisations.models import Organisation
+
+    return Organisation(**{"name": "Göteborgs kommun", "kind": "kommun", "county_code": "14", **fields})
+
+
+@functools.cache
+def _test_password_hash() -> str:
+    """The shared test password hashed once per process (every test user may carry the same hash: each sign-in
+    still verifies it for real)."""
+    from blueprints.accounts.passwords import hash_password
+
+    return hash_password(TEST_PASSWORD)
+
+
+def _new_user(email: str, roles: tuple[str, ...], organisation: Any, **fields: Any) -> Any:
+    from blueprints.accounts.models import User
+
+    user = User(email=email, name=fields.pop("name", "Test Person"), **fields)
+    if "password_hash" not in fields:
+        user.password_hash = _test_password_hash()
+    user.organisation_id = organisation.id if organisation is not None else None
+    user.set_roles(set(roles))
+    return user
+
+
+def _stored_detached(org: Any) -> Any:
+    from blueprints.core.db import db
+
+    db.session.refresh(org)
+    db.session.expunge(org)
+    return org
+
+
 def create_organisation(app: Flask, **fields: Any) -> Any:
     """Store an organisation (Göteborgs kommun unless told otherwise) and return it, detached."""
     from blueprints.core.db import db
-    from blueprints.organisations.models import Organisation
 
-    values = {"name": "Göteborgs kommun", "kind": "kommun", "county_code": "14", **fields}
     with app.app_context():
-        org = Organisation(**values)
+        org = _new_organisation(**fields)
         db.session.add(org)
         db.session.commit()
-        db.session.refresh(org)
-        db.session.expunge(org)
-        return org
+        return _stored_detached(org)
 
 
 def create_user(
     app: Flask, email: str = "user@example.org", roles: tuple[str, ...] = ("buyer",), organisation=None, **fields: Any
 ) -> int:
     """Store an active user with roles and the shared test password; return the id."""
-    from blueprints.accounts.models import User
-    from blueprints.accounts.passwords import hash_password
     from blueprints.core.db import db
 
     with app.app_context():
-        user = User(email=email, name=fields.pop("name", "Test Person"), **fields)
-        if "password_hash" not in fields:
-            user.password_hash = hash_password(TEST_PASSWORD)
-        user.organisation_id = organisation.id if organisation is not None else None
-        user.set_roles(set(roles))
+        user = _new_user(email, roles, organisation, **fields)
         db.session.add(user)
         db.session.commit()
         return user.id
 
 
 def create_people(app: Flask) -> dict[str, Any]:
-    """One user per role and two buyer organisations; ids by name (the organisations as detached objects)."""
-    home = create_organisation(app, name="Göteborgs kommun", org_number="2120001355", county_code="14")
-    other = create_organisation(app, name="Malmö kommun", org_number="2120000837", county_code="12")
-    return {
-        "home": home,
-        "other": other,
-        "admin": create_user(app, "admin@example.org", ("admin",), name="Astrid Admin"),
-        "facilitator": create_user(app, "facilitator@example.org", ("facilitator",), name="Fredrik Facilitator"),
-        "manager": create_user(app, "manager@example.org", ("manager",), name="Maria Chef"),
-        "buyer": create_user(app, "buyer@example.org", ("buyer",), home, name="Bengt Beställare"),
-        "buyer2": create_user(app, "buyer2@example.org", ("buyer",), other, name="Britta Beställare"),
-    }
+    """One user per role and two buyer organisations; ids by name (the organisations as detached objects).
+    Stored in one transaction (most tests start with it)."""
+    from blueprints.core.db import db
+
+    with app.app_context():
+        home = _new_organisation(name="Göteborgs kommun", org_number="2120001355", county_code="14")
+        other = _new_organisation(name="Malmö kommun", org_number="2120000837", county_code="12")
+        db.session.add_all([home, other])
+        db.session.flush()
+        users = {
+            "admin": _new_user("admin@example.org", ("admin",), None, name="Astrid Admin"),
+            "facilitator": _new_user("facilitator@example.org", ("facilitator",), None, name="Fredrik Facilitator"),
+            "manager": _new_user("manager@example.org", ("manager",), None, name="Maria Chef"),
+            "buyer": _new_user("buyer@example.org", ("buyer",), home, name="Bengt Beställare"),
+            "buyer2": _new_user("buyer2@example.org", ("buyer",), other, name="Britta Beställare"),
+        }
+        db.session.add_all(users.values())
+        db.session.commit()
+        return {
+            "home": _stored_detached(home),
+            "other": _stored_detached(other),
+            **{role: user.id for role, user in users.items()},
+        }
 
 
 @pytest.fixture

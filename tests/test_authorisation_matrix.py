@@ -413,10 +413,13 @@ def _browser_session(app, role) -> tuple[str, str]:
 def world(shared_app) -> Iterator[World]:
     """The objects, people and signed-in sessions, in a transaction rolled back after the module's cases.
 
-    Made at one instant ten minutes before the pinned moment every case starts from: a session cookie signed
-    later than a case's clock reads would be "from the future" and refused (which happened whenever making the
-    world took longer than a second, on a busy machine), and ten minutes is well inside the idle timeout."""
-    with time_machine.travel(PINNED_NOW - timedelta(minutes=10), tick=False), rolled_back(shared_app) as connection:
+    Made at one instant (the clock stands still meanwhile) half a minute before the pinned moment every case
+    starts from: a session cookie signed later than a case's clock reads would be "from the future" and refused
+    (which happened whenever making the world took longer than a second, on a busy machine). Within a minute of
+    that instant a request does not record the session's activity (at most once a minute): with ten minutes,
+    every case's first request wrote it and then read the session and user again (a tenth of the matrix's and
+    the fuzz test's time)."""
+    with time_machine.travel(PINNED_NOW - timedelta(seconds=30), tick=False), rolled_back(shared_app) as connection:
         objects = _objects(shared_app, create_people(shared_app))
         sessions = {role: _browser_session(shared_app, role) for role in ROLES}
         yield World(connection, objects, sessions)

@@ -17,7 +17,7 @@ def init_app(app: "Flask") -> None:
 
     from blueprints.core.registry import areas
     from blueprints.core.schedule import Task
-    from blueprints.sso import models, panels, saml, views  # noqa: F401 (views attach routes to bp)
+    from blueprints.sso import models, oidc, panels, saml, views  # noqa: F401 (views attach routes to bp)
     from blueprints.sso.blueprint import bp
     from blueprints.sso.policies import PERMISSIONS
     from blueprints.sso.providers import settings_from_environment
@@ -27,8 +27,11 @@ def init_app(app: "Flask") -> None:
     app.config.setdefault("SSO_CALLBACKS_PER_CLIENT", int(os.environ.get("SSO_CALLBACKS_PER_CLIENT", 30)))
     app.config.setdefault("SSO_CALLBACK_WINDOW_MINUTES", 5)
     app.config.setdefault("SSO_SAML_REQUEST_MINUTES", 10)
-    if any(provider.is_saml for provider in check_configuration(app.config["SSO_PROVIDERS"]).values()):
+    providers = check_configuration(app.config["SSO_PROVIDERS"]).values()
+    if any(provider.is_saml for provider in providers):
         saml.load_library()
+    if any(provider.is_oidc for provider in providers):
+        oidc.load_library()
     app.register_blueprint(bp)
     app.extensions["csrf"].exempt(views.assertion_consumer)  # a cross-site POST from the IdP: see saml.py
     registry = areas(app)

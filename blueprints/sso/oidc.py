@@ -1,15 +1,15 @@
 """OpenID Connect with Authlib: the authorisation code flow with PKCE (S256), ``state`` and ``nonce`` kept in
 the signed session cookie, and the ID token checked (signature by the provider's JWKS, fetched again when a
-new key appears; issuer, audience, expiry, nonce) before anything of it is believed."""
+new key appears; issuer, audience, expiry, nonce) before anything of it is believed.
 
-from typing import Any
+Authlib (with requests and joserfc, 0.2 s to import) is loaded at start-up where an OpenID provider is set
+(``load_library``), never in an app without one."""
 
-from authlib.common.errors import AuthlibBaseError
-from authlib.integrations.flask_client import OAuth
+from typing import TYPE_CHECKING, Any
+
 from flask import current_app
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
 
 from blueprints.sso.providers import Provider
 from blueprints.sso.services import Claims, SsoRefused, refused
@@ -18,9 +18,26 @@ EXTENSION_KEY = "sso.oidc"
 TIMEOUT_SECONDS = 10
 LEEWAY_SECONDS = 60  # clocks differ a little between servers; an ID token a minute past its expiry is refused
 
+if TYPE_CHECKING:
+    from joserfc.errors import InvalidClaimError
+
+
+def load_library() -> None:
+    """Import Authlib now rather than at the first sign-in (called at start-up when an OpenID provider is set)."""
+    import authlib.integrations.flask_client  # noqa: F401
+
+
+def _fetch_failures() -> tuple[type[Exception], ...]:
+    """What asking the provider may raise: network errors (OSError), Authlib's own, and unusable answers."""
+    from authlib.common.errors import AuthlibBaseError
+
+    return (OSError, AuthlibBaseError, ValueError, KeyError, RuntimeError)
+
 
 def _client(provider: Provider) -> Any:
     """The provider's Authlib client in this app (its metadata and keys are fetched once, then kept)."""
+    from authlib.integrations.flask_client import OAuth
+
     oauth = current_app.extensions.get(EXTENSION_KEY)
     if oauth is None:
         oauth = current_app.extensions[EXTENSION_KEY] = OAuth(current_app)
@@ -45,12 +62,15 @@ def start(provider: Provider, callback_url: str) -> ResponseReturnValue:
     """Send the browser to the provider (a nonce is made for the openid scope)."""
     try:
         return _client(provider).authorize_redirect(callback_url)
-    except (OSError, AuthlibBaseError, ValueError, KeyError):
+    except _fetch_failures():
         raise _unreachable() from None
 
 
 def finish(provider: Provider) -> Claims:
     """The provider's answer on the callback, checked, as claims; SsoRefused says what went wrong."""
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError
+
     client = _client(provider)
     # The audience must name Köpkraft's client id (Authlib on its own only asks for azp when it does not).
     options = {
@@ -76,7 +96,7 @@ def finish(provider: Provider) -> Claims:
     return claims_of(provider, dict(userinfo))
 
 
-def _claim_message(error: InvalidClaimError) -> str:
+def _claim_message(error: "InvalidClaimError") -> str:
     if error.claim == "aud":
         return str(_l("Svaret från inloggningstjänsten var inte avsett för Köpkraft."))
     if error.claim == "iss":
@@ -84,7 +104,7 @@ def _claim_message(error: InvalidClaimError) -> str:
     return str(_l("Svaret från inloggningstjänsten kunde inte kontrolleras."))
 
 
-def _oauth_refusal(error: AuthlibBaseError) -> SsoRefused:
+def _oauth_refusal(error: Exception) -> SsoRefused:
     if getattr(error, "error", "") == "access_denied":
         return refused(_l("Inloggningen avbröts hos inloggningstjänsten."), 403)
     if getattr(error, "error", "") == "mismatching_state":
@@ -120,7 +140,7 @@ def has_logout(provider: Provider) -> bool:
         return False
     try:
         return bool(_client(provider).load_server_metadata().get("end_session_endpoint"))
-    except (OSError, AuthlibBaseError, ValueError):
+    except _fetch_failures():
         return False
 
 
@@ -130,5 +150,5 @@ def logout_url(provider: Provider, after: str) -> str | None:
         return str(
             _client(provider).create_logout_url(post_logout_redirect_uri=after, client_id=provider.client_id)["url"]
         )
-    except (RuntimeError, OSError, AuthlibBaseError, ValueError, KeyError):
+    except _fetch_failures():
         return None

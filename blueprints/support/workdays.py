@@ -4,12 +4,13 @@ nyårsafton) are not working days. Pure: no Flask, no database."""
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 
 @lru_cache(maxsize=64)
 def _holidays_of(year: int, language: str = "sv") -> dict[date, str]:
-    """The year's public and de facto holidays with their names (Swedish, or English)."""
+    """The year's public and de facto holidays with their names (Swedish, or English). The holidays package
+    (0.1 s to import, every country's calendar) is loaded at the first question, not by every process."""
+    import holidays
+
     calendar = holidays.Sweden(
         years=year,
         include_sundays=False,

@@ -56,11 +56,33 @@ class LiveServer:
     url: str
 
 
+# axe-core is served beside the app (same origin, so the pages' script-src 'self' lets it in) and kept by the
+# browser: a tab compiles it once and runs it from its code cache afterwards (66 → 33 ms a page here) instead
+# of being sent 570 KB of script through Playwright's pipe before every check.
+AXE_PATH = "/__tests__/axe.min.js"
+
+
+def _with_axe(app: Any) -> Any:
+    """``app`` as a WSGI application that also answers AXE_PATH with axe-core (tests only, never the app)."""
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    script = AXE_FILE_PATH.read_bytes()
+
+    def application(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") != AXE_PATH:
+            return app(environ, start_response)
+        headers = [("Content-Type", "text/javascript"), ("Cache-Control", "max-age=3600")]
+        start_response("200 OK", [*headers, ("Content-Length", str(len(script)))])
+        return [script]
+
+    return application
+
+
 @pytest.fixture
 def live_server(app, people) -> Iterator[LiveServer]:
     """The app with one user per role, served by Werkzeug in a thread on a free loopback port."""
     app.config["BASE_URL"] = "http://127.0.0.1"
-    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as server:
+    with serving(make_server("127.0.0.1", 0, _with_axe(app), threaded=True)) as server:
         yield LiveServer(url=f"http://127.0.0.1:{server.server_port}")
 
 
@@ -100,14 +122,19 @@ def axe_violations(page) -> list[dict[str, Any]]:
     """Run axe-core with the WCAG 2.1 A/AA tags, and look for repeated ids; return the violations (empty when
     the page passes)."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
     # resultTypes: only violations come back with every node; passes and the rest one node each (axe's
     # default, which options given here would otherwise replace), so a big page's results are not all sent back.
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    results = Axe().run(page, options=options)
+    try:
+        page.add_script_tag(url=AXE_PATH)
+        response = page.evaluate("options => axe.run(options)", options)
+    except PlaywrightError:  # a page served elsewhere, or whose policy allows no script: axe sent in instead
+        response = Axe().run(page, options=options).response
     violations = [
         {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in results.response["violations"]
+        for v in response["violations"]
     ]
     repeated = page.evaluate(REPEATED_IDS)
     if repeated:

@@ -3,10 +3,12 @@ with a signing key, JWKS, discovery and end-session), served on loopback, with w
 misbehave: rotate its key, or change the ID token it hands out (re-signed with its own key, or not at all)."""
 
 import base64
+import functools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 from urllib.parse import parse_qs, urlsplit
 
 import flask
@@ -18,11 +20,20 @@ from authlib import jose  # the provider's own key type (oidc-provider-mock keep
 from tests.conftest import serving
 
 
+@functools.cache
+def _process_key() -> Any:
+    return jose.RSAKey.generate_key(is_private=True)
+
+
 class OidcProvider:
     """The provider in a thread; ``issuer`` is its URL."""
 
     def __init__(self) -> None:
-        self.app = oidc_provider_mock.app(require_nonce=True)
+        # The provider makes its signing key with its app: the process's one key instead of a new one each time
+        # (80 ms each); rotate_key makes a new one.
+        key = _process_key()
+        with mock.patch.object(jose.RSAKey, "generate_key", lambda *_args, **_kwargs: key):
+            self.app = oidc_provider_mock.app(require_nonce=True)
         self.token_changes: Callable[[dict[str, Any]], dict[str, Any]] | None = None
         self.resign = True
         self.app.after_request(self._change_token)

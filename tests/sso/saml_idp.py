@@ -4,6 +4,7 @@ signed assertion in a form to POST back (HTTP-POST), for whoever the test says i
 make it answer wrongly (another audience, an unsigned assertion, a short lifetime)."""
 
 import base64
+import functools
 import html
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,8 +29,10 @@ from werkzeug.wrappers import Request, Response
 from tests.conftest import serving
 
 
-def key_and_certificate(directory: Path, name: str) -> tuple[str, str]:
-    """A new RSA key and a self-signed certificate (valid 2000-2100), as PEM files; their paths."""
+@functools.cache
+def _key_and_certificate_pem(name: str) -> tuple[bytes, bytes]:
+    """An RSA key and a self-signed certificate (valid 2000-2100) as PEM, made once per process and name (a
+    2048-bit key takes about 80 ms to make; each test's IdP may use the same one)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     certificate = (
@@ -42,11 +45,18 @@ def key_and_certificate(directory: Path, name: str) -> tuple[str, str]:
         .not_valid_after(datetime(2100, 1, 1, tzinfo=UTC))
         .sign(key, hashes.SHA256())
     )
-    key_path, cert_path = directory / f"{name}.key", directory / f"{name}.crt"
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return key_pem, certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def key_and_certificate(directory: Path, name: str) -> tuple[str, str]:
+    """The RSA key and self-signed certificate of ``name``, as PEM files in ``directory``; their paths."""
+    key_pem, cert_pem = _key_and_certificate_pem(name)
+    key_path, cert_path = directory / f"{name}.key", directory / f"{name}.crt"
+    key_path.write_bytes(key_pem)
+    cert_path.write_bytes(cert_pem)
     return str(key_path), str(cert_path)
 
 
