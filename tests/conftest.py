@@ -10,6 +10,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -163,10 +164,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
         migrate_database(url)
         yield url
+        end_kept_people()
         return
     with postgres_schema("test", fast_commits=True) as url:
         migrate_database(url)
         yield url
+        end_kept_people()  # its open transaction would hold the schema's tables
 
 
 @pytest.fixture
@@ -209,14 +212,8 @@ def _session_class_on_test_connection(app_session_class: type) -> type:
     return type("SessionOnTestConnection", (app_session_class,), {"get_bind": get_bind})
 
 
-@contextmanager
-def rolled_back(app: Flask) -> Iterator[sa.Connection]:
-    """Everything the app writes meanwhile happens inside one transaction that is rolled back at the end.
-
-    Every session joins one connection's transaction with savepoints, so the app's commits and rollbacks work
-    as usual and are visible to the test, but nothing reaches the database. Only this thread may use it: tests
-    with other threads or processes (a served app, races) commit for real (``@pytest.mark.commits``). Yields
-    the connection, on which a caller may nest transactions of its own."""
+def _begun(app: Flask) -> tuple[sa.Connection, sa.Transaction]:
+    """A connection of the app's engine with a transaction that has really begun."""
     from blueprints.core.db import db
 
     with app.app_context():
@@ -226,6 +223,15 @@ def rolled_back(app: Flask) -> Iterator[sa.Connection]:
         if connection.dialect.name == "sqlite":
             # pysqlite begins only before a write; savepoints need a transaction that has really begun.
             connection.exec_driver_sql("BEGIN")
+    return connection, transaction
+
+
+@contextmanager
+def _sessions_on(connection: sa.Connection) -> Iterator[None]:
+    """Every session of the app joins ``connection``'s transaction with savepoints meanwhile, so the app's commits
+    and rollbacks work as usual and are visible to the test, but nothing is committed."""
+    from blueprints.core.db import db
+
     app_session = db.session
     session_class = _session_class_on_test_connection(app_session.session_factory.class_)
     db.session = sa.orm.scoped_session(
@@ -233,11 +239,79 @@ def rolled_back(app: Flask) -> Iterator[sa.Connection]:
         scopefunc=app_session.registry.scopefunc,
     )
     try:
-        yield connection
+        yield
     finally:
         db.session = app_session  # the test's sessions ended with their app contexts
+
+
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[sa.Connection]:
+    """Everything the app writes meanwhile happens inside one transaction that is rolled back at the end.
+
+    Only this thread may use it: tests with other threads or processes (a served app, races) commit for real
+    (``@pytest.mark.commits``). Yields the connection, on which a caller may nest transactions of its own."""
+    end_kept_people()
+    connection, transaction = _begun(app)
+    try:
+        with _sessions_on(connection):
+            yield connection
+    finally:
         transaction.rollback()
         connection.close()
+
+
+@dataclass
+class _KeptPeople:
+    """A transaction left open between tests, holding the people (``create_people``): each test that starts from
+    them runs in a savepoint of it, rolled back afterwards, instead of storing them again (most tests start from
+    them). Ended before any other test, which must find the database empty (on SQLite the open transaction also
+    holds the write lock)."""
+
+    app: Flask
+    connection: sa.Connection
+    transaction: sa.Transaction
+    people: dict[str, Any]
+
+
+_kept_people: list[_KeptPeople] = []  # at most one, in this process
+
+
+def end_kept_people() -> None:
+    """Roll the kept people's transaction back and close its connection (when there is one)."""
+    while _kept_people:
+        kept = _kept_people.pop()
+        kept.transaction.rollback()
+        kept.connection.close()
+
+
+@contextmanager
+def rolled_back_to_people(app: Flask) -> Iterator[dict[str, Any]]:
+    """As ``rolled_back``, but starting from the people, stored once for the tests that follow each other; yields
+    them."""
+    if not _kept_people or _kept_people[0].app is not app:
+        end_kept_people()
+        connection, transaction = _begun(app)
+        with _sessions_on(connection):
+            _kept_people.append(_KeptPeople(app, connection, transaction, create_people(app)))
+    kept = _kept_people[0]
+    savepoint = kept.connection.begin_nested()
+    try:
+        with _sessions_on(kept.connection):
+            yield _copy_of_people(app, kept.people)
+    finally:
+        savepoint.rollback()
+
+
+def _copy_of_people(app: Flask, people: dict[str, Any]) -> dict[str, Any]:
+    """The people as this test's own: the organisations read again (a test may change its objects)."""
+    from blueprints.core.db import db
+    from blueprints.organisations.models import Organisation
+
+    with app.app_context():
+        organisations = {name: db.session.get(Organisation, people[name].id) for name in ("home", "other")}
+        for organisation in organisations.values():
+            db.session.expunge(organisation)
+    return {**people, **organisations}
 
 
 @contextmanager
@@ -254,14 +328,31 @@ def one_test_of(app: Flask) -> Iterator[None]:
             del app.extensions[built_while_serving]
 
 
+_PEOPLE = pytest.StashKey[dict[str, Any]]()
+
+
+@pytest.fixture(autouse=True)
+def _kept_people_only_for_their_tests(request: pytest.FixtureRequest) -> None:
+    """A test that does not start from the kept people (or commits, or serves the app to other threads or
+    processes) finds them gone: the database empty, no transaction open."""
+    if "people" not in request.fixturenames or request.node.get_closest_marker("commits"):
+        end_kept_people()
+
+
 @pytest.fixture
 def app(request: pytest.FixtureRequest, database_url: str, shared_app: Flask) -> Iterator[Flask]:
     """The app on a database that is empty for this test: the shared app inside a transaction that is rolled
     back afterwards, or (``@pytest.mark.commits``) an app of its own that commits, emptied afterwards."""
     if request.node.get_closest_marker("commits"):
+        end_kept_people()
         app = create_app(base_config(database_url))
         yield app
         empty_all_tables(app)
+        return
+    if "people" in request.fixturenames:
+        with one_test_of(shared_app), rolled_back_to_people(shared_app) as people:
+            request.node.stash[_PEOPLE] = people
+            yield shared_app
         return
     with one_test_of(shared_app), rolled_back(shared_app):
         yield shared_app
@@ -460,9 +551,9 @@ def auth(client: FlaskClient) -> Auth:
 
 
 @pytest.fixture
-def people(app: Flask) -> dict[str, Any]:
-    """One user per role, two buyer organisations; returns ids by name."""
-    return create_people(app)
+def people(request: pytest.FixtureRequest, app: Flask) -> dict[str, Any]:
+    """One user per role, two buyer organisations; returns ids by name (the organisations as detached objects)."""
+    return request.node.stash.get(_PEOPLE, None) or create_people(app)
 
 
 ROLE_EMAILS = {
