@@ -341,8 +341,9 @@ def _kept_people_only_for_their_tests(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def app(request: pytest.FixtureRequest, database_url: str, shared_app: Flask) -> Iterator[Flask]:
-    """The app on a database that is empty for this test: the shared app inside a transaction that is rolled
-    back afterwards, or (``@pytest.mark.commits``) an app of its own that commits, emptied afterwards."""
+    """The app on a database that is empty for this test (but for the people, when it asks for them): the shared
+    app inside a transaction that is rolled back afterwards, or (``@pytest.mark.commits``) an app of its own that
+    commits, emptied afterwards."""
     if request.node.get_closest_marker("commits"):
         end_kept_people()
         app = create_app(base_config(database_url))
