@@ -14,7 +14,9 @@ from blueprints.core.db import DomainError, db
 def import_challenges(path: Path) -> None:
     """Import a CSV or XLSX file of challenges: every row, or none if any row has a problem."""
     from blueprints.challenges.imports import check_file, import_preview
+    from blueprints.core.batch import prepare_for_bulk_work
 
+    prepare_for_bulk_work()
     try:
         preview = check_file(path.name, path.read_bytes())
     except DomainError as error:

@@ -94,7 +94,10 @@ def register_cli(app: Flask) -> None:
         import signal
         import threading
 
+        from blueprints.core.batch import prepare_for_bulk_work
         from blueprints.core.jobs import run_worker
+
+        prepare_for_bulk_work()
 
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):

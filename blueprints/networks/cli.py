@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 
+from blueprints.core.batch import prepare_for_bulk_work
 from blueprints.core.db import DomainError
 from blueprints.networks.training import train_and_save
 
@@ -15,6 +16,7 @@ matching_cli = AppGroup("matching", help="The matching engine's learnt CPV model
 @matching_cli.command("train")
 def train_command() -> None:
     """Learn CPV codes from the procurement statistics and reviewed challenges (prints progress)."""
+    prepare_for_bulk_work()
     try:
         info = train_and_save(lambda done, total, stage: click.echo(f"  {stage}", err=True))
     except DomainError as error:

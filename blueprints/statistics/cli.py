@@ -23,8 +23,10 @@ def _progress(done: int, total: int, stage: str) -> None:
 @click.option("--skip-known", is_flag=True, help="Skip a file whose exact contents were imported before.")
 def import_statistics(paths: tuple[Path, ...], skip_known: bool) -> None:
     """Import Statistikdatabasen exports (XLSX or CSV, any year and layout)."""
+    from blueprints.core.batch import prepare_for_bulk_work
     from blueprints.statistics.queries import already_imported
 
+    prepare_for_bulk_work()
     refused = False
     for path in paths:
         content = path.read_bytes()
