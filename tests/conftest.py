@@ -345,8 +345,7 @@ def app(request: pytest.FixtureRequest, database_url: str, shared_app: Flask) ->
     """The app on a database that is empty for this test (but for the people, when it asks for them): the shared
     app inside a transaction that is rolled back afterwards, or (``@pytest.mark.commits``) an app of its own that
     commits, emptied afterwards."""
-    if request.node.get_closest_marker("commits"):
-        end_kept_people()
+    if request.node.get_closest_marker("commits"):  # the kept people are gone (the autouse fixture above)
         app = create_app(base_config(database_url))
         yield app
         empty_all_tables(app)

@@ -72,20 +72,33 @@ def test_the_app_refuses_to_start_with_settings_that_cannot_work(database_url):
         )
 
 
+OIDC = {
+    "SSO_PROVIDERS": "entra",
+    "SSO_ENTRA_PROTOCOL": "oidc",
+    "SSO_ENTRA_ISSUER": "https://login.example/t/v2.0",
+    "SSO_ENTRA_CLIENT_ID": "kopkraft",
+    "SSO_ENTRA_CLIENT_SECRET": "a-client-secret",
+}
+SAML = {"SSO_PROVIDERS": "fed", "SSO_FED_PROTOCOL": "saml", "SSO_FED_IDP_METADATA": "https://md.example/i.xml"}
+
+
 @pytest.mark.parametrize(
     ("environ", "loaded"),
     [
-        ({}, False),
-        (
-            {"SSO_PROVIDERS": "fed", "SSO_FED_PROTOCOL": "saml", "SSO_FED_IDP_METADATA": "https://md.example/i.xml"},
-            True,
-        ),
+        ({}, {"saml2": False, "authlib": False}),
+        (SAML, {"saml2": True, "authlib": False}),
+        (OIDC, {"saml2": False, "authlib": True}),
     ],
+    ids=["none", "saml", "oidc"],
 )
-def test_pysaml2_is_loaded_at_start_only_where_a_saml_provider_is_set(environ, loaded):
-    """pysaml2 costs 0.7 s to import: no process of an app without SAML pays it, and one with SAML pays it at
-    start-up (before gunicorn forks its workers), not at a person's first sign-in."""
-    probe = "import sys; from app import create_app; create_app(); print('saml2' in sys.modules)"
+def test_sign_in_libraries_are_loaded_at_start_only_where_their_provider_is_set(environ, loaded):
+    """pysaml2 (0.7 s to import) and Authlib (0.2 s) are loaded by no process of an app without their kind of
+    provider, and at start-up (before gunicorn forks its workers) by one with it, not at a person's first
+    sign-in."""
+    probe = (
+        "import sys; from app import create_app; create_app(); "
+        "print(' '.join(str(name in sys.modules) for name in ('saml2', 'authlib')))"
+    )
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("SSO_")},
         "SECRET_KEY": "a-secret-key-for-this-probe-only",
@@ -94,4 +107,4 @@ def test_pysaml2_is_loaded_at_start_only_where_a_saml_provider_is_set(environ, l
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True
     )
-    assert result.stdout.strip().splitlines()[-1] == str(loaded)
+    assert result.stdout.strip().splitlines()[-1] == f"{loaded['saml2']} {loaded['authlib']}"
