@@ -342,13 +342,14 @@ def _kept_people_only_for_their_tests(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 def app(request: pytest.FixtureRequest, database_url: str, shared_app: Flask) -> Iterator[Flask]:
-    """The app on a database that is empty for this test (but for the people, when it asks for them): the shared
-    app inside a transaction that is rolled back afterwards, or (``@pytest.mark.commits``) an app of its own that
-    commits, emptied afterwards."""
+    """The shared app on a database that is empty for this test (but for the people, when it asks for them), inside
+    a transaction that is rolled back afterwards; or (``@pytest.mark.commits``) committing for real, the database
+    emptied afterwards. Either way the app's configuration and caches are as before the test (``one_test_of``),
+    and its templates are compiled once for the run, not once per test."""
     if request.node.get_closest_marker("commits"):  # the kept people are gone (the autouse fixture above)
-        app = create_app(base_config(database_url))
-        yield app
-        empty_all_tables(app)
+        with one_test_of(shared_app):
+            yield shared_app
+            empty_all_tables(shared_app)
         return
     if "people" in request.fixturenames:
         with one_test_of(shared_app), rolled_back_to_people(shared_app) as people:
