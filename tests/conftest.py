@@ -387,9 +387,16 @@ def page_text(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).replace("\u00a0", " ").split())
 
 
-def csrf_token(client: FlaskClient, path: str = "/login") -> str:
-    """Fetch a page and return its CSRF token (bound to this client's session)."""
-    return csrf_token_from(client.get(path).get_data(as_text=True))
+def csrf_token(client: FlaskClient) -> str:
+    """The CSRF token this client's pages carry: made by Flask-WTF for the client's session, as a page would make it,
+    without rendering a page for it (a test that needs the page itself fetches it and reads ``csrf_token_from``)."""
+    from flask.ctx import RequestContext
+    from flask_wtf.csrf import generate_csrf
+    from werkzeug.test import create_environ
+
+    with client.session_transaction() as session:  # the session, with the token's secret, is saved on leaving
+        with RequestContext(client.application, create_environ(), session=session):
+            return generate_csrf()
 
 
 ORGANISATION_NUMBERS = ("2120001355", "2120000837", "2120000142", "2321000255", "2120002627", "2120001132")
@@ -542,7 +549,7 @@ class Auth:
         return self.client.post("/login", data={"email": email, "password": password, "csrf_token": token, **extra})
 
     def logout(self):
-        token = csrf_token(self.client, "/")
+        token = csrf_token(self.client)
         return self.client.post("/logout", data={"csrf_token": token})
 
 

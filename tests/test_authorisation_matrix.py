@@ -403,7 +403,7 @@ def _browser_session(app, role) -> tuple[str, str]:
     token = csrf_token(client)
     if role != "anonymous":
         client.post("/login", data={"email": ROLE_EMAILS[role], "password": TEST_PASSWORD, "csrf_token": token})
-        token = csrf_token(client, "/")
+        token = csrf_token(client)
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     assert cookie is not None
     return cookie.value, token

@@ -58,7 +58,7 @@ def test_every_state_changing_route_requires_a_token(app, database_url, people, 
 
 def test_htmx_requests_use_the_header(app, client, auth, people):
     auth.login("admin@example.org")
-    token = csrf_token(client, "/")
+    token = csrf_token(client)
     headers = {"HX-Request": "true", "HX-Request-Type": "partial"}
     refused = client.post("/admin/behovsomraden", data={"name": "Energi"}, headers=headers)
     assert refused.status_code == 400 and 'role="alert"' in refused.get_data(as_text=True)

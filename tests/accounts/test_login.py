@@ -78,7 +78,7 @@ def test_deactivation_ends_sessions_at_once(app, client, auth, people):
     admin = app.test_client()
     admin_token = csrf_token(admin)
     admin.post("/login", data={"email": "admin@example.org", "password": TEST_PASSWORD, "csrf_token": admin_token})
-    token = csrf_token(admin, "/")
+    token = csrf_token(admin)
     response = admin.post(f"/admin/anvandare/{people['buyer']}/aktiv", data={"csrf_token": token})
     assert response.status_code == 303
     assert client.get("/").status_code == 302
@@ -89,7 +89,7 @@ def test_password_change_ends_other_sessions(app, client, auth, people):
     auth.login("buyer@example.org")
     other_browser = app.test_client()
     _copy_cookie(client, other_browser)
-    token = csrf_token(client, "/profil")
+    token = csrf_token(client)
     response = client.post(
         "/profil/losenord",
         data={
@@ -108,7 +108,7 @@ def test_password_change_ends_other_sessions(app, client, auth, people):
 
 def test_password_change_checks_the_current_password(client, auth, people):
     auth.login("buyer@example.org")
-    token = csrf_token(client, "/profil")
+    token = csrf_token(client)
     response = client.post(
         "/profil/losenord",
         data={"csrf_token": token, "current_password": "not it at all", "password": "x" * 12, "confirm": "x" * 12},
@@ -119,7 +119,7 @@ def test_password_change_checks_the_current_password(client, auth, people):
 
 def test_short_new_password_is_refused(client, auth, people):
     auth.login("buyer@example.org")
-    token = csrf_token(client, "/profil")
+    token = csrf_token(client)
     response = client.post(
         "/profil/losenord",
         data={"csrf_token": token, "current_password": TEST_PASSWORD, "password": "kort", "confirm": "kort"},
@@ -173,7 +173,7 @@ def test_extend_session_resets_the_idle_timer(app, client, auth, people):
     auth.login("buyer@example.org")
     _age_session(app, last_seen_at=utcnow() - timedelta(minutes=26))
     response = client.post(
-        "/session/forlang", data={"csrf_token": csrf_token(client, "/profil")}, headers={"Accept": "application/json"}
+        "/session/forlang", data={"csrf_token": csrf_token(client)}, headers={"Accept": "application/json"}
     )
     assert response.status_code == 200
     assert response.get_json()["remaining_seconds"] > 29 * 60
@@ -195,7 +195,7 @@ def test_profile_lists_active_sessions_and_can_end_one(app, client, auth, people
     assert page.count("/avsluta") == 2
     with app.app_context():
         ids = sorted(db.session.scalars(sa.select(UserSession.id).where(UserSession.ended_at.is_(None))))
-    token = csrf_token(client, "/profil")
+    token = csrf_token(client)
     client.post(f"/profil/sessioner/{ids[1]}/avsluta", data={"csrf_token": token})
     assert laptop.get("/").status_code == 302
     assert client.get("/").status_code == 200
@@ -208,6 +208,6 @@ def test_cannot_end_someone_elses_session(app, client, auth, people):
     with app.app_context():
         their_id = db.session.scalar(sa.select(UserSession.id))
     auth.login("buyer@example.org")
-    token = csrf_token(client, "/profil")
+    token = csrf_token(client)
     assert client.post(f"/profil/sessioner/{their_id}/avsluta", data={"csrf_token": token}).status_code == 404
     assert other.get("/").status_code == 200

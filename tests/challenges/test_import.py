@@ -26,7 +26,7 @@ GOOD_ROWS = (
 
 
 def _upload(client, content: bytes, filename="utmaningar.csv"):
-    token = csrf_token(client, "/utmaningar/import")
+    token = csrf_token(client)
     return client.post(
         "/utmaningar/import",
         data={"csrf_token": token, "file": (io.BytesIO(content), filename)},
@@ -36,7 +36,7 @@ def _upload(client, content: bytes, filename="utmaningar.csv"):
 
 def _confirm(client, html):
     action = re.search(r'action="(/utmaningar/import/\d+)"', html).group(1)
-    return client.post(action, data={"csrf_token": csrf_token(client, "/")})
+    return client.post(action, data={"csrf_token": csrf_token(client)})
 
 
 def _count(app, model=Challenge):
@@ -129,7 +129,7 @@ def test_wrong_header_and_unreadable_files(client, auth, people):
     latin1 = _upload(client, (HEADER + "Åtgärd,x,2120001355,G,60130000,\n").encode("latin-1"))
     assert latin1.status_code == 422 and "UTF-8" in latin1.get_data(as_text=True)
     missing = client.post(
-        "/utmaningar/import", data={"csrf_token": csrf_token(client, "/")}, content_type="multipart/form-data"
+        "/utmaningar/import", data={"csrf_token": csrf_token(client)}, content_type="multipart/form-data"
     )
     assert missing.status_code == 422 and "Välj en fil." in missing.get_data(as_text=True)
 

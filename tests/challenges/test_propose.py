@@ -31,7 +31,7 @@ def _complete(areas, **fields):
 
 
 def _post(client, path="/utmaningar/ny", **data):
-    return client.post(path, data={"csrf_token": csrf_token(client, "/"), **data})
+    return client.post(path, data={"csrf_token": csrf_token(client), **data})
 
 
 def _stored(app, title="Fossilfri skolskjuts i Angered"):
@@ -122,7 +122,7 @@ def test_inline_validation_returns_only_the_field(client, auth, people, areas):
     auth.login("buyer@example.org")
     response = client.post(
         "/utmaningar/falt/annual_volume",
-        headers={**PARTIAL, "X-CSRFToken": csrf_token(client, "/")},
+        headers={**PARTIAL, "X-CSRFToken": csrf_token(client)},
         data={"annual_volume": "12 kr och 50 öre", "title": ""},
     )
     html = response.get_data(as_text=True)
@@ -131,11 +131,11 @@ def test_inline_validation_returns_only_the_field(client, auth, people, areas):
     assert "Fyll i fältet" not in html  # the title's problem waits until the title is left or the form sent
     fine = client.post(
         "/utmaningar/falt/cpv_codes",
-        headers={**PARTIAL, "X-CSRFToken": csrf_token(client, "/")},
+        headers={**PARTIAL, "X-CSRFToken": csrf_token(client)},
         data={"cpv_codes": "45233120-6"},
     ).get_data(as_text=True)
     assert "field__error" not in fine
-    assert client.post("/utmaningar/falt/nope", headers={"X-CSRFToken": csrf_token(client, "/")}).status_code == 404
+    assert client.post("/utmaningar/falt/nope", headers={"X-CSRFToken": csrf_token(client)}).status_code == 404
 
 
 def test_staff_choose_the_organisation(app, client, auth, people, areas):
@@ -179,13 +179,11 @@ def test_other_organisations_draft_is_not_found(client, auth, people, make_chall
 def test_buyers_cannot_read_the_organisation_list_through_inline_validation(client, auth, people, areas):
     """The field is staff-only; its block once gave a buyer every organisation's id and name (issue 16, 11)."""
     auth.login("buyer@example.org")
-    response = client.post(
-        "/utmaningar/falt/organisation_id", headers={**PARTIAL, "X-CSRFToken": csrf_token(client, "/")}
-    )
+    response = client.post("/utmaningar/falt/organisation_id", headers={**PARTIAL, "X-CSRFToken": csrf_token(client)})
     assert response.status_code == 404 and "Malmö kommun" not in response.get_data(as_text=True)
     auth.logout()
     auth.login("facilitator@example.org")
-    staff = client.post("/utmaningar/falt/organisation_id", headers={**PARTIAL, "X-CSRFToken": csrf_token(client, "/")})
+    staff = client.post("/utmaningar/falt/organisation_id", headers={**PARTIAL, "X-CSRFToken": csrf_token(client)})
     assert staff.status_code == 200 and "Malmö kommun" in staff.get_data(as_text=True)
 
 

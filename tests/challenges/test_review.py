@@ -11,7 +11,7 @@ from tests.conftest import csrf_token
 def _decide(client, challenge_id, action, note=""):
     return client.post(
         f"/utmaningar/{challenge_id}/beslut",
-        data={"csrf_token": csrf_token(client, "/"), "action": action, "note": note},
+        data={"csrf_token": csrf_token(client), "action": action, "note": note},
     )
 
 
@@ -98,7 +98,7 @@ def test_unknown_action_is_a_bad_request(client, auth, people, make_challenge):
 def test_internal_comments_are_hidden_from_buyers(client, auth, people, make_challenge):
     challenge_id = make_challenge()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, "/")
+    token = csrf_token(client)
     client.post(f"/utmaningar/{challenge_id}/kommentarer", data={"csrf_token": token, "body": "Bra initiativ!"})
     client.post(
         f"/utmaningar/{challenge_id}/kommentarer",
@@ -157,7 +157,7 @@ def test_the_buyer_sees_what_happens_next_withdraws_and_reads_what_to_complete(
     auth.login("buyer@example.org")
     page = page_text(client.get(f"/utmaningar/{challenge_id}").get_data(as_text=True))
     assert "Vad händer nu?" in page and "Myndigheten granskar utmaningen." in page
-    token = csrf_token(client, f"/utmaningar/{challenge_id}")
+    token = csrf_token(client)
     assert client.post(f"/utmaningar/{challenge_id}/dra-tillbaka", data={"csrf_token": token}).status_code == 303
     assert _status(app, challenge_id) == "draft"
     assert client.post(f"/utmaningar/{challenge_id}/dra-tillbaka", data={"csrf_token": token}).status_code == 403
@@ -183,7 +183,7 @@ def test_a_buyer_with_the_same_need_starts_a_draft_and_the_owners_and_staff_are_
     auth.login("buyer@example.org")
     page = page_text(client.get(f"/utmaningar/{theirs}").get_data(as_text=True))
     assert "Har ni samma behov?" in page
-    token = csrf_token(client, f"/utmaningar/{theirs}")
+    token = csrf_token(client)
     response = client.post(f"/utmaningar/{theirs}/samma-behov", data={"csrf_token": token})
     assert response.status_code == 303 and response.headers["Location"].endswith("/redigera")
     with app.app_context():

@@ -22,7 +22,7 @@ def test_anonymous_switch_to_english(client):
 
 def test_profile_language_is_saved(client, auth, people):
     auth.login("buyer@example.org")
-    token = csrf_token(client, "/profil")
+    token = csrf_token(client)
     client.post("/profil", data={"csrf_token": token, "name": "Bengt B", "language": "en"})
     html = client.get("/profil").get_data(as_text=True)
     assert "Your profile" in html and 'value="Bengt B"' in html

@@ -193,7 +193,7 @@ def test_without_javascript_a_filtered_url_is_a_whole_page(client, auth, reporti
 
 def test_dashboard_and_exports_in_english(client, auth, reporting):
     auth.login("manager@example.org")
-    client.post("/sprak", data={"language": "en", "csrf_token": csrf_token(client, "/"), "next": "/"})
+    client.post("/sprak", data={"language": "en", "csrf_token": csrf_token(client), "next": "/"})
     text = client.get(YEAR_2025).get_data(as_text=True)
     assert "Answered within 5 working days" in text and "71.4\u00a0%" in text
     assert "Challenges submitted, reviewed and matched to a network during the period, by need area." in text

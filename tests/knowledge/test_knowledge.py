@@ -41,11 +41,11 @@ def _form(title="Ny vägledning", body="# Rubrik\n\nText om dialog.", **extra):
 
 def test_an_article_is_written_reviewed_by_a_second_person_and_then_public(app, client, auth, people, reviewer):
     auth.login("facilitator@example.org")
-    response = client.post("/kunskap/ny", data={**_form(), "csrf_token": csrf_token(client, "/kunskap/ny")})
+    response = client.post("/kunskap/ny", data={**_form(), "csrf_token": csrf_token(client)})
     assert response.status_code == 303
     article_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert client.get(f"/kunskap/{article_id}").status_code == 200
-    token = csrf_token(client, f"/kunskap/{article_id}")
+    token = csrf_token(client)
     client.post(f"/kunskap/{article_id}/status", data={"action": "submit", "csrf_token": token})
     refused = client.post(
         f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token}, follow_redirects=True
@@ -54,7 +54,7 @@ def test_an_article_is_written_reviewed_by_a_second_person_and_then_public(app, 
     auth.logout()
     assert app.test_client().get(f"/kunskap/{article_id}").status_code == 404  # not yet public
     auth.login("reviewer@example.org")
-    token = csrf_token(client, f"/kunskap/{article_id}")
+    token = csrf_token(client)
     assert (
         client.post(f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token}).status_code == 303
     )
@@ -76,7 +76,7 @@ def test_an_edit_of_a_published_article_waits_for_review_and_every_version_is_ke
         "based_on": "1",
         "phases": ["driva"],
         "note": "Ny text",
-        "csrf_token": csrf_token(client, f"/kunskap/{article_id}/redigera"),
+        "csrf_token": csrf_token(client),
     }
     assert page.status_code == 200
     assert client.post(f"/kunskap/{article_id}/redigera", data=data).status_code == 303
@@ -88,7 +88,7 @@ def test_an_edit_of_a_published_article_waits_for_review_and_every_version_is_ke
     assert "Nätverkets faser: Driva" in tags and "phases" not in tags  # tags in words, not codes
     auth.logout()
     auth.login("reviewer@example.org")
-    token = csrf_token(client, f"/kunskap/{article_id}")
+    token = csrf_token(client)
     client.post(f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token})
     assert "Andra texten" in app.test_client().get(f"/kunskap/{article_id}").text
     with app.app_context():
@@ -102,7 +102,7 @@ def test_an_edit_that_lost_a_race_gets_409_with_both_versions_and_nothing_is_ove
 ):
     article_id = make_article(publish=False, body="Grundtext.")
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/kunskap/{article_id}/redigera")
+    token = csrf_token(client)
     first = client.post(
         f"/kunskap/{article_id}/redigera", data={**_form(body="Kollegans text."), "based_on": "1", "csrf_token": token}
     )
@@ -235,20 +235,18 @@ def test_a_closed_request_becomes_a_lesson_draft_published_only_with_consent(app
         request_id = request.id
     auth.login("facilitator@example.org")
     assert "Skriv en erfarenhet av ärendet" in client.get(f"/stod/{request_id}").text
-    made = client.post(
-        f"/kunskap/ny/fran-stod/{request_id}", data={"csrf_token": csrf_token(client, f"/stod/{request_id}")}
-    )
+    made = client.post(f"/kunskap/ny/fran-stod/{request_id}", data={"csrf_token": csrf_token(client)})
     assert made.status_code == 303
     with app.app_context():
         article = db.session.scalar(sa.select(Article).where(Article.kind == "erfarenhet"))
         assert "Beskriv funktion." in article.body and "Krav skrivna." in article.body
         assert article.needs_consent and [r.id for r in article.requests] == [request_id]
         article_id = article.id
-    token = csrf_token(client, f"/kunskap/{article_id}")
+    token = csrf_token(client)
     client.post(f"/kunskap/{article_id}/status", data={"action": "submit", "csrf_token": token})
     auth.logout()
     auth.login("reviewer@example.org")
-    token = csrf_token(client, f"/kunskap/{article_id}")
+    token = csrf_token(client)
     refused = client.post(
         f"/kunskap/{article_id}/status", data={"action": "publish", "csrf_token": token}, follow_redirects=True
     )
@@ -265,9 +263,7 @@ def test_a_closed_network_becomes_a_good_example_draft(app, client, auth, make_n
     auth.login("facilitator@example.org")
     page = client.get(f"/natverk/{network_id}")
     assert "Skriv ett gott exempel om nätverket" in page.text
-    made = client.post(
-        f"/kunskap/ny/fran-natverk/{network_id}", data={"csrf_token": csrf_token(client, f"/natverk/{network_id}")}
-    )
+    made = client.post(f"/kunskap/ny/fran-natverk/{network_id}", data={"csrf_token": csrf_token(client)})
     assert made.status_code == 303
     with app.app_context():
         article = db.session.scalar(sa.select(Article).where(Article.kind == "gott_exempel"))
@@ -316,7 +312,7 @@ def test_related_articles_are_ranked_by_the_matching_engine_with_reasons(
 def test_a_network_keeps_its_own_knowledge_and_proposes_a_note(app, client, auth, make_network):
     network_id = make_network(members=[("home", "aktiv")], is_open=False)
     auth.login("buyer@example.org")
-    token = csrf_token(client, f"/natverk/{network_id}/kunskap")
+    token = csrf_token(client)
     saved = client.post(
         f"/natverk/{network_id}/kunskap",
         data={
@@ -362,7 +358,7 @@ def test_the_buyers_start_page_shows_new_articles_in_their_need_areas(
 
 def test_the_editor_shows_a_preview_with_and_without_javascript(app, client, auth, people):
     auth.login("facilitator@example.org")
-    token = csrf_token(client, "/kunskap/ny")
+    token = csrf_token(client)
     partial = client.post(
         "/kunskap/forhandsvisning", data={"body": "## Hej\n\n<script>x</script>", "csrf_token": token}
     )
@@ -380,13 +376,13 @@ def test_the_writer_is_told_by_e_mail_and_what_they_typed_stays_inert(app, clien
 
     title = 'Dialog <script>alert(1)</script> & "citat"'
     auth.login("facilitator@example.org")
-    created = client.post("/kunskap/ny", data={**_form(title=title), "csrf_token": csrf_token(client, "/kunskap/ny")})
+    created = client.post("/kunskap/ny", data={**_form(title=title), "csrf_token": csrf_token(client)})
     article_id = int(created.headers["Location"].rsplit("/", 1)[1])
-    token = csrf_token(client, f"/kunskap/{article_id}")
+    token = csrf_token(client)
     client.post(f"/kunskap/{article_id}/status", data={"action": "submit", "csrf_token": token})
     auth.logout()
     auth.login("reviewer@example.org")
-    token = csrf_token(client, f"/kunskap/{article_id}")
+    token = csrf_token(client)
     returned = client.post(
         f"/kunskap/{article_id}/status",
         data={"action": "return", "comment": "Lägg till en <b>källa</b>", "csrf_token": token},
@@ -435,7 +431,7 @@ def test_pictures_are_attached_and_shown_in_the_text_and_other_files_refused(app
 
     article_id = make_article(publish=False, body="Text.")
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/kunskap/{article_id}/redigera")
+    token = csrf_token(client)
     svg = client.post(
         f"/kunskap/{article_id}/bilagor",
         data={"attachments": (BytesIO(b"<svg onload='alert(1)'/>"), "bild.svg"), "csrf_token": token},
@@ -467,7 +463,7 @@ def test_pictures_are_attached_and_shown_in_the_text_and_other_files_refused(app
 
 def test_the_editor_refuses_unknown_organisations_and_cases_with_a_swedish_message(app, client, auth, people):
     auth.login("facilitator@example.org")
-    token = csrf_token(client, "/kunskap/ny")
+    token = csrf_token(client)
     bad = client.post(
         "/kunskap/ny",
         data={
@@ -499,7 +495,7 @@ def test_members_keep_their_own_notes_and_documents(app, client, auth, make_netw
 
     network_id = make_network(members=[("home", "aktiv")], is_open=False)
     auth.login("buyer2@example.org")  # the host organisation's buyer writes a note
-    token = csrf_token(client, f"/natverk/{network_id}/kunskap")
+    token = csrf_token(client)
     client.post(
         f"/natverk/{network_id}/kunskap", data={"topic": "trender", "title": "Vätgas", "body": "x", "csrf_token": token}
     )
@@ -522,7 +518,7 @@ def test_members_keep_their_own_notes_and_documents(app, client, auth, make_netw
         document_id = db.session.scalar(sa.select(NetworkDocument.id))
     auth.logout()
     auth.login("buyer@example.org")  # another member: reads both, may not remove the other's note
-    token = csrf_token(client, f"/natverk/{network_id}/kunskap")
+    token = csrf_token(client)
     downloaded = client.get(f"/natverk/{network_id}/kunskap/dokument/{document_id}")
     assert downloaded.headers["Content-Disposition"] == 'attachment; filename="protokoll.pdf"'
     refused = client.post(
@@ -542,7 +538,7 @@ def test_members_keep_their_own_notes_and_documents(app, client, auth, make_netw
 def test_a_restored_article_goes_on_from_its_newest_version(app, client, auth, make_article, reviewer):
     article_id = make_article(body="Publicerad text.")
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/kunskap/{article_id}/redigera")
+    token = csrf_token(client)
     client.post(
         f"/kunskap/{article_id}/redigera",
         data={**_form(body="Nyare text som väntar."), "based_on": "1", "csrf_token": token},

@@ -12,7 +12,7 @@ from tests.conftest import TEST_PASSWORD, csrf_token
 
 
 def _create_token(client, name="Power BI"):
-    token = csrf_token(client, "/profil")
+    token = csrf_token(client)
     response = client.post("/profil/api-nycklar", data={"csrf_token": token, "token-name": name})
     assert response.status_code == 200
     match = re.search(r'id="new-api-token">(kk_[^<]+)<', response.get_data(as_text=True))
@@ -71,9 +71,7 @@ def test_a_personal_token_works_until_it_is_revoked_and_is_stored_hashed(app, cl
     with app.app_context():
         assert db.session.get(ApiToken, token_id).last_used_at is not None
 
-    response = client.post(
-        f"/profil/api-nycklar/{token_id}/aterkalla", data={"csrf_token": csrf_token(client, "/profil")}
-    )
+    response = client.post(f"/profil/api-nycklar/{token_id}/aterkalla", data={"csrf_token": csrf_token(client)})
     assert response.status_code == 303
     response = api.get(f"/api/v1/challenges/{mine}/matches", headers={"Authorization": f"Bearer {secret}"})
     assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -91,7 +89,7 @@ def test_buyers_can_neither_use_the_api_nor_make_tokens(app, client, auth, peopl
     assert response.status_code == 403 and "behörighet" in response.get_json()["error"]
     assert "API-nycklar" not in client.get("/profil").get_data(as_text=True)
     assert (
-        client.post("/profil/api-nycklar", data={"csrf_token": csrf_token(client, "/"), "token-name": "x"}).status_code
+        client.post("/profil/api-nycklar", data={"csrf_token": csrf_token(client), "token-name": "x"}).status_code
         == 403
     )
     # A token of someone who has since become a buyer only is refused too.
@@ -111,7 +109,7 @@ def test_buyers_can_neither_use_the_api_nor_make_tokens(app, client, auth, peopl
 
 def test_a_token_needs_a_name(app, client, auth, people):
     auth.login("facilitator@example.org")
-    response = client.post("/profil/api-nycklar", data={"csrf_token": csrf_token(client, "/profil"), "token-name": " "})
+    response = client.post("/profil/api-nycklar", data={"csrf_token": csrf_token(client), "token-name": " "})
     assert response.status_code == 422 and "Fyll i fältet." in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ApiToken)) == 0
@@ -148,7 +146,7 @@ def test_changing_the_password_revokes_every_token(app, client, auth, people, ma
     response = client.post(
         "/profil/losenord",
         data={
-            "csrf_token": csrf_token(client, "/profil"),
+            "csrf_token": csrf_token(client),
             "current_password": TEST_PASSWORD,
             "password": "ett helt nytt långt lösenord",
             "confirm": "ett helt nytt långt lösenord",
@@ -165,7 +163,7 @@ def test_the_current_password_is_not_accepted_as_the_new_one(app, client, auth, 
     response = client.post(
         "/profil/losenord",
         data={
-            "csrf_token": csrf_token(client, "/profil"),
+            "csrf_token": csrf_token(client),
             "current_password": TEST_PASSWORD,
             "password": TEST_PASSWORD,
             "confirm": TEST_PASSWORD,

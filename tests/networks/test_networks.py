@@ -52,7 +52,7 @@ def test_staff_see_suggestions_create_a_network_and_the_invited_buyer_accepts(
     assert "Samlad köpkraft tillsammans: 15,9 mnkr" in page_text(page)
     assert "Ekologiska skolmåltider" not in page  # another branch, no word in common: below the minimum score
 
-    token = csrf_token(client, f"/utmaningar/{mine}/forslag")
+    token = csrf_token(client)
     response = client.post(
         f"/utmaningar/{mine}/forslag", data={"csrf_token": token, "action": "create", "challenge": str(theirs)}
     )
@@ -63,7 +63,7 @@ def test_staff_see_suggestions_create_a_network_and_the_invited_buyer_accepts(
     response = client.post(
         form_url,
         data={
-            "csrf_token": csrf_token(client, form_url),
+            "csrf_token": csrf_token(client),
             "name": "Fossilfri skolskjuts i Sydväst",
             "common_challenge": "Gemensam upphandling av fossilfri skolskjuts.",
             "need_area_id": str(area),
@@ -95,7 +95,7 @@ def test_staff_see_suggestions_create_a_network_and_the_invited_buyer_accepts(
     assert "Inbjudningar till beställarnätverk" in start and "Fossilfri skolskjuts i Sydväst" in start
     network_id = network_url.rstrip("/").split("/")[-1]
     response = client.post(
-        f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client, "/"), "action": "accept", "back": "start"}
+        f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client), "action": "accept", "back": "start"}
     )
     assert response.status_code == 303 and response.headers["Location"] == "/"
     page = client.get(network_url).get_data(as_text=True).replace("\u00a0", " ")
@@ -110,7 +110,7 @@ def test_a_dismissed_suggestion_does_not_return_either_way(app, client, auth, pe
     mine = make_challenge("Fossilfri skolskjuts")
     theirs = make_challenge("Skolskjutsar med elbuss", organisation="other")
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/utmaningar/{mine}/forslag")
+    token = csrf_token(client)
     response = client.post(
         f"/utmaningar/{mine}/forslag", data={"csrf_token": token, "action": f"dismiss:challenge:{theirs}"}
     )
@@ -133,7 +133,7 @@ def test_suggestions_partial_and_adding_a_challenge_to_a_suggested_network(
     assert "Nätverk för fossilfria skolskjutsar" in body
     response = client.post(
         f"/utmaningar/{mine}/forslag",
-        data={"csrf_token": csrf_token(client, "/"), "action": f"join:network:{network_id}"},
+        data={"csrf_token": csrf_token(client), "action": f"join:network:{network_id}"},
     )
     assert response.status_code == 303 and response.headers["Location"] == f"/natverk/{network_id}"
     with app.app_context():
@@ -150,7 +150,7 @@ def test_similar_items_beside_the_form_respect_what_a_buyer_may_see(app, client,
     make_challenge("Skolskjuts internt", organisation="other", visibility="staff")
     make_challenge("Skolskjuts i norr", organisation="home")  # own organisation
     auth.login("buyer@example.org")
-    token = csrf_token(client, "/utmaningar/ny")
+    token = csrf_token(client)
     response = client.post(
         "/utmaningar/liknande",
         data={"csrf_token": token, "title": "Fossilfri skolskjuts", "cpv_codes": "60130000"},
@@ -224,9 +224,7 @@ def test_a_buyer_cannot_answer_another_organisations_invitation(
         db.session.add(NetworkMember(network_id=network_id, organisation_id=lund.id, role="medlem", status="inbjuden"))
         db.session.commit()
     auth.login("buyer2@example.org")  # Malmö: neither host nor invited
-    response = client.post(
-        f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client, "/"), "action": "accept"}
-    )
+    response = client.post(f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client), "action": "accept"})
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Network, network_id).member_for(lund.id).status == "inbjuden"
@@ -235,7 +233,7 @@ def test_a_buyer_cannot_answer_another_organisations_invitation(
 def test_phases_move_one_step_with_dated_history_and_a_checklist(app, client, auth, people, make_network):
     network_id = make_network()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     jump = client.post(f"/natverk/{network_id}/fas", data={"csrf_token": token, "phase": "driva"})
     assert jump.status_code == 422 and "en fas i taget" in jump.get_data(as_text=True)
     assert (
@@ -260,7 +258,7 @@ def test_inviting_a_member_twice_is_refused_in_swedish(app, client, auth, people
     auth.login("facilitator@example.org")
     response = client.post(
         f"/natverk/{network_id}/medlemmar",
-        data={"csrf_token": csrf_token(client, "/"), "organisation": "212000-1355", "role": "medlem"},
+        data={"csrf_token": csrf_token(client), "organisation": "212000-1355", "role": "medlem"},
     )
     assert response.status_code == 422
     assert "Göteborgs kommun är redan med i nätverket." in response.get_data(as_text=True)
@@ -287,7 +285,7 @@ def _activity_form(token, **changes):
 def test_activities_in_swedish_time_with_suppliers_and_a_calendar_file(app, client, auth, people, make_network):
     network_id = make_network(members=[("home", "aktiv")])
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/natverk/{network_id}/aktiviteter/ny")
+    token = csrf_token(client)
     bad = client.post(f"/natverk/{network_id}/aktiviteter/ny", data=_activity_form(token, end_time="08:00"))
     assert bad.status_code == 422 and "Sluttiden måste vara efter starttiden." in bad.get_data(as_text=True)
     link = client.post(f"/natverk/{network_id}/aktiviteter/ny", data=_activity_form(token, video_link="javascript:x"))
@@ -315,9 +313,7 @@ def test_activities_in_swedish_time_with_suppliers_and_a_calendar_file(app, clie
 
     edit = f"/natverk/{network_id}/aktiviteter/{activity_id}/redigera"
     assert (
-        client.post(
-            edit, data=_activity_form(csrf_token(client, edit), start_time="10:00", end_time="12:00")
-        ).status_code
+        client.post(edit, data=_activity_form(csrf_token(client), start_time="10:00", end_time="12:00")).status_code
         == 303
     )
     event = Calendar.from_ical(client.get(f"/natverk/{network_id}/aktiviteter/{activity_id}.ics").data).walk("VEVENT")[
@@ -353,9 +349,7 @@ def test_a_buyer_outside_the_network_cannot_read_its_activities(app, client, aut
 def test_a_buyer_may_leave_but_the_host_may_not(app, client, auth, people, make_network):
     network_id = make_network(members=[("home", "aktiv")])
     auth.login("buyer@example.org")
-    response = client.post(
-        f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client, "/"), "action": "leave"}
-    )
+    response = client.post(f"/natverk/{network_id}/svar", data={"csrf_token": csrf_token(client), "action": "leave"})
     assert response.status_code == 303
     with app.app_context():
         assert db.session.get(Network, network_id).member_for(people["home"].id).status == "lamnat"
@@ -365,7 +359,7 @@ def test_a_buyer_may_leave_but_the_host_may_not(app, client, auth, people, make_
         host = db.session.scalar(sa.select(NetworkMember).where(NetworkMember.role == "vard"))
     client.post(
         f"/natverk/{network_id}/medlemmar/{host.id}",
-        data={"csrf_token": csrf_token(client, "/"), "action": "leave"},
+        data={"csrf_token": csrf_token(client), "action": "leave"},
     )
     assert "Värdorganisationen kan inte lämna nätverket" in client.get(f"/natverk/{network_id}").get_data(as_text=True)
 
@@ -377,7 +371,7 @@ def test_huge_numbers_in_network_forms_get_a_message(app, client, auth, people, 
     mine = make_challenge()
     network_id = make_network()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, "/")
+    token = csrf_token(client)
     response = client.post(f"/natverk/{network_id}/utmaningar", data={"csrf_token": token, "challenge_id": HUGE})
     assert response.status_code == 422
     assert "Det finns ingen utmaning med det numret." in response.get_data(as_text=True)
@@ -433,7 +427,7 @@ def test_without_javascript_the_pages_still_show_suggestions_and_similar_items(
     assert "Skolskjutsar med elbuss" in similar  # rendered by the server beside the form
     invalid = client.post(
         f"/utmaningar/{mine}/redigera",
-        data={"csrf_token": csrf_token(client, "/"), "title": "Fossilfri skolskjuts", "contact_email": "nej"},
+        data={"csrf_token": csrf_token(client), "title": "Fossilfri skolskjuts", "contact_email": "nej"},
     )
     assert invalid.status_code == 422 and "Skolskjutsar med elbuss" in invalid.get_data(as_text=True)
 
@@ -445,7 +439,7 @@ def test_editing_a_network_changes_its_suggestions_at_once(app, client, auth, pe
     assert "Samma CPV-kod" not in client.get(f"/utmaningar/{mine}/forslag").get_data(as_text=True)
     edit = f"/natverk/{network_id}/redigera"
     form = {
-        "csrf_token": csrf_token(client, edit),
+        "csrf_token": csrf_token(client),
         "name": "Nätverk för resor",
         "common_challenge": "Resor",
         "need_area_id": "0",
@@ -472,7 +466,7 @@ def test_a_challenge_taken_out_of_its_last_network_is_reviewed_again(
     mine = make_challenge("Fossilfri skolskjuts")
     network_id = make_network()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, "/")
+    token = csrf_token(client)
     client.post(f"/natverk/{network_id}/utmaningar", data={"csrf_token": token, "challenge_id": str(mine)})
     with app.app_context():
         assert db.session.get(Challenge, mine).status == "matched"
@@ -488,7 +482,7 @@ def test_a_challenge_taken_out_of_its_last_network_is_reviewed_again(
 def test_invitations_and_participants_must_be_real_choices(app, client, auth, people, make_network):
     network_id = make_network()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, "/")
+    token = csrf_token(client)
     response = client.post(
         f"/natverk/{network_id}/medlemmar", data={"csrf_token": token, "organisation": "777", "role": "medlem"}
     )
@@ -517,7 +511,7 @@ def test_demo_networks_are_seeded_once(app, people):
 
 
 def _link(client, network_id, challenge_id):
-    token = csrf_token(client, "/")
+    token = csrf_token(client)
     return client.post(
         f"/natverk/{network_id}/utmaningar", data={"csrf_token": token, "challenge_id": str(challenge_id)}
     )
@@ -551,7 +545,7 @@ def test_a_staff_only_challenge_in_an_open_network_stays_hidden_from_other_buyer
     assert "Öppen skolskjutsutmaning" in page
     assert "Internt om vinterväghållning" not in page  # neither linked nor in the history
     # Nor as shared words of the network in the list beside the form.
-    token = csrf_token(client, "/utmaningar/ny")
+    token = csrf_token(client)
     similar = client.post(
         "/utmaningar/liknande",
         data={"csrf_token": token, "title": "Internt om vinterväghållning"},
@@ -572,7 +566,7 @@ def test_the_buyers_start_page_tells_memberships_from_invitations(app, client, a
 
 
 def _invite(client, network_id, org_number, **person):
-    data = {"csrf_token": csrf_token(client, "/"), "organisation": org_number, "role": "medlem", **person}
+    data = {"csrf_token": csrf_token(client), "organisation": org_number, "role": "medlem", **person}
     return client.post(f"/natverk/{network_id}/medlemmar", data=data)
 
 
@@ -641,7 +635,7 @@ def test_a_buyer_asks_to_join_an_open_network_and_the_agency_admits_them(app, cl
     auth.login("buyer@example.org")
     page = page_text(client.get(f"/natverk/{network_id}").get_data(as_text=True))
     assert "Vill er organisation vara med?" in page
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     assert client.post(f"/natverk/{network_id}/ansok", data={"csrf_token": token}).status_code == 303
     page = page_text(client.get(f"/natverk/{network_id}").get_data(as_text=True))
     assert "Er ansökan om att gå med väntar på svar" in page and "Ansök om att gå med" not in page
@@ -655,7 +649,7 @@ def test_a_buyer_asks_to_join_an_open_network_and_the_agency_admits_them(app, cl
     auth.login("facilitator@example.org")
     page = client.get(f"/natverk/{network_id}").get_data(as_text=True)
     assert "Ta emot som medlem" in page and "Ansökt" in page
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     response = client.post(
         f"/natverk/{network_id}/ansokningar/{member.id}", data={"csrf_token": token, "action": "admit"}
     )
@@ -678,7 +672,7 @@ def test_the_host_answers_a_request_to_join_and_other_buyers_cannot(app, client,
         db.session.commit()
         applicant = network.members[-1].id
     auth.login("buyer@example.org")  # a buyer of the host organisation
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     refused = client.post(
         f"/natverk/{network_id}/ansokningar/{applicant}", data={"csrf_token": token, "action": "refuse"}
     )
@@ -687,7 +681,7 @@ def test_the_host_answers_a_request_to_join_and_other_buyers_cannot(app, client,
         assert db.session.get(NetworkMember, applicant).status == "avbojd"
     auth.logout()
     auth.login("buyer2@example.org")  # the applicant's own buyer is no host
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     assert (
         client.post(
             f"/natverk/{network_id}/ansokningar/{applicant}", data={"csrf_token": token, "action": "admit"}
@@ -702,7 +696,7 @@ def test_following_a_network_and_a_challenge_shows_what_changed_and_emails_it(
     network_id = make_network()
     theirs = make_challenge("Elbussar för skolskjuts", organisation="other")
     auth.login("buyer@example.org")
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     assert client.post(f"/natverk/{network_id}/folj", data={"csrf_token": token, "follow": "1"}).status_code == 303
     assert client.post(f"/utmaningar/{theirs}/folj", data={"csrf_token": token, "follow": "1"}).status_code == 303
     start = page_text(client.get("/").get_data(as_text=True))
@@ -710,7 +704,7 @@ def test_following_a_network_and_a_challenge_shows_what_changed_and_emails_it(
     assert "inget nytt sedan du började följa" in start
     auth.logout()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     client.post(f"/natverk/{network_id}/fas", data={"csrf_token": token, "phase": "starta", "note": ""})
     client.post(f"/utmaningar/{theirs}/beslut", data={"csrf_token": token, "action": "review", "note": ""})
     with app.app_context():
@@ -723,6 +717,6 @@ def test_following_a_network_and_a_challenge_shows_what_changed_and_emails_it(
     auth.login("buyer@example.org")
     start = page_text(client.get("/").get_data(as_text=True))
     assert "Ny fas: starta" in start and "ändrad" in start
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     client.post(f"/natverk/{network_id}/folj", data={"csrf_token": token, "follow": "0"})
     assert "Nätverk du följer" not in page_text(client.get("/").get_data(as_text=True))

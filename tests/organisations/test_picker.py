@@ -14,7 +14,7 @@ def test_suggestions_offer_matching_organisations_as_datalist_options(client, au
 
 
 def _invite(client, network_id, text):
-    token = csrf_token(client, f"/natverk/{network_id}")
+    token = csrf_token(client)
     return client.post(
         f"/natverk/{network_id}/medlemmar", data={"csrf_token": token, "organisation": text, "role": "medlem"}
     )

@@ -63,7 +63,7 @@ def test_a_first_sign_in_links_the_invited_account_by_e_mail(app, client, people
 def test_the_next_sign_in_finds_the_account_by_subject_even_when_the_e_mail_changed(app, client, people, oidc_sign_in):
     oidc_sign_in.provider.set_user("fredrik-1", email="facilitator@example.org")
     assert oidc_sign_in("fredrik-1").status_code == 303
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     oidc_sign_in.provider.set_user("fredrik-1", email="fredrik.nytt@example.org")
     assert oidc_sign_in("fredrik-1").status_code == 303
     assert "Fredrik Facilitator" in client.get("/").get_data(as_text=True)
@@ -129,7 +129,7 @@ def test_groups_change_roles_at_each_sign_in_and_unmapped_groups_leave_them(app,
             "roles": ["manager"],
             "organisation_id": None,
         }
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     provider.set_user("f", email="facilitator@example.org", groups=["nagot-annat"])
     oidc_sign_in("f")
     with app.app_context():
@@ -144,7 +144,7 @@ def test_a_buyers_organisation_follows_the_organisationsnummer_claim(app, client
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == "inkopare@malmo.example"))
         assert (user.roles, user.organisation_id) == ({"buyer"}, people["other"].id)
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     oidc_provider.set_user("k2", email="okand@org.example", orgnr="556036-0793")  # a valid number not in Köpkraft
     response = OidcSignIn(client, oidc_provider, "kommun")("k2")
     assert response.status_code == 403
@@ -154,7 +154,7 @@ def test_a_buyers_organisation_follows_the_organisationsnummer_claim(app, client
 def test_a_linked_account_signs_in_with_its_password_only_when_an_admin_allows_it(app, client, people, oidc_sign_in):
     oidc_sign_in.provider.set_user("b", email="buyer@example.org")
     oidc_sign_in("b")
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     form = {"email": "buyer@example.org", "password": TEST_PASSWORD}
     response = client.post("/login", data={**form, "csrf_token": csrf_token(client)})
     assert response.status_code == 403
@@ -164,7 +164,7 @@ def test_a_linked_account_signs_in_with_its_password_only_when_an_admin_allows_i
     admin.post(
         "/login", data={"email": "admin@example.org", "password": TEST_PASSWORD, "csrf_token": csrf_token(admin)}
     )
-    token = csrf_token(admin, "/admin/inloggning")
+    token = csrf_token(admin)
     response = admin.post(
         "/admin/inloggning/myndigheten",
         data={"myndigheten-passwords_allowed": "y", "myndigheten-csrf_token": token},
@@ -177,7 +177,7 @@ def test_a_linked_account_signs_in_with_its_password_only_when_an_admin_allows_i
 def test_signing_out_ends_the_session_and_offers_the_providers_logout(app, client, people, oidc_sign_in):
     oidc_sign_in.provider.set_user("b", email="buyer@example.org")
     oidc_sign_in("b")
-    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")}, follow_redirects=True)
+    response = client.post("/logout", data={"csrf_token": csrf_token(client)}, follow_redirects=True)
     text = page_text(response.get_data(as_text=True))
     assert "Du är utloggad" in text
     assert "Logga ut även hos Myndighetens konto" in text
@@ -199,7 +199,7 @@ def test_the_next_address_cannot_lead_off_the_site(app, client, people, oidc_sig
     for outside in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         response = oidc_sign_in("b", next_url=outside)
         assert response.headers["Location"] == "/", outside
-        client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+        client.post("/logout", data={"csrf_token": csrf_token(client)})
 
 
 def test_a_callback_without_the_browsers_state_is_refused(app, client, people, oidc_sign_in):
@@ -282,7 +282,7 @@ def test_a_new_provider_key_is_fetched_and_used(app, client, people, oidc_sign_i
     provider = oidc_sign_in.provider
     provider.set_user("b", email="buyer@example.org")
     assert oidc_sign_in("b").status_code == 303  # the old key's JWKS is now kept by the app
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     provider.rotate_key()
     provider.token_changes = lambda claims: claims  # signed with the new key, its id in the header (as IdPs do)
     assert oidc_sign_in("b").status_code == 303  # a key id the app has not seen: the JWKS is fetched again
@@ -293,7 +293,7 @@ def test_a_used_callback_cannot_be_used_again(app, client, people, oidc_sign_in)
     oidc_sign_in.provider.set_user("b", email="buyer@example.org")
     callback = oidc_sign_in.callback("b")
     assert client.get(callback).status_code == 303
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    client.post("/logout", data={"csrf_token": csrf_token(client)})
     response = client.get(callback)
     assert response.status_code == 400
     assert client.get("/").status_code == 302

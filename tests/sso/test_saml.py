@@ -56,7 +56,7 @@ def test_the_same_answer_twice_is_refused(client, people, saml_sign_in):
 def _token(client):
     from tests.conftest import csrf_token
 
-    return csrf_token(client, "/")
+    return csrf_token(client)
 
 
 def test_an_unsigned_assertion_is_refused(client, people, saml_sign_in):

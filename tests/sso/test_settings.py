@@ -24,7 +24,7 @@ def test_admins_map_a_group_to_a_role_and_remove_it(app, client, auth, people, a
     page = client.get("/admin/inloggning")
     text = page_text(page.get_data(as_text=True))
     assert "Myndighetens konto" in text and "OpenID Connect" in text and "Inga grupper" in text
-    token = csrf_token(client, "/admin/inloggning")
+    token = csrf_token(client)
     response = client.post(
         "/admin/inloggning/myndigheten/grupper",
         data={"myndigheten-csrf_token": token, "myndigheten-group_name": " kk-chefer ", "myndigheten-role": "manager"},
@@ -52,7 +52,7 @@ def test_admins_map_a_group_to_a_role_and_remove_it(app, client, auth, people, a
 
 def test_a_buyer_group_needs_an_organisation_and_a_group_maps_a_role_once(app, client, auth, people, agency):
     auth.login("admin@example.org")
-    token = csrf_token(client, "/admin/inloggning")
+    token = csrf_token(client)
     form = {"myndigheten-csrf_token": token, "myndigheten-group_name": "inkopare", "myndigheten-role": "buyer"}
     response = client.post("/admin/inloggning/myndigheten/grupper", data=form)
     assert response.status_code == 422

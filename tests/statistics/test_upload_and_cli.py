@@ -16,7 +16,7 @@ ROWS = [procurement("MT1"), procurement("MT2", **{"Upphandlingens titel": "Skolm
 
 
 def _upload(client, content, filename="antal-upphandlingar.xlsx"):
-    token = csrf_token(client, "/statistik/import")
+    token = csrf_token(client)
     return client.post(
         "/statistik/import",
         data={"csrf_token": token, "file": (io.BytesIO(content), filename)},

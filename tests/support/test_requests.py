@@ -20,7 +20,7 @@ PARTIAL = {"HX-Request": "true", "HX-Request-Type": "partial"}
 
 def _form(client, **fields):
     return {
-        "csrf_token": csrf_token(client, "/stod/ny"),
+        "csrf_token": csrf_token(client),
         "title": "Upphandling av skolmåltider",
         "description": "Vi vill ha stöd i marknadsdialogen.",
         "estimated_value": "12 500 000",
@@ -127,7 +127,7 @@ def test_documents_are_downloadable_only_by_those_who_see_the_request(app, clien
 def test_buyers_add_documents_later_and_wrong_types_are_refused(app, client, auth, people, make_request):
     request_id = make_request()
     auth.login("buyer@example.org")
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     bad = client.post(
         f"/stod/{request_id}/bilagor",
         data={"csrf_token": token, "attachments": [(io.BytesIO(PNG), "skiss.pdf")]},
@@ -146,7 +146,7 @@ def test_buyers_add_documents_later_and_wrong_types_are_refused(app, client, aut
 def test_internal_notes_are_never_shown_to_buyers(app, client, auth, people, make_request):
     request_id = make_request()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     response = client.post(
         f"/stod/{request_id}/anteckningar", data={"csrf_token": token, "body": "Kommunen har bråttom"}
     )
@@ -157,7 +157,7 @@ def test_internal_notes_are_never_shown_to_buyers(app, client, auth, people, mak
     page = client.get(f"/stod/{request_id}").get_data(as_text=True)
     assert "Upphandling av skolskjuts" in page and "Kommunen har bråttom" not in page
     assert "Interna anteckningar" not in page
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     assert client.post(f"/stod/{request_id}/anteckningar", data={"csrf_token": token, "body": "x"}).status_code == 403
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SupportNote)) == 1
@@ -173,7 +173,7 @@ def test_staff_grant_with_the_suggested_facilitator(app, client, auth, people, m
     partial = client.get(f"/stod/{request_id}/bevilja", headers=PARTIAL).get_data(as_text=True)
     assert "<html" not in partial and "lediga timmar" in partial
     assert f'<option selected value="{people["facilitator"]}">' in partial  # the best suggestion is preselected
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     assert client.post(f"/stod/{request_id}/bedomning", data={"csrf_token": token}).status_code == 303
     response = client.post(
         f"/stod/{request_id}/bevilja",
@@ -196,7 +196,7 @@ def test_staff_grant_with_the_suggested_facilitator(app, client, auth, people, m
 def test_declining_needs_a_reason_which_is_emailed(app, client, auth, people, make_request):
     request_id = make_request()
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     empty = client.post(f"/stod/{request_id}/avsla", data={"csrf_token": token, "reason": "  "})
     assert empty.status_code == 422 and "Skriv varför förfrågan avslås." in empty.get_data(as_text=True)
     assert get_request(app, request_id).status == "inkommen"
@@ -216,7 +216,7 @@ def test_declining_needs_a_reason_which_is_emailed(app, client, auth, people, ma
 def test_buyers_cannot_triage(app, client, auth, people, make_request):
     request_id = make_request()
     auth.login("buyer@example.org")
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     response = client.post(
         f"/stod/{request_id}/bevilja", data={"csrf_token": token, "facilitator_id": str(people["facilitator"])}
     )
@@ -263,7 +263,7 @@ def test_more_than_five_files_are_refused(app, client, auth, people):
 def test_adding_an_oversized_document_later_gets_413(app, client, auth, people, make_request):
     request_id = make_request()
     auth.login("buyer@example.org")
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     response = client.post(
         f"/stod/{request_id}/bilagor",
         data={"csrf_token": token, "attachments": [(io.BytesIO(PDF + b"0" * (10 * 1024 * 1024)), "stor.pdf")]},
@@ -316,7 +316,7 @@ def test_staff_change_the_facilitator_and_close_when_no_session_is_left(
     request_id = make_request(granted=True)
     booking_id = make_session(request_id, timedelta(days=7))
     auth.login("facilitator@example.org")
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     changed = client.post(f"/stod/{request_id}/facilitator", data={"csrf_token": token, "facilitator_id": str(second)})
     assert changed.status_code == 303 and get_request(app, request_id).facilitator_id == second
     assert "Du är facilitator" in _emails(app, "facilitator2@example.org")[-1].subject
@@ -378,7 +378,7 @@ def test_a_document_name_is_cleaned_on_the_way_in_and_downloads(app, client, aut
     document could then never be downloaded (issue 16, point 10)."""
     request_id = make_request()
     auth.login("buyer@example.org")
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     response = client.post(
         f"/stod/{request_id}/bilagor", data=_multipart(token, sent), content_type="multipart/form-data; boundary=B"
     )
@@ -456,7 +456,7 @@ def test_granting_without_naming_a_facilitator_assigns_nobody(app, client, auth,
     auth.login("facilitator@example.org")
     page = client.get(f"/stod/{request_id}/bevilja").get_data(as_text=True)
     assert "Förvald: Fredrik Facilitator, det främsta förslaget." in page
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     response = client.post(f"/stod/{request_id}/bevilja", data={"csrf_token": token, "comment": "Välkomna!"})
     assert response.status_code == 422 and "Välj en facilitator." in response.get_data(as_text=True)
     stored = get_request(app, request_id)
@@ -468,7 +468,7 @@ def test_the_buyer_sees_what_happens_next_and_may_withdraw_before_a_decision(app
     auth.login("buyer@example.org")
     page = page_text(client.get(f"/stod/{request_id}").get_data(as_text=True))
     assert "Vad händer nu?" in page and "svarar senast" in page and "(inom fem arbetsdagar)" in page
-    token = csrf_token(client, f"/stod/{request_id}")
+    token = csrf_token(client)
     response = client.post(f"/stod/{request_id}/dra-tillbaka", data={"csrf_token": token})
     assert response.status_code == 303
     stored = get_request(app, request_id)
