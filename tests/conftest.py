@@ -394,9 +394,12 @@ def csrf_token(client: FlaskClient) -> str:
     from flask_wtf.csrf import generate_csrf
     from werkzeug.test import create_environ
 
-    with client.session_transaction() as session:  # the session, with the token's secret, is saved on leaving
-        with RequestContext(client.application, create_environ(), session=session):
-            return generate_csrf()
+    # The session (with the token's secret, when it is new) is saved to the client's cookie on leaving.
+    with (
+        client.session_transaction() as session,
+        RequestContext(client.application, create_environ(), session=session),
+    ):
+        return generate_csrf()
 
 
 ORGANISATION_NUMBERS = ("2120001355", "2120000837", "2120000142", "2321000255", "2120002627", "2120001132")
