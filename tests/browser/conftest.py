@@ -34,10 +34,11 @@ def _chromium_missing_reason() -> str | None:
     return None
 
 
-def _frames_of_the_caller(context: int = 1) -> list[inspect.FrameInfo]:
-    """What ``inspect.stack(0)`` answers, read from the frames alone. Playwright's sync API takes the caller's stack
-    before every call (to name the call in its errors and traces); ``inspect.stack`` also looks on disk for each
-    frame's source file, which under pytest's 60-odd frames cost about 38 s of CPU a run (of about 490)."""
+def _frames_of_the_caller(context: int = 0) -> list[inspect.FrameInfo]:
+    """What ``inspect.stack(0)`` answers, read from the frames alone (``context`` is taken, as by ``inspect.stack``,
+    and no source lines are read whatever it is). Playwright's sync API takes the caller's stack before every call
+    (to name the call in its errors and traces); ``inspect.stack`` also looks on disk for each frame's source file,
+    which under pytest's 60-odd frames cost about 38 s of CPU a run (of about 490)."""
     frames = []
     frame = sys._getframe(1)
     while frame is not None:
